@@ -1,0 +1,52 @@
+"""Run headless LibreOffice conversions in tests (the real spreadsheet application)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (Debian package libreoffice-calc) is not installed; .ci/run installs it",
+)
+
+
+def convert(source: Path, target_format: str, outdir: Path, timeout: float = 180) -> Path:
+    """Convert `source` with `soffice --headless --convert-to target_format` into `outdir`.
+
+    Each call uses its own throw-away user profile, so parallel runs never share a lock.
+    """
+    if SOFFICE is None:
+        pytest.skip("LibreOffice is not installed")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        result = subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target_format,
+                "--outdir",
+                str(outdir),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    extension = target_format.split(":", 1)[0]
+    produced = outdir / f"{source.stem}.{extension}"
+    if result.returncode != 0 or not produced.exists():
+        raise RuntimeError(
+            f"LibreOffice failed to convert {source} to {target_format}:\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}"
+        )
+    return produced
