@@ -1,0 +1,721 @@
+"""The rule catalog of SPEC §5: one small function per code, a registry, `check(project)`.
+
+Each rule yields `(message, cell)` pairs; the registry turns them into Findings with the
+rule's code and severity. Messages are Chinese and say what was found and what is expected.
+One root cause, one finding: a rule that needs a value the form lacks stays silent, because
+the missing value has its own finding (S07, S08, F06).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from .model import (
+    DEFAULT_LEVEL1_WEIGHTS,
+    EXECUTION_WEIGHT,
+    FULL_MARK,
+    FUNDS_COLUMNS,
+    FUNDS_LINES,
+    LEVEL1_NAMES,
+    LEVEL1_OF_LEVEL2,
+    LEVEL2_BY_LEVEL1,
+    QUANTITY,
+    SATISFACTION,
+    Finding,
+    Indicator,
+    Project,
+    Severity,
+)
+from .scoring import (
+    METHOD_SCORE_TOLERANCE,
+    MONEY_TOLERANCE,
+    RATE_TOLERANCE,
+    SCORE_TOLERANCE,
+    IndicatorResult,
+    ProjectScores,
+    score_project,
+)
+from .values import Qualitative, Quantity, clean_text, format_quantity
+
+Hit = tuple[str, str | None]  # (message, cell address)
+Check = Callable[["Context"], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str  # one line of plain Chinese, for 填表说明 and `selfeval rules`
+    check: Check | None  # None for rules raised elsewhere (X03 by the readers)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: Severity, title: str) -> Callable[[Check], Check]:
+    """Register a rule function under its catalog code."""
+
+    def register(check: Check) -> Check:
+        RULES[code] = Rule(code, severity, title, check)
+        return check
+
+    return register
+
+
+def finding(code: str, message: str, *, sheet: str | None = None, cell: str | None = None,
+            source: str = "") -> Finding:
+    """A Finding of a catalog rule, with the catalog's severity."""
+    return Finding(code, RULES[code].severity, message, sheet, cell, source)
+
+
+@dataclass
+class Context:
+    """One project with everything the rules compute once."""
+
+    project: Project
+
+    @cached_property
+    def scores(self) -> ProjectScores:
+        return score_project(self.project)
+
+    @cached_property
+    def results(self) -> list[tuple[Indicator, IndicatorResult]]:
+        return list(zip(self.project.indicators, self.scores.indicators))
+
+    @cached_property
+    def weights_known(self) -> bool:
+        """All 分值 are typed numbers (not missing, not proposed): weight rules may judge."""
+        rows = self.project.indicators
+        return bool(rows) and all(r.weight is not None and not r.weight_proposed for r in rows)
+
+    @cached_property
+    def overridden(self) -> set[str]:
+        """Computed cells where a clerk typed a constant over the template's formula."""
+        return {key for key, _, _ in _typed_constants(self)}
+
+    def cell(self, key: str) -> str | None:
+        return self.project.cells.get(key)
+
+
+def at(row: Indicator, key: str) -> str | None:
+    """The cell of `key` in an indicator row, or the row itself for sources without cells."""
+    if key in row.cells:
+        return row.cells[key]
+    if row.cells:
+        return next(iter(row.cells.values()))
+    return f"第{row.row}行" if row.row else None
+
+
+def num(value: float | None, digits: int = 2) -> str:
+    """A number as a clerk writes it: 47.5, 45, 0.33."""
+    if value is None:
+        return "空"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def pct(rate: float | None) -> str:
+    return "空" if rate is None else f"{rate * 100:.1f}%"
+
+
+def label(row: Indicator) -> str:
+    """How a message names an indicator: its 三级 text, shortened."""
+    name = row.name or row.level2 or "（未命名）"
+    return f"「{name[:24]}…」" if len(name) > 24 else f"「{name}」"
+
+
+def _weight_label(row: Indicator) -> str:
+    return f"分值 {num(row.weight)}"
+
+
+# --- S: structure ----------------------------------------------------------------------
+
+
+@rule("S01", Severity.ERROR, "项目名称、主管部门、实施单位或年度未填写")
+def missing_identity(ctx: Context) -> Iterator[Hit]:
+    p = ctx.project
+    for key, text in (("name", "项目名称"), ("department", "主管部门"), ("unit", "实施单位")):
+        if not clean_text(getattr(p, key)):
+            yield f"未填写{text}，请填写{text}。", ctx.cell(key)
+    if p.year is None:
+        yield "未填写评价年度（标题或「年度」栏），请填写年度，如 2025。", ctx.cell("year")
+
+
+@rule("S02", Severity.ERROR, "年度总体目标的预期目标或实际完成情况为空")
+def missing_goal(ctx: Context) -> Iterator[Hit]:
+    goal = ctx.project.goal
+    if not clean_text(goal.expected):
+        yield "年度总体目标的「预期目标」为空，请填写年初设定的总体目标。", ctx.cell("goal.expected")
+    if not clean_text(goal.actual):
+        yield "年度总体目标的「实际完成情况」为空，请填写全年实际完成情况。", ctx.cell("goal.actual")
+
+
+@rule("S03", Severity.ERROR, "绩效指标表中没有任何指标")
+def no_indicators(ctx: Context) -> Iterator[Hit]:
+    if not ctx.project.indicators:
+        yield (
+            "绩效指标表中没有任何指标，请至少填写一行指标（三级指标、年度指标值、实际完成值、得分）。",
+            ctx.cell("indicators"),
+        )
+
+
+@rule("S04", Severity.WARNING, "某个一级指标（产出、效益、满意度）下没有任何指标")
+def empty_level1(ctx: Context) -> Iterator[Hit]:
+    rows = ctx.project.indicators
+    if not rows:
+        return  # S03 already says so
+    present = {r.level1 for r in rows}
+    for name in LEVEL1_NAMES:
+        if name not in present:
+            examples = "、".join(LEVEL2_BY_LEVEL1[name])
+            yield (
+                f"一级指标「{name}」下没有任何指标，一般应设置（如 {examples}）；确无此类指标请在说明中注明。",
+                ctx.cell("indicators"),
+            )
+
+
+@rule("S05", Severity.ERROR, "二级指标不在指标体系内，或不属于所填的一级指标")
+def unknown_level2(ctx: Context) -> Iterator[Hit]:
+    for row in ctx.project.indicators:
+        if row.level1 and row.level1 not in LEVEL1_NAMES:
+            yield (
+                f"一级指标「{row.level1}」不在规定的指标体系内，应为 {'、'.join(LEVEL1_NAMES)} 之一。",
+                at(row, "level1"),
+            )
+        elif not row.level2:
+            yield f"指标{label(row)}未填写二级指标，请从下拉列表中选择。", at(row, "level2")
+        elif row.level2 not in LEVEL1_OF_LEVEL2:
+            yield (
+                f"二级指标「{row.level2}」不在规定的指标体系内，请从下拉列表中选择（如 数量指标、社会效益指标）。",
+                at(row, "level2"),
+            )
+        elif row.level1 and LEVEL1_OF_LEVEL2[row.level2] != row.level1:
+            yield (
+                f"二级指标「{row.level2}」不属于一级指标「{row.level1}」，"
+                f"应归入「{LEVEL1_OF_LEVEL2[row.level2]}」。",
+                at(row, "level2"),
+            )
+
+
+@rule("S06", Severity.WARNING, "一级指标为空，已按二级指标推定")
+def inferred_level1(ctx: Context) -> Iterator[Hit]:
+    for row in ctx.project.indicators:
+        if row.level1_inferred:
+            yield (
+                f"一级指标为空，已按二级指标「{row.level2}」推定为「{row.level1}」，请补填一级指标。",
+                at(row, "level1"),
+            )
+
+
+_REQUIRED_CELLS = (("name", "三级指标"), ("target", "年度指标值"), ("actual", "实际完成值"))
+
+
+@rule("S07", Severity.ERROR, "指标行缺少三级指标、年度指标值、实际完成值或得分")
+def incomplete_row(ctx: Context) -> Iterator[Hit]:
+    for row in ctx.project.indicators:
+        what = label(row) if row.name else f"二级指标「{row.level2}」下的一行"
+        for key, text in _REQUIRED_CELLS:
+            if not clean_text(getattr(row, key)):
+                yield f"{what}缺少「{text}」，请填写。", at(row, key)
+        if row.score is None:
+            raw = row.raw.get("score")
+            if raw:
+                yield f"{what}的得分「{raw}」不是数字，请填写数值得分。", at(row, "score")
+            else:
+                yield f"{what}缺少「得分」，请按评分办法填写得分。", at(row, "score")
+
+
+@rule("S08", Severity.WARNING, "指标行缺少分值（权重未知或只是推定）")
+def missing_weight(ctx: Context) -> Iterator[Hit]:
+    for row in ctx.project.indicators:
+        if row.weight is None and "weight" not in row.raw:
+            yield (
+                f"指标{label(row)}未填写分值，无法核对权重和得分上限；请填写该指标的分值。",
+                at(row, "weight"),
+            )
+        elif row.weight_proposed:
+            yield (
+                f"指标{label(row)}的分值 {num(row.weight)} 是导入时推定的建议值，请核实后确认。",
+                at(row, "weight"),
+            )
+
+
+# --- F: funds --------------------------------------------------------------------------
+
+
+def _funds_present(ctx: Context) -> bool:
+    funds = ctx.project.funds
+    return funds is not None and not funds.is_empty
+
+
+@rule("F01", Severity.ERROR, "年度资金总额不等于财政拨款、上年结转与其他资金之和")
+def funds_sum(ctx: Context) -> Iterator[Hit]:
+    if not _funds_present(ctx):
+        return
+    funds = ctx.project.funds
+    assert funds is not None
+    for col, col_label in FUNDS_COLUMNS.items():
+        total = getattr(funds.total, col)
+        parts = [getattr(funds.line(key), col) for key in ("fiscal", "carryover", "other")]
+        if total is None and all(v is None for v in parts):
+            continue
+        if any(f"{key}.{col}" in funds.bad_cells for key in FUNDS_LINES):
+            continue  # F05 reports the cell that is not a number
+        found = sum(v or 0.0 for v in parts)
+        if abs((total or 0.0) - found) > MONEY_TOLERANCE:
+            terms = " + ".join(num(v or 0.0) for v in parts)
+            yield (
+                f"「{col_label}」列：年度资金总额为 {num(total or 0.0)} 万元，而财政拨款 + 上年结转资金 + "
+                f"其他资金 = {terms} = {num(found)} 万元，两者应相等。",
+                ctx.cell(f"funds.total.{col}"),
+            )
+
+
+@rule("F02", Severity.ERROR, "全年执行数大于全年预算数")
+def overspent(ctx: Context) -> Iterator[Hit]:
+    if not _funds_present(ctx):
+        return
+    funds = ctx.project.funds
+    assert funds is not None
+    for key, line_label in FUNDS_LINES.items():
+        line = funds.line(key)
+        if line.budget is not None and line.executed is not None:
+            if line.executed > line.budget + MONEY_TOLERANCE:
+                yield (
+                    f"「{line_label}」的全年执行数 {num(line.executed)} 万元大于全年预算数 "
+                    f"{num(line.budget)} 万元，请核对。",
+                    ctx.cell(f"funds.{key}.executed"),
+                )
+
+
+@rule("F03", Severity.ERROR, "填写的执行率不等于全年执行数 ÷ 全年预算数")
+def stated_rate(ctx: Context) -> Iterator[Hit]:
+    funds, computed = ctx.project.funds, ctx.scores.execution.rate
+    if funds is None or funds.stated_rate is None or computed is None or "funds.rate" in ctx.overridden:
+        return
+    if abs(funds.stated_rate - computed) > RATE_TOLERANCE:
+        yield (
+            f"执行率填写为 {pct(funds.stated_rate)}，按全年执行数 {num(funds.total.executed or 0.0)} ÷ "
+            f"全年预算数 {num(funds.total.budget)} 应为 {pct(computed)}。",
+            ctx.cell("funds.rate"),
+        )
+
+
+@rule("F04", Severity.ERROR, "预算执行率得分不等于分值 × 执行率（最高 100%）")
+def stated_execution_score(ctx: Context) -> Iterator[Hit]:
+    funds, result = ctx.project.funds, ctx.scores.execution
+    if funds is None or funds.stated_score is None or result.score is None:
+        return
+    if "funds.score" in ctx.overridden:
+        return
+    if abs(funds.stated_score - result.score) > SCORE_TOLERANCE:
+        yield (
+            f"预算执行率得分填写为 {num(funds.stated_score)}，按分值 {num(result.weight)} × "
+            f"执行率 {pct(min(result.rate or 0.0, 1.0))} 应为 {num(result.score)}。",
+            ctx.cell("funds.score"),
+        )
+
+
+@rule("F05", Severity.ERROR, "资金单元格为负数或不是数字")
+def bad_amount(ctx: Context) -> Iterator[Hit]:
+    funds = ctx.project.funds
+    if funds is None:
+        return
+    for key, raw in funds.bad_cells.items():
+        line, _, col = key.partition(".")
+        where = f"「{FUNDS_LINES.get(line, line)}」的「{FUNDS_COLUMNS.get(col, col)}」"
+        yield f"{where}填写为「{raw}」，不是数字；金额请填写以万元为单位的数字。", ctx.cell(f"funds.{key}")
+    for line_key, line_label in FUNDS_LINES.items():
+        for col, col_label in FUNDS_COLUMNS.items():
+            value = getattr(funds.line(line_key), col)
+            if value is not None and value < 0:
+                yield (
+                    f"「{line_label}」的「{col_label}」为 {num(value)} 万元，金额不能为负数。",
+                    ctx.cell(f"funds.{line_key}.{col}"),
+                )
+
+
+@rule("F06", Severity.WARNING, "未填写项目资金，无法计算预算执行率得分")
+def no_funds(ctx: Context) -> Iterator[Hit]:
+    result = ctx.scores.execution
+    funds = ctx.project.funds
+    if result.rate is not None:
+        return
+    if funds is not None and funds.bad_cells:
+        return  # F05 names the cell
+    where = ctx.cell("funds.total.budget") or ctx.cell("funds")
+    yield f"{result.reason}（预算执行率 {num(result.weight)} 分暂不计分）；请填写项目资金。", where
+
+
+# --- W: weights ------------------------------------------------------------------------
+
+
+@rule("W01", Severity.ERROR, "全部分值（预算执行率分值 + 指标分值）合计不等于 100")
+def weights_total(ctx: Context) -> Iterator[Hit]:
+    total = ctx.scores.weight_total
+    if not ctx.weights_known or total is None:
+        return
+    if abs(total - FULL_MARK) > SCORE_TOLERANCE:
+        exec_weight = ctx.scores.execution.weight
+        yield (
+            f"分值合计为 {num(total)} 分（预算执行率 {num(exec_weight)} 分 + 指标分值 "
+            f"{num(total - exec_weight)} 分），应为 100 分。",
+            ctx.cell("indicators"),
+        )
+
+
+@rule("W02", Severity.WARNING, "一级指标权重与默认的 10 / 50 / 30 / 10 不同")
+def level1_weights(ctx: Context) -> Iterator[Hit]:
+    if not ctx.weights_known:
+        return
+    split = {name: 0.0 for name in LEVEL1_NAMES}
+    for row in ctx.project.indicators:
+        if row.level1 in split and row.weight is not None:
+            split[row.level1] += row.weight
+    exec_weight = ctx.scores.execution.weight
+    same = abs(exec_weight - EXECUTION_WEIGHT) <= SCORE_TOLERANCE and all(
+        abs(split[name] - DEFAULT_LEVEL1_WEIGHTS[name]) <= SCORE_TOLERANCE for name in LEVEL1_NAMES
+    )
+    if not same:
+        found = " / ".join(num(split[name]) for name in LEVEL1_NAMES)
+        yield (
+            f"权重为 预算执行 {num(exec_weight)} / 产出 / 效益 / 满意度 = {num(exec_weight)} / {found}，"
+            "与默认的 10 / 50 / 30 / 10 不同；特殊情况可以调整，请确认。",
+            ctx.cell("indicators"),
+        )
+
+
+@rule("W03", Severity.ERROR, "指标分值为零、负数或不是数字")
+def bad_weight(ctx: Context) -> Iterator[Hit]:
+    for row in ctx.project.indicators:
+        raw = row.raw.get("weight")
+        if raw:
+            yield f"指标{label(row)}的分值「{raw}」不是数字，请填写正数分值。", at(row, "weight")
+        elif row.weight is not None and row.weight <= 0:
+            yield f"指标{label(row)}的分值为 {num(row.weight)}，分值必须大于 0。", at(row, "weight")
+
+
+# --- P: points -------------------------------------------------------------------------
+
+
+@rule("P01", Severity.ERROR, "得分为负数或大于分值")
+def score_range(ctx: Context) -> Iterator[Hit]:
+    for row in ctx.project.indicators:
+        if row.score is None:
+            continue
+        if row.score < 0:
+            yield f"指标{label(row)}的得分为 {num(row.score)}，得分不能为负数。", at(row, "score")
+        elif row.weight is not None and row.weight > 0 and row.score > row.weight + SCORE_TOLERANCE:
+            yield (
+                f"指标{label(row)}的得分 {num(row.score)} 大于{_weight_label(row)}，得分最高为分值。",
+                at(row, "score"),
+            )
+    funds = ctx.project.funds
+    if funds is not None and funds.stated_score is not None:
+        weight = ctx.scores.execution.weight
+        if funds.stated_score < 0 or funds.stated_score > weight + SCORE_TOLERANCE:
+            yield (
+                f"预算执行率得分为 {num(funds.stated_score)}，应在 0 到分值 {num(weight)} 之间。",
+                ctx.cell("funds.score"),
+            )
+
+
+@rule("P02", Severity.ERROR, "填写的总分不等于各项得分之和")
+def stated_total(ctx: Context) -> Iterator[Hit]:
+    stated, total = ctx.project.stated_total, ctx.scores.total
+    if stated is None or "total" in ctx.overridden:
+        return
+    if total is None or abs(stated - total) > SCORE_TOLERANCE:
+        exec_score = ctx.scores.execution.score or 0.0
+        yield (
+            f"总分填写为 {num(stated)}，按预算执行率得分 {num(exec_score)} + 指标得分 "
+            f"{num((total or 0.0) - exec_score)} 合计应为 {num(total or 0.0)}。",
+            ctx.cell("total"),
+        )
+
+
+_GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
+
+
+@rule("P03", Severity.ERROR, "填写的自评等级与总分对应的等级不符")
+def stated_grade(ctx: Context) -> Iterator[Hit]:
+    stated = clean_text(ctx.project.stated_grade)
+    if not stated or "grade" in ctx.overridden:
+        return
+    expected = ctx.scores.grade
+    if expected is None:
+        return
+    if _GRADE_WORDS.get(stated, stated) != expected:
+        yield (
+            f"自评等级填写为「{stated}」，按总分 {num(ctx.scores.total)} 应为「{expected}」"
+            "（优 ≥ 90，良 80–90，中 60–80，差 < 60）。",
+            ctx.cell("grade"),
+        )
+
+
+@rule("P04", Severity.WARNING, f"定量指标得分与评分办法的计算结果相差超过 {METHOD_SCORE_TOLERANCE} 分")
+def method_score(ctx: Context) -> Iterator[Hit]:
+    for row, result in ctx.results:
+        if result.method_score is None or row.score is None or result.met:
+            continue
+        if row.weight is not None and row.score >= row.weight - SCORE_TOLERANCE:
+            continue  # P06 says it: full marks for a missed target
+        if abs(row.score - result.method_score) > METHOD_SCORE_TOLERANCE:
+            assert isinstance(result.target, Quantity) and isinstance(result.actual, Quantity)
+            yield (
+                f"指标{label(row)}未达到目标（目标 {format_quantity(result.target)}，实际 "
+                f"{format_quantity(result.actual)}），按评分办法应得 {_weight_label(row)} × "
+                f"{pct(result.ratio)} = {num(result.method_score)} 分，填写为 {num(row.score)} 分。",
+                at(row, "score"),
+            )
+
+
+@rule("P05", Severity.WARNING, "实际完成值达到目标，但得分低于分值")
+def met_but_reduced(ctx: Context) -> Iterator[Hit]:
+    for row, result in ctx.results:
+        if result.met and result.kind == "quantitative" and row.weight is not None and row.score is not None:
+            if row.score < row.weight - SCORE_TOLERANCE:
+                yield (
+                    f"指标{label(row)}的实际完成值 {row.actual} 已达到目标 {row.target}，但得分 "
+                    f"{num(row.score)} 低于{_weight_label(row)}；如确需扣分请在偏差原因中说明。",
+                    at(row, "score"),
+                )
+
+
+@rule("P06", Severity.ERROR, "实际完成值未达到目标，但得分等于分值")
+def missed_but_full(ctx: Context) -> Iterator[Hit]:
+    for row, result in ctx.results:
+        if result.kind != "quantitative" or result.met is not False:
+            continue  # qualitative rows are judged by their band (P07)
+        if row.weight is not None and row.score is not None:
+            if row.score >= row.weight - SCORE_TOLERANCE:
+                yield (
+                    f"指标{label(row)}的实际完成值 {row.actual} 未达到目标 {row.target}，却得满分 "
+                    f"{num(row.score)}；请按评分办法扣分。",
+                    at(row, "score"),
+                )
+
+
+@rule("P07", Severity.WARNING, "定性指标得分不在其完成程度对应的区间内")
+def qualitative_band(ctx: Context) -> Iterator[Hit]:
+    for row, result in ctx.results:
+        if result.band is None or row.score is None or result.completion is None:
+            continue
+        low, high = result.band
+        if not (low - SCORE_TOLERANCE <= row.score <= high + SCORE_TOLERANCE):
+            share = f"{num(low / row.weight * 100)}%–{num(high / row.weight * 100)}%" if row.weight else ""
+            yield (
+                f"指标{label(row)}完成情况为「{result.completion.value}」，得分应为分值的 {share}"
+                f"（{num(low)}–{num(high)} 分，建议 {num(high)} 分），填写为 {num(row.score)} 分。",
+                at(row, "score"),
+            )
+
+
+# --- D: deviation ----------------------------------------------------------------------
+
+_NO_REASON = {"", "无", "没有", "暂无"}
+
+
+def _has_reason(row: Indicator) -> bool:
+    return clean_text(row.deviation) not in _NO_REASON
+
+
+def _short_of_full(row: Indicator) -> bool:
+    return row.weight is not None and row.score is not None and row.score < row.weight - SCORE_TOLERANCE
+
+
+@rule("D01", Severity.ERROR, "得分低于分值或未达到目标，但未填写偏差原因分析及改进措施")
+def missing_reason(ctx: Context) -> Iterator[Hit]:
+    for row, result in ctx.results:
+        if _has_reason(row):
+            continue
+        if result.met is False:
+            yield (
+                f"指标{label(row)}未达到目标（目标 {row.target}，实际 {row.actual}），请填写"
+                "「偏差原因分析及改进措施」。",
+                at(row, "deviation"),
+            )
+        elif _short_of_full(row):
+            yield (
+                f"指标{label(row)}得分 {num(row.score)} 低于{_weight_label(row)}，请填写"
+                "「偏差原因分析及改进措施」。",
+                at(row, "deviation"),
+            )
+
+
+@rule("D02", Severity.INFO, "目标已达成且得满分，却填写了偏差原因")
+def needless_reason(ctx: Context) -> Iterator[Hit]:
+    for row, result in ctx.results:
+        full = row.weight is not None and row.score is not None and not _short_of_full(row)
+        if _has_reason(row) and result.met and full:
+            yield f"指标{label(row)}已达成目标并得满分，「偏差原因分析及改进措施」可以不填。", at(row, "deviation")
+
+
+# --- Q: quality of indicators -----------------------------------------------------------
+
+_MEASURABLE = {"数量指标", "时效指标", "成本指标"}
+
+
+@rule("Q01", Severity.WARNING, "数量指标的目标值只写了百分比，应为带单位的数量")
+def bare_percent(ctx: Context) -> Iterator[Hit]:
+    for row, result in ctx.results:
+        if row.level2 == QUANTITY and isinstance(result.target, Quantity) and result.target.is_percent:
+            yield (
+                f"数量指标{label(row)}的目标值为「{row.target}」，只是百分比；数量指标应写明具体数量和单位"
+                "（如 召开会议 4 次、培训 200 人次）。",
+                at(row, "target"),
+            )
+
+
+@rule("Q02", Severity.INFO, "数量、时效或成本指标的目标值是定性描述，应可衡量")
+def qualitative_measurable(ctx: Context) -> Iterator[Hit]:
+    for row, result in ctx.results:
+        if row.level2 in _MEASURABLE and isinstance(result.target, Qualitative):
+            yield (
+                f"{row.level2}{label(row)}的目标值「{row.target}」是定性描述，建议改为可衡量的数值"
+                "（如 ≥95%、≤30天、≤90万元）。",
+                at(row, "target"),
+            )
+
+
+@rule("Q03", Severity.WARNING, "目标值与实际完成值的单位无法比较")
+def unit_mismatch(ctx: Context) -> Iterator[Hit]:
+    for row, result in ctx.results:
+        if result.kind == "quantitative" and not result.comparable:
+            assert isinstance(result.target, Quantity) and isinstance(result.actual, Quantity)
+            yield (
+                f"指标{label(row)}的目标值单位「{result.target.unit or '无'}」与实际完成值单位"
+                f"「{result.actual.unit or '无'}」不一致，无法判断是否达成；请统一单位。",
+                at(row, "actual"),
+            )
+
+
+@rule("Q04", Severity.INFO, "满意度指标的目标值不是百分比")
+def satisfaction_percent(ctx: Context) -> Iterator[Hit]:
+    for row, result in ctx.results:
+        if row.level1 == SATISFACTION and result.target is not None:
+            if not (isinstance(result.target, Quantity) and result.target.is_percent):
+                yield (
+                    f"满意度指标{label(row)}的目标值「{row.target}」不是百分比，一般写作 ≥90% 等。",
+                    at(row, "target"),
+                )
+
+
+# --- X: cross-cutting ------------------------------------------------------------------
+
+COMPUTED_CELLS: dict[str, str] = {
+    "funds.rate": "执行率",
+    "funds.score": "预算执行率得分",
+    "total": "总分",
+    "grade": "自评等级",
+}
+
+
+def _typed_constants(ctx: Context) -> Iterator[tuple[str, object, object]]:
+    """(key, typed, computed) for template formula cells overwritten by a disagreeing constant."""
+    scores = ctx.scores
+    computed: dict[str, object] = {
+        "funds.rate": scores.execution.rate,
+        "funds.score": scores.execution.score,
+        "total": scores.total,
+        "grade": scores.grade,
+    }
+    for key, content in ctx.project.formulas.items():
+        if key not in computed or content is None or content == "":
+            continue
+        if isinstance(content, str) and content.startswith("="):
+            continue
+        if not _agrees(content, computed[key], key):
+            yield key, content, computed[key]
+
+
+def _agrees(typed: object, computed: object, key: str) -> bool:
+    if key == "grade":
+        return clean_text(typed) == (computed or "")
+    try:
+        value = float(str(typed).rstrip("%")) / (100 if str(typed).endswith("%") else 1)
+    except ValueError:
+        return False
+    if computed is None:
+        return False
+    tolerance = RATE_TOLERANCE if key == "funds.rate" else SCORE_TOLERANCE
+    return abs(value - float(computed)) <= tolerance  # type: ignore[arg-type]
+
+
+def _show(key: str, value: object) -> str:
+    if value is None:
+        return "无法计算"
+    if key == "funds.rate" and isinstance(value, float):
+        return pct(value)
+    return num(value) if isinstance(value, (int, float)) else str(value)
+
+
+@rule("X01", Severity.ERROR, "模板的计算单元格被改填了常量，且与计算结果不符")
+def typed_over_formula(ctx: Context) -> Iterator[Hit]:
+    for key, typed, computed in _typed_constants(ctx):
+        yield (
+            f"「{COMPUTED_CELLS[key]}」单元格原为公式，现被填入常量「{typed}」，与计算结果 "
+            f"{_show(key, computed)} 不一致；请删除该值以恢复公式（可从空白项目表复制此单元格）。",
+            ctx.cell(key),
+        )
+
+
+RULES["X02"] = Rule("X02", Severity.WARNING, "同一工作簿中两个项目表的项目名称相同", None)
+RULES["X03"] = Rule("X03", Severity.ERROR, "看起来是自评表的工作表或文件无法读取", None)
+
+
+# --- running the catalog ---------------------------------------------------------------
+
+
+def check(project: Project) -> list[Finding]:
+    """Every finding of one project, errors first, in catalog order within a severity."""
+    ctx = Context(project)
+    found = list(project.notes)
+    for item in RULES.values():
+        if item.check is None:
+            continue
+        for message, cell in item.check(ctx):
+            found.append(Finding(item.code, item.severity, message, project.sheet, cell, project.source))
+    return sorted(found, key=lambda f: f.severity.rank)
+
+
+def check_book(projects: Sequence[Project]) -> list[list[Finding]]:
+    """Findings per project of one workbook (or document), including X02 across its sheets."""
+    results = [check(project) for project in projects]
+    first_sheet: dict[str, Project] = {}
+    for project, found in zip(projects, results):
+        name = clean_text(project.name)
+        if not name:
+            continue
+        if name in first_sheet:
+            other = first_sheet[name]
+            found.append(
+                finding(
+                    "X02",
+                    f"项目名称「{name}」与工作表「{other.sheet or '前一张表'}」重复；同一项目只应填写一张自评表，"
+                    "如为不同项目请修改名称。",
+                    sheet=project.sheet,
+                    cell=project.cells.get("name"),
+                    source=project.source,
+                )
+            )
+            found.sort(key=lambda f: f.severity.rank)
+        else:
+            first_sheet[name] = project
+    return results
+
+
+def catalog() -> list[Rule]:
+    """The rules in catalog order (for 填表说明 and `selfeval rules`)."""
+    order = "SFWPDQX"
+    return sorted(RULES.values(), key=lambda r: (order.index(r.code[0]), r.code))
+
+
+def summarize(findings: Iterable[Finding]) -> dict[Severity, int]:
+    counts = {severity: 0 for severity in Severity}
+    for item in findings:
+        counts[item.severity] += 1
+    return counts
+

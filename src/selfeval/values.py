@@ -1,0 +1,287 @@
+"""The grammar of 年度指标值 / 实际完成值 (SPEC §3).
+
+`parse_value` turns whatever a clerk typed into a `Quantity`, a `Qualitative` or None
+(empty). It never raises: anything it does not understand is qualitative.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+from .model import COST, TIMELINESS
+
+
+class Comparator(str, Enum):
+    """How an actual value is held against its target."""
+
+    GE = "≥"
+    GT = ">"
+    LE = "≤"
+    LT = "<"
+    EQ = "="
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self in (Comparator.GE, Comparator.GT)
+
+
+class Completion(Enum):
+    """How far a qualitative actual value says the target was reached."""
+
+    ACHIEVED = "达成"
+    PARTIAL = "部分达成"
+    NOT_ACHIEVED = "未达成"
+    UNKNOWN = "无法判断"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """`[comparator] number [unit]`; `number` is in `unit` as written (万元 stays 万元)."""
+
+    number: float
+    unit: str = ""
+    comparator: Comparator | None = None
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+
+@dataclass(frozen=True)
+class Qualitative:
+    """Anything that is not a quantity, with the completion level its words express."""
+
+    text: str
+    completion: Completion
+
+
+Value = Quantity | Qualitative
+
+# After NFKC, so full-width － and ／ are already ASCII here.
+EMPTY_MARKS = frozenset({"", "-", "--", "—", "——", "–", "―", "/"})
+
+# Word comparators, longest first so 不低于 wins over 低于.
+_PREFIX_WORDS: tuple[tuple[str, Comparator], ...] = (
+    ("不低于", Comparator.GE),
+    ("不少于", Comparator.GE),
+    ("不小于", Comparator.GE),
+    ("大于等于", Comparator.GE),
+    ("至少", Comparator.GE),
+    ("达到", Comparator.GE),
+    ("不高于", Comparator.LE),
+    ("不超过", Comparator.LE),
+    ("不大于", Comparator.LE),
+    ("不多于", Comparator.LE),
+    ("小于等于", Comparator.LE),
+    ("控制在", Comparator.LE),
+    ("低于", Comparator.LT),
+    ("少于", Comparator.LT),
+    ("高于", Comparator.GT),
+    ("大于", Comparator.GT),
+    ("多于", Comparator.GT),
+    ("超过", Comparator.GT),
+    ("等于", Comparator.EQ),
+)
+_PREFIX_SYMBOLS: dict[str, Comparator] = {
+    ">=": Comparator.GE,
+    "≥": Comparator.GE,
+    "≧": Comparator.GE,
+    "<=": Comparator.LE,
+    "≤": Comparator.LE,
+    "≦": Comparator.LE,
+    ">": Comparator.GT,
+    "<": Comparator.LT,
+    "=": Comparator.EQ,
+}
+_SUFFIX_WORDS: tuple[tuple[str, Comparator], ...] = (
+    ("及以上", Comparator.GE),
+    ("以上", Comparator.GE),
+    ("及以下", Comparator.LE),
+    ("以下", Comparator.LE),
+    ("以内", Comparator.LE),
+    ("之内", Comparator.LE),
+)
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百]+")
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
+_UNIT = re.compile(r"[A-Za-z%‰°²³/\u4e00-\u9fff·.]{0,8}")
+
+# unit → (canonical unit, factor to canonical)
+_UNIT_ALIASES: dict[str, tuple[str, float]] = {
+    "元": ("万元", 1e-4),
+    "万元": ("万元", 1.0),
+    "亿元": ("万元", 1e4),
+    "日": ("天", 1.0),
+    "天": ("天", 1.0),
+    "工作日": ("天", 1.0),
+    "个工作日": ("天", 1.0),
+    "周": ("天", 7.0),
+    "个月": ("月", 1.0),
+    "月": ("月", 1.0),
+    "%": ("%", 1.0),
+    "小时": ("小时", 1.0),
+    "个小时": ("小时", 1.0),
+    "年": ("年", 1.0),
+}
+# Units a Chinese numeral may count (四场, 两次); elsewhere 十分满意 or 一次性 are words.
+COUNT_UNITS = frozenset(
+    "个 次 场 人 家 件 份 期 项 批 名 所 座 处 条 篇 户 村 部 台 套 本 辆 间 栋 天 日 周 月 个月 年 小时 人次 期次".split()
+)
+DURATION_UNITS = frozenset({"天", "月", "年", "小时"})
+
+_NOT_ACHIEVED = ("未达成", "未完成", "未实现", "未达到", "没有完成", "没有达到", "不达标", "未达标")
+_PARTIAL = ("部分达成", "部分完成", "部分实现", "基本完成", "基本实现", "基本达成", "基本达到")
+_ACHIEVED = ("全部完成", "全部达成", "达成", "完成", "实现", "达到", "达标")
+
+
+def clean_text(value: object) -> str:
+    """A cell value as text: NFKC-normalised (full-width → ASCII), trimmed, export artefacts removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    text = text.replace("[bookmark: _GoBack]", "")
+    return " ".join(text.split())
+
+
+def is_empty(value: object) -> bool:
+    """Blank, whitespace and dashes mean "no value" (SPEC §1)."""
+    return clean_text(value) in EMPTY_MARKS
+
+
+def parse_value(value: object) -> Value | None:
+    """Parse a 指标值; None for an empty cell. Never raises."""
+    if isinstance(value, bool):
+        return Qualitative(str(value), Completion.UNKNOWN)
+    if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):  # NaN / inf
+            return Qualitative(str(value), Completion.UNKNOWN)
+        return Quantity(float(value))
+    text = clean_text(value)
+    if text in EMPTY_MARKS:
+        return None
+    quantity = _parse_quantity(text)
+    if quantity is not None:
+        return quantity
+    return Qualitative(text, completion_of(text))
+
+
+def completion_of(text: str) -> Completion:
+    """The completion level a qualitative actual value expresses."""
+    for words, level in (
+        (_NOT_ACHIEVED, Completion.NOT_ACHIEVED),
+        (_PARTIAL, Completion.PARTIAL),
+        (_ACHIEVED, Completion.ACHIEVED),
+    ):
+        if any(word in text for word in words):
+            return level
+    return Completion.UNKNOWN
+
+
+def _parse_quantity(text: str) -> Quantity | None:
+    rest = text.replace(" ", "")
+    comparator: Comparator | None = None
+    for word, comp in _PREFIX_WORDS:
+        if rest.startswith(word):
+            comparator, rest = comp, rest[len(word):]
+            break
+    else:
+        for symbol in sorted(_PREFIX_SYMBOLS, key=len, reverse=True):
+            if rest.startswith(symbol):
+                comparator, rest = _PREFIX_SYMBOLS[symbol], rest[len(symbol):]
+                break
+    for word, comp in _SUFFIX_WORDS:
+        if rest.endswith(word):
+            comparator = comparator or comp
+            rest = rest[: -len(word)]
+            break
+    number, rest = _leading_number(rest)
+    if number is None:
+        return None
+    unit_match = _UNIT.fullmatch(rest)
+    if unit_match is None or any(ch.isdigit() for ch in rest):
+        return None
+    unit = rest.strip(".·")
+    if unit and not _plausible_unit(unit):
+        return None
+    return Quantity(number, "%" if unit in ("%", "百分比") else unit, comparator)
+
+
+def _leading_number(text: str) -> tuple[float | None, str]:
+    match = _NUMBER.match(text)
+    if match:
+        return float(match.group().replace(",", "")), text[match.end():]
+    match = _CN_NUMBER.match(text)
+    if match and text[match.end():] in COUNT_UNITS:
+        number = _chinese_number(match.group())
+        if number is not None:
+            return float(number), text[match.end():]
+    return None, text
+
+
+def _chinese_number(text: str) -> int | None:
+    """Small Chinese numerals (一 … 九百九十九); None if malformed."""
+    total, current = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if current is not None:
+                return None
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (1 if current is None else current) * 10
+            current = None
+        elif ch == "百":
+            if current is None:
+                return None
+            total += current * 100
+            current = None
+    return total + (current or 0)
+
+
+def _plausible_unit(unit: str) -> bool:
+    # A unit is short; a longer tail ("次会议、组织培训", "%完成") makes the value a description.
+    if "%" in unit:
+        return unit == "%"
+    return len(unit) <= 4 and not any(p in unit for p in "、，,;；:：")
+
+
+def unit_key(unit: str) -> tuple[str, float]:
+    """Canonical unit and the factor that converts `unit` into it."""
+    return _UNIT_ALIASES.get(unit, (unit, 1.0))
+
+
+def in_unit(quantity: Quantity, unit: str) -> float | None:
+    """`quantity` expressed in `unit`, or None when the units cannot be compared.
+
+    A bare number takes the unit it is compared with (SPEC: `≤90万元` vs `90`).
+    """
+    if quantity.unit == "" or quantity.unit == unit:
+        return quantity.number
+    source, source_factor = unit_key(quantity.unit)
+    target, target_factor = unit_key(unit)
+    if source != target:
+        return None
+    return quantity.number * source_factor / target_factor
+
+
+def direction(target: Quantity, level2: str) -> Comparator:
+    """The comparator of a target: written, or by SPEC §3's defaults for its 二级指标."""
+    if target.comparator is not None:
+        return target.comparator
+    if level2 == COST:
+        return Comparator.LE
+    if level2 == TIMELINESS and unit_key(target.unit)[0] in DURATION_UNITS:
+        return Comparator.LE
+    return Comparator.GE
+
+
+def format_quantity(quantity: Quantity) -> str:
+    """A quantity as a clerk would write it, e.g. `≥95%`, `90万元`."""
+    number = f"{quantity.number:g}" if abs(quantity.number) < 1e15 else repr(quantity.number)
+    return f"{quantity.comparator.value if quantity.comparator else ''}{number}{quantity.unit}"
