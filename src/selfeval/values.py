@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -145,7 +146,11 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
+    try:
+        text = str(value)
+    except ValueError:  # an int beyond Python's digit limit for str(); no cell holds one
+        text = "（数字过长）"
+    text = unicodedata.normalize("NFKC", text)
     text = text.replace("[bookmark: _GoBack]", "")
     return " ".join(text.split())
 
@@ -160,9 +165,10 @@ def parse_value(value: object) -> Value | None:
     if isinstance(value, bool):
         return Qualitative(str(value), Completion.UNKNOWN)
     if isinstance(value, (int, float)):
-        if value != value or value in (float("inf"), float("-inf")):  # NaN / inf
-            return Qualitative(str(value), Completion.UNKNOWN)
-        return Quantity(float(value))
+        number = _finite(value)
+        if number is None:  # NaN, inf, or an int too large for a float
+            return Qualitative(clean_text(value), Completion.UNKNOWN)
+        return Quantity(number)
     text = clean_text(value)
     if text in EMPTY_MARKS:
         return None
@@ -216,7 +222,8 @@ def _parse_quantity(text: str) -> Quantity | None:
 def _leading_number(text: str) -> tuple[float | None, str]:
     match = _NUMBER.match(text)
     if match:
-        return float(match.group().replace(",", "")), text[match.end():]
+        number = _finite(float(match.group().replace(",", "")))
+        return (None, text) if number is None else (number, text[match.end():])
     match = _CN_NUMBER.match(text)
     if match and text[match.end():] in COUNT_UNITS:
         number = _chinese_number(match.group())
@@ -225,10 +232,21 @@ def _leading_number(text: str) -> tuple[float | None, str]:
     return None, text
 
 
+def _finite(value: float | int) -> float | None:
+    """`value` as a finite float, or None (a 400-digit string is no count)."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _chinese_number(text: str) -> int | None:
     """Small Chinese numerals (一 … 九百九十九); None if malformed."""
     total, current = 0, None
     for ch in text:
+        if ch in "零〇" and total and current is None:
+            continue  # the place-holder of 一百零五
         if ch in _CN_DIGITS:
             if current is not None:
                 return None
