@@ -86,7 +86,7 @@ def execution(funds: Funds | None) -> ExecutionResult:
     if budget is None:
         return ExecutionResult(None, None, weight, "年度资金总额的全年预算数为空，无法计算预算执行率")
     if budget <= 0:
-        return ExecutionResult(None, None, weight, "年度资金总额的全年预算数为0，无法计算预算执行率")
+        return ExecutionResult(None, None, weight, f"年度资金总额的全年预算数为{budget:g}，无法计算预算执行率")
     rate = (executed or 0.0) / budget
     return ExecutionResult(rate, weight * min(rate, 1.0), weight)
 
@@ -121,16 +121,14 @@ def _quantitative(row: Indicator, target: Quantity, actual: Quantity) -> Indicat
 
 
 def _meets(actual: float, target: float, comparator: Comparator) -> bool:
+    # SPEC §4 knows ≥, ≤ and =; clerks write > and < for the first two. Read strictly,
+    # 95% against >95% would be "missed" while the proportional method gives full marks.
     eps = 1e-9 * max(1.0, abs(target))
     match comparator:
-        case Comparator.GE:
+        case Comparator.GE | Comparator.GT:
             return actual >= target - eps
-        case Comparator.GT:
-            return actual > target + eps
-        case Comparator.LE:
+        case Comparator.LE | Comparator.LT:
             return actual <= target + eps
-        case Comparator.LT:
-            return actual < target - eps
         case Comparator.EQ:
             return abs(actual - target) <= eps
 
