@@ -9,8 +9,6 @@ import io
 import re
 import shutil
 import struct
-import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from lxml import etree
 from oletools.olevba import VBA_Parser, decompress_stream
 
 from selfeval.addin import ADDIN_FILENAME, addin_bytes, build_addin
-from support.libreoffice import SOFFICE, needs_libreoffice
+from support.libreoffice import convert, needs_libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 MACROS = ROOT / "macros"
@@ -169,24 +167,10 @@ def test_chinese_literals_survive_in_code_page_936(built):
 # --- reader 2: LibreOffice --------------------------------------------------------------
 
 
-def libreoffice_to_ods(source: Path, outdir: Path) -> Path:
-    """Like tests.support.libreoffice.convert, with the VBA-aware Excel import filter:
-    LibreOffice's type detection does not claim the add-in content type by itself."""
-    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        result = subprocess.run(
-            [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--infilter=Calc MS Excel 2007 VBA XML", "--convert-to", "ods",
-             "--outdir", str(outdir), str(source)],
-            capture_output=True, text=True, timeout=180,
-        )
-    produced = outdir / f"{source.stem}.ods"
-    assert produced.exists(), f"LibreOffice failed:\n{result.stdout}\n{result.stderr}"
-    return produced
-
-
 @needs_libreoffice
 def test_libreoffice_imports_the_same_module_sources(built, tmp_path):
-    ods = libreoffice_to_ods(built, tmp_path)
+    # LibreOffice's type detection does not claim the add-in content type by itself.
+    ods = convert(built, "ods", tmp_path, infilter="Calc MS Excel 2007 VBA XML")
     basic = {}
     with zipfile.ZipFile(ods) as package:
         for name in package.namelist():

@@ -17,10 +17,13 @@ needs_libreoffice = pytest.mark.skipif(
 )
 
 
-def convert(source: Path, target_format: str, outdir: Path, timeout: float = 180) -> Path:
+def convert(
+    source: Path, target_format: str, outdir: Path, *, infilter: str | None = None, timeout: float = 180
+) -> Path:
     """Convert `source` with `soffice --headless --convert-to target_format` into `outdir`.
 
     Each call uses its own throw-away user profile, so parallel runs never share a lock.
+    `infilter` names the import filter where type detection does not pick it (an .xlam).
     """
     if SOFFICE is None:
         pytest.skip("LibreOffice is not installed")
@@ -32,6 +35,7 @@ def convert(source: Path, target_format: str, outdir: Path, timeout: float = 180
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--norestore",
+                *([f"--infilter={infilter}"] if infilter else []),
                 "--convert-to",
                 target_format,
                 "--outdir",
