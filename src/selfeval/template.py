@@ -1,0 +1,624 @@
+"""Build the template workbook from `layout` with openpyxl.
+
+Sheets: 填表说明, 目录, the project sheets, 汇总 (reserved for the summary), and hidden
+代码表 and 项目模板 (the master the add-in copies). Every computed value of a project sheet is
+a native formula, so totals stay live in Excel without Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.protection import SheetProtection
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import guide
+from .layout import (
+    CLASSIFICATION_CELLS,
+    COLUMN_WIDTHS,
+    DATE_LABEL,
+    DEFAULT_EXECUTION_WEIGHT,
+    DEFAULT_LAYOUT,
+    DEPARTMENT_LABEL,
+    EXECUTION_SUBTOTAL_LABEL,
+    FILLER_LABEL,
+    FIRST_COLUMN,
+    FUNDS_COLUMN_LABELS,
+    FUNDS_COLUMNS,
+    FUNDS_LABEL,
+    FUNDS_LINE_LABELS,
+    FUNDS_ROWS,
+    GOAL_ACTUAL_LABEL,
+    GOAL_EXPECTED_LABEL,
+    GOAL_LABEL,
+    GRADE_LABEL,
+    GRADE_LABEL_COLUMN,
+    GRADE_NOTE,
+    INDEX_COLUMNS,
+    INDEX_FIRST_ROW,
+    INDEX_HEADER_ROW,
+    INDICATOR_COLUMN_LABELS,
+    INDICATOR_COLUMNS,
+    LAST_COLUMN,
+    NAME_LABEL,
+    PHONE_LABEL,
+    PRINT_TITLE_ROWS,
+    ROW_CLASS,
+    ROW_DEPARTMENT,
+    ROW_FUNDS_HEADER,
+    ROW_GOAL_ACTUAL,
+    ROW_GOAL_EXPECTED,
+    ROW_INDICATOR_HEADER,
+    ROW_NAME,
+    ROW_TITLE,
+    ROW_YEAR,
+    SHEET_CODES,
+    SHEET_GUIDE,
+    SHEET_INDEX,
+    SHEET_MASTER,
+    SHEET_SUMMARY,
+    STATUS_CELL,
+    STATUS_LABEL,
+    SUBTOTAL_LABELS,
+    TEMPLATE_FILENAME,
+    TITLE,
+    TOTAL_LABEL,
+    UNIT_LABEL,
+    YEAR_CELL,
+    YEAR_LABEL,
+    SheetLayout,
+    project_sheet_name,
+)
+from .model import CLASSIFICATIONS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
+from .xlsxfile import save_workbook
+
+DEFAULT_TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "workbook" / TEMPLATE_FILENAME
+
+# --- styles ----------------------------------------------------------------------------
+
+FONT_NAME = "宋体"
+TITLE_FONT = Font(name="黑体", size=16, bold=True)
+BODY_FONT = Font(name=FONT_NAME, size=10)
+LABEL_FONT = Font(name=FONT_NAME, size=10, bold=True)
+LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
+COMPUTED_FILL = PatternFill("solid", fgColor="E8F0FA")
+UNUSED_FILL = PatternFill("solid", fgColor="D9D9D9")
+ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
+WARN_FILL = PatternFill("solid", fgColor="FFE699")
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
+RIGHT = Alignment(horizontal="right", vertical="center")
+UNLOCKED = Protection(locked=False)
+
+AMOUNT_FORMAT = "#,##0.00"
+SCORE_FORMAT = "0.00"
+SUBTOTAL_FORMAT = "0.00;-0.00;;@"  # zero shows as blank on an empty form
+RATE_FORMAT = "0.00%"
+
+ROW_HEIGHT = 22
+TITLE_HEIGHT = 34
+GOAL_HEIGHT = 60
+INDICATOR_HEIGHT = 28
+
+PROTECTION_NOTE = "工作表保护无密码：仅防误改公式，允许插入/删除行和设置格式。"
+
+
+def _protection() -> SheetProtection:
+    """Protected without a password; row insertion/deletion and formatting stay allowed."""
+    return SheetProtection(
+        sheet=True,
+        insertRows=False,
+        deleteRows=False,
+        formatCells=False,
+        formatColumns=False,
+        formatRows=False,
+        selectLockedCells=False,
+        selectUnlockedCells=False,
+    )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def put_value(cell, value: object) -> None:
+    """Write a value; a text stays text even if it looks like a formula (principle 3)."""
+    if value is None or value == "":
+        cell.value = None
+        return
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+# --- formulas --------------------------------------------------------------------------
+
+
+def formulas(layout: SheetLayout) -> dict[str, str]:
+    """Computed key (layout.computed) → the formula of that cell."""
+    c = layout.cells
+    fund_row = FUNDS_ROWS["total"]
+    budget, executed = f"{FUNDS_COLUMNS['budget']}{fund_row}", f"{FUNDS_COLUMNS['executed']}{fund_row}"
+    weight, rate, score = c["funds.weight"], c["funds.rate"], c["funds.score"]
+    exec_weight = f"IF(ISNUMBER({weight}),{weight},{DEFAULT_EXECUTION_WEIGHT:g})"
+    # The header row is included so a row inserted at the top of the table is still summed.
+    weights = f"F{ROW_INDICATOR_HEADER}:F{layout.last_indicator_row}"
+    scores = f"G{ROW_INDICATOR_HEADER}:G{layout.last_indicator_row}"
+    total = c["total"]
+    rounded = f"ROUND({total},2)"
+    result = {
+        "title": f'="{TITLE}（"&IF({YEAR_CELL}="","　　",{YEAR_CELL})&"年度）"',
+        "funds.rate": f'=IF(N({budget})>0,N({executed})/{budget},"")',
+        "funds.score": f'=IF({rate}="","",{exec_weight}*MIN({rate},1))',
+        "total": f'=IF(AND({score}="",COUNT({scores})=0),"",N({score})+SUM({scores}))',
+        "weight_total": f'=IF(COUNT({weights})=0,"",{exec_weight}+SUM({weights}))',
+        "grade": (
+            f'=IF({total}="","",IF({rounded}>=90,"优",IF({rounded}>=80,"良",'
+            f'IF({rounded}>=60,"中","差"))))'
+        ),
+        "subtotal.execution.weight": f"={exec_weight}",
+        "subtotal.execution.score": f'=IF({score}="","",{score})',
+    }
+    for level1 in LEVEL1_NAMES:
+        span = layout.block_spans.get(level1)
+        for part, column in (("weight", "F"), ("score", "G")):
+            result[f"subtotal.{level1}.{part}"] = f"=SUM({span.range(column)})" if span else "=0"
+    return result
+
+
+# --- project sheet ---------------------------------------------------------------------
+
+
+def _cell(ws: Worksheet, address: str, value=None, *, font=BODY_FONT, fill=None, align=LEFT, fmt=None):
+    cell = ws[address]
+    if value is not None:
+        cell.value = value
+    cell.font = font
+    cell.alignment = align
+    if fill is not None:
+        cell.fill = fill
+    if fmt is not None:
+        cell.number_format = fmt
+    return cell
+
+
+def _label(ws: Worksheet, address: str, text: str, merge_to: str | None = None) -> None:
+    _cell(ws, address, text, font=LABEL_FONT, fill=LABEL_FILL, align=CENTER)
+    if merge_to and merge_to != address:
+        ws.merge_cells(f"{address}:{merge_to}")
+
+
+def _value(ws: Worksheet, first: str, last: str | None = None, *, align=LEFT, fmt=None, fill=None) -> None:
+    _cell(ws, first, align=align, fmt=fmt, fill=fill)
+    if last and last != first:
+        ws.merge_cells(f"{first}:{last}")
+
+
+def _cells(ref: str) -> list[str]:
+    """Every address inside `A1` or `A1:C3`."""
+    first, _, last = ref.partition(":")
+    last = last or first
+    c1, r1 = _split(first)
+    c2, r2 = _split(last)
+    return [
+        f"{get_column_letter(col)}{row}"
+        for row in range(r1, r2 + 1)
+        for col in range(column_index_from_string(c1), column_index_from_string(c2) + 1)
+    ]
+
+
+def _split(address: str) -> tuple[str, int]:
+    letters = address.rstrip("0123456789")
+    return letters, int(address[len(letters):])
+
+
+def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> None:
+    """Lay out one empty project form on `ws`: labels, formulas, validation, hints, print."""
+    last = LAST_COLUMN
+    for column, width in COLUMN_WIDTHS.items():
+        ws.column_dimensions[column].width = width
+    ws.sheet_view.showGridLines = False
+
+    ws.row_dimensions[ROW_TITLE].height = TITLE_HEIGHT
+    ws.merge_cells(f"A{ROW_TITLE}:{last}{ROW_TITLE}")
+    _cell(ws, f"A{ROW_TITLE}", font=TITLE_FONT, align=Alignment(horizontal="center", vertical="center"))
+
+    for row in (ROW_YEAR, ROW_NAME, ROW_DEPARTMENT, ROW_CLASS):
+        ws.row_dimensions[row].height = ROW_HEIGHT
+
+    # 年度 and 校验状态
+    _label(ws, f"A{ROW_YEAR}", YEAR_LABEL)
+    _value(ws, YEAR_CELL, align=CENTER, fmt="0")
+    _label(ws, f"E{ROW_YEAR}", STATUS_LABEL)
+    _value(ws, STATUS_CELL, f"{last}{ROW_YEAR}")
+
+    # identity and classification
+    _label(ws, f"A{ROW_NAME}", NAME_LABEL)
+    _value(ws, f"B{ROW_NAME}", f"{last}{ROW_NAME}")
+    _label(ws, f"A{ROW_DEPARTMENT}", DEPARTMENT_LABEL)
+    _value(ws, f"B{ROW_DEPARTMENT}", f"C{ROW_DEPARTMENT}")
+    _label(ws, f"D{ROW_DEPARTMENT}", UNIT_LABEL)
+    _value(ws, f"E{ROW_DEPARTMENT}", f"{last}{ROW_DEPARTMENT}")
+    for label, label_column, value_range in CLASSIFICATION_CELLS.values():
+        _label(ws, f"{label_column}{ROW_CLASS}", label)
+        first, second = value_range.split(":")
+        _value(ws, f"{first}{ROW_CLASS}", f"{second}{ROW_CLASS}", align=CENTER)
+
+    _build_funds(ws)
+
+    # 年度总体目标
+    _label(ws, f"A{ROW_GOAL_EXPECTED}", GOAL_LABEL, f"A{ROW_GOAL_ACTUAL}")
+    for row, label in ((ROW_GOAL_EXPECTED, GOAL_EXPECTED_LABEL), (ROW_GOAL_ACTUAL, GOAL_ACTUAL_LABEL)):
+        _label(ws, f"B{row}", label)
+        _value(ws, f"C{row}", f"{last}{row}", align=Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1))
+        ws.row_dimensions[row].height = GOAL_HEIGHT
+
+    _build_indicators(ws, layout)
+    _build_footer(ws, layout)
+
+    for key, formula in formulas(layout).items():
+        ws[layout.computed[key]].value = formula
+
+    _borders(ws, layout)
+    _unlock_inputs(ws, layout)
+    _validations(ws, layout)
+    _hints(ws, layout)
+    _print_setup(ws, layout)
+    ws.protection = _protection()
+
+
+def _build_funds(ws: Worksheet) -> None:
+    header, first, last_row = ROW_FUNDS_HEADER, FUNDS_ROWS["total"], FUNDS_ROWS["other"]
+    _label(ws, f"A{header}", FUNDS_LABEL, f"A{last_row}")
+    _label(ws, f"B{header}", "")
+    for key, column in FUNDS_COLUMNS.items():
+        _label(ws, f"{column}{header}", FUNDS_COLUMN_LABELS[key])
+    for line, row in FUNDS_ROWS.items():
+        _label(ws, f"B{row}", FUNDS_LINE_LABELS[line])
+        for key in ("initial", "budget", "executed"):
+            _value(ws, f"{FUNDS_COLUMNS[key]}{row}", align=RIGHT, fmt=AMOUNT_FORMAT)
+        if row != first:
+            for key in ("weight", "rate", "score"):
+                _cell(ws, f"{FUNDS_COLUMNS[key]}{row}", fill=UNUSED_FILL)
+    weight = f"{FUNDS_COLUMNS['weight']}{first}"
+    _value(ws, weight, align=RIGHT, fmt=SCORE_FORMAT)
+    ws[weight].value = DEFAULT_EXECUTION_WEIGHT
+    _cell(ws, f"{FUNDS_COLUMNS['rate']}{first}", fill=COMPUTED_FILL, align=RIGHT, fmt=RATE_FORMAT)
+    _cell(ws, f"{FUNDS_COLUMNS['score']}{first}", fill=COMPUTED_FILL, align=RIGHT, fmt=SCORE_FORMAT)
+    for row in range(header, last_row + 1):
+        ws.row_dimensions[row].height = ROW_HEIGHT
+
+
+def _build_indicators(ws: Worksheet, layout: SheetLayout) -> None:
+    header = ROW_INDICATOR_HEADER
+    for key, column in INDICATOR_COLUMNS.items():
+        _label(ws, f"{column}{header}", INDICATOR_COLUMN_LABELS[key])
+    ws.row_dimensions[header].height = ROW_HEIGHT * 1.4
+    for level1, span in layout.block_spans.items():
+        _cell(ws, f"A{span.first}", level1, align=CENTER)
+        if span.last > span.first:
+            ws.merge_cells(span.range("A"))
+    for group, span in zip(layout.groups, layout.group_spans):
+        _cell(ws, f"B{span.first}", group.level2, align=CENTER)
+        if span.last > span.first:
+            ws.merge_cells(span.range("B"))
+    for row in layout.indicator_rows():
+        ws.row_dimensions[row].height = INDICATOR_HEIGHT
+        for key in ("name", "target", "actual", "deviation"):
+            _cell(ws, layout.indicator_cell(key, row), align=LEFT if key in ("name", "deviation") else CENTER)
+        for key in ("weight", "score"):
+            _cell(ws, layout.indicator_cell(key, row), align=RIGHT, fmt=SCORE_FORMAT)
+
+
+def _build_footer(ws: Worksheet, layout: SheetLayout) -> None:
+    c = layout.cells
+    rows = [
+        (layout.row_total, TOTAL_LABEL, "weight_total", "total", SCORE_FORMAT),
+        (layout.row_execution_subtotal, EXECUTION_SUBTOTAL_LABEL, "subtotal.execution.weight",
+         "subtotal.execution.score", SUBTOTAL_FORMAT),
+    ]
+    rows += [
+        (row, SUBTOTAL_LABELS[level1], f"subtotal.{level1}.weight", f"subtotal.{level1}.score", SUBTOTAL_FORMAT)
+        for level1, row in layout.subtotal_rows.items()
+    ]
+    for row, label, weight_key, score_key, fmt in rows:
+        _label(ws, f"A{row}", label, f"E{row}")
+        _cell(ws, c[weight_key], fill=COMPUTED_FILL, align=RIGHT, fmt=fmt)
+        _cell(ws, c[score_key], fill=COMPUTED_FILL, align=RIGHT, fmt=fmt)
+        _cell(ws, f"H{row}", fill=UNUSED_FILL)
+        ws.row_dimensions[row].height = ROW_HEIGHT
+    total_font = Font(name=FONT_NAME, size=11, bold=True)
+    ws[c["total"]].font = total_font
+    ws[c["weight_total"]].font = total_font
+
+    grade_row = layout.row_grade
+    ws.merge_cells(f"A{grade_row}:D{grade_row}")
+    _cell(ws, f"A{grade_row}", GRADE_NOTE, font=Font(name=FONT_NAME, size=9), fill=LABEL_FILL, align=CENTER)
+    _label(ws, f"{GRADE_LABEL_COLUMN}{grade_row}", GRADE_LABEL)
+    _cell(ws, c["grade"], font=total_font, fill=COMPUTED_FILL, align=CENTER)
+    ws.merge_cells(f"{c['grade']}:{LAST_COLUMN}{grade_row}")
+    ws.row_dimensions[grade_row].height = ROW_HEIGHT
+
+    row = layout.row_filler
+    _label(ws, f"A{row}", FILLER_LABEL)
+    _value(ws, c["filler"], align=CENTER)
+    _label(ws, f"C{row}", PHONE_LABEL)
+    _value(ws, c["phone"], align=CENTER)
+    _label(ws, f"E{row}", DATE_LABEL)
+    _value(ws, c["date"], f"{LAST_COLUMN}{row}", align=CENTER, fmt="yyyy-mm-dd")
+    ws.row_dimensions[row].height = ROW_HEIGHT
+
+
+def _borders(ws: Worksheet, layout: SheetLayout) -> None:
+    boxed = [f"A{ROW_YEAR}:B{ROW_YEAR}", f"E{ROW_YEAR}:{LAST_COLUMN}{ROW_YEAR}",
+             f"A{ROW_NAME}:{LAST_COLUMN}{layout.last_row}"]
+    for ref in boxed:
+        for address in _cells(ref):
+            ws[address].border = BORDER
+
+
+def _unlock_inputs(ws: Worksheet, layout: SheetLayout) -> None:
+    for ref in layout.input_ranges:
+        for address in _cells(ref):
+            ws[address].protection = UNLOCKED
+
+
+def _validations(ws: Worksheet, layout: SheetLayout) -> None:
+    def add(dv: DataValidation, *refs: str) -> None:
+        for ref in refs:
+            dv.add(ref)
+        ws.add_data_validation(dv)
+
+    def number(minimum: float, maximum: float | None, message: str, kind: str = "decimal") -> DataValidation:
+        return DataValidation(
+            type=kind,
+            operator="between" if maximum is not None else "greaterThanOrEqual",
+            formula1=f"{minimum:g}",
+            formula2=None if maximum is None else f"{maximum:g}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="输入有误",
+            error=message,
+        )
+
+    def choice(options: Sequence[str] | str, prompt: str) -> DataValidation:
+        source = options if isinstance(options, str) else '"' + ",".join(options) + '"'
+        return DataValidation(
+            type="list",
+            formula1=source,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle="不在列表中",
+            error=prompt,
+        )
+
+    add(number(2000, 2100, "年度请填写四位数字年份，如 2024。", "whole"), YEAR_CELL)
+    for key, (label, _column, value_range) in CLASSIFICATION_CELLS.items():
+        options = CLASSIFICATIONS[label]
+        add(choice(options, f"{label}请从列表中选择：{'、'.join(options)}。"), layout.cells[key])
+    first, last = FUNDS_ROWS["total"], FUNDS_ROWS["other"]
+    add(number(0, None, "项目资金请填写不小于 0 的数字（单位：万元）。"), f"C{first}:E{last}")
+    add(number(0, 100, "分值请填写 0 到 100 之间的数字。"), layout.cells["funds.weight"])
+    span = layout.indicator_span
+    add(number(0, 100, "分值和得分请填写 0 到 100 之间的数字。"), span.range("F"), span.range("G"))
+    add(choice(LEVEL1_NAMES, "一级指标应为：产出指标、效益指标或满意度指标。"), span.range("A"))
+    for level1, block in layout.block_spans.items():
+        if level1 in LEVEL2_BY_LEVEL1:
+            allowed = "、".join(LEVEL2_BY_LEVEL1[level1])
+            add(choice(f"INDIRECT($A${block.first})", f"{level1}下的二级指标应为：{allowed}。"), block.range("B"))
+
+
+def _hints(ws: Worksheet, layout: SheetLayout) -> None:
+    """Native conditional formats: clerks without the add-in still see the obvious problems."""
+    first = layout.first_indicator_row
+    span = layout.indicator_span
+    f, g, h = f"F{first}", f"G{first}", f"H{first}"
+    ws.conditional_formatting.add(
+        span.range("G"),
+        FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({f}),{g}>{f})"], fill=ERROR_FILL),
+    )
+    ws.conditional_formatting.add(
+        span.range("H"),
+        FormulaRule(formula=[f'AND(ISNUMBER({g}),ISNUMBER({f}),{g}<{f},LEN(TRIM({h}))=0)'], fill=WARN_FILL),
+    )
+    weight_total = layout.cells["weight_total"]
+    ws.conditional_formatting.add(
+        weight_total,
+        FormulaRule(formula=[f"AND(ISNUMBER({weight_total}),ABS({weight_total}-100)>0.005)"], fill=ERROR_FILL),
+    )
+    top, bottom = FUNDS_ROWS["total"], FUNDS_ROWS["other"]
+    ws.conditional_formatting.add(
+        f"C{top}:E{top}",
+        FormulaRule(
+            formula=[f"AND(COUNT(C{top + 1}:C{bottom})>0,ABS(N(C{top})-SUM(C{top + 1}:C{bottom}))>0.005)"],
+            fill=ERROR_FILL,
+        ),
+    )
+    ws.conditional_formatting.add(
+        f"E{top}:E{bottom}",
+        FormulaRule(formula=[f"AND(ISNUMBER(E{top}),ISNUMBER(D{top}),E{top}>D{top}+0.005)"], fill=ERROR_FILL),
+    )
+
+
+def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_title_rows = PRINT_TITLE_ROWS
+    ws.print_area = f"{FIRST_COLUMN}1:{LAST_COLUMN}{layout.last_row}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+# --- the other sheets ------------------------------------------------------------------
+
+
+def build_guide_sheet(ws: Worksheet) -> None:
+    """填表说明: how to fill the form, the grade bands and the rule codes."""
+    ws.column_dimensions["A"].width = 10
+    ws.column_dimensions["B"].width = 10
+    ws.column_dimensions["C"].width = 90
+    ws.sheet_view.showGridLines = False
+    ws.merge_cells("A1:C1")
+    _cell(ws, "A1", guide.GUIDE_TITLE, font=TITLE_FONT, align=Alignment(horizontal="center"))
+    row = 3
+
+    def heading(text: str) -> None:
+        nonlocal row
+        _cell(ws, f"A{row}", text, font=Font(name=FONT_NAME, size=12, bold=True), align=LEFT)
+        row += 1
+
+    def line(text: str) -> None:
+        nonlocal row
+        ws.merge_cells(f"A{row}:C{row}")
+        _cell(ws, f"A{row}", text)
+        ws.row_dimensions[row].height = 15 * (1 + len(text) // 62)
+        row += 1
+
+    heading("一、填写方法")
+    for text in guide.HOW_TO_FILL:
+        line(text)
+    row += 1
+    heading("二、评分方法与等级")
+    for text in guide.SCORING_NOTES:
+        line(text)
+    for grade, band in guide.GRADE_BANDS:
+        _label(ws, f"A{row}", grade)
+        ws.merge_cells(f"B{row}:C{row}")
+        _cell(ws, f"B{row}", band)
+        for address in (f"A{row}", f"B{row}", f"C{row}"):
+            ws[address].border = BORDER
+        row += 1
+    row += 1
+    heading("三、校验规则代码（加载项或 selfeval 校验时给出）")
+    for address, text in ((f"A{row}", "代码"), (f"B{row}", "严重程度"), (f"C{row}", "含义")):
+        _label(ws, address, text)
+        ws[address].border = BORDER
+    row += 1
+    for code, (severity, meaning) in guide.RULES.items():
+        for address, text, align in ((f"A{row}", code, CENTER), (f"B{row}", severity, CENTER), (f"C{row}", meaning, LEFT)):
+            _cell(ws, address, text, align=align)
+            ws[address].border = BORDER
+        row += 1
+    row += 1
+    line(PROTECTION_NOTE)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.protection = _protection()
+
+
+def build_index_sheet(ws: Worksheet, sheet_names: Sequence[str], layout: SheetLayout | Sequence[SheetLayout] = DEFAULT_LAYOUT) -> None:
+    """目录: one live row per project sheet (formulas into the sheet) and a link to it."""
+    layouts = [layout] * len(sheet_names) if isinstance(layout, SheetLayout) else list(layout)
+    widths = {"A": 6, "B": 16, "C": 40, "D": 10, "E": 10, "F": 36}
+    for column, width in widths.items():
+        ws.column_dimensions[column].width = width
+    ws.sheet_view.showGridLines = False
+    last = get_column_letter(len(INDEX_COLUMNS))
+    ws.merge_cells(f"A1:{last}1")
+    _cell(ws, "A1", "项目目录", font=TITLE_FONT, align=Alignment(horizontal="center"))
+    for column, header in INDEX_COLUMNS.values():
+        _label(ws, f"{column}{INDEX_HEADER_ROW}", header)
+        ws[f"{column}{INDEX_HEADER_ROW}"].border = BORDER
+    for i, (name, sheet_layout) in enumerate(zip(sheet_names, layouts)):
+        row = INDEX_FIRST_ROW + i
+        write_index_row(ws, row, i + 1, name, sheet_layout)
+    ws.protection = _protection()
+
+
+def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: SheetLayout = DEFAULT_LAYOUT) -> None:
+    """One 目录 row for project sheet `sheet`."""
+    ref = "'" + sheet.replace("'", "''") + "'!"
+    c = layout.cells
+    col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
+    _cell(ws, f"{col['number']}{row}", number, align=CENTER)
+    link = _cell(ws, f"{col['sheet']}{row}", font=Font(name=FONT_NAME, size=10, color="0563C1", underline="single"))
+    put_value(link, sheet)
+    link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{ref}A1", display=sheet)
+    _cell(ws, f"{col['name']}{row}", f'=IF({ref}{c["name"]}="","（未填项目名称）",{ref}{c["name"]})')
+    _cell(ws, f"{col['total']}{row}", f'=IF({ref}{c["total"]}="","",{ref}{c["total"]})', align=RIGHT, fmt=SCORE_FORMAT)
+    _cell(ws, f"{col['grade']}{row}", f'=IF({ref}{c["grade"]}="","",{ref}{c["grade"]})', align=CENTER)
+    _cell(ws, f"{col['status']}{row}", f'=IF({ref}{STATUS_CELL}="","",{ref}{STATUS_CELL})')
+    for column, _header in INDEX_COLUMNS.values():
+        ws[f"{column}{row}"].border = BORDER
+
+
+def build_codes_sheet(ws: Worksheet, workbook: Workbook) -> None:
+    """代码表: the lists behind the dropdowns; each 一级's 二级 list is a defined name for INDIRECT."""
+    _cell(ws, "A1", "一级指标", font=LABEL_FONT)
+    for i, level1 in enumerate(LEVEL1_NAMES, start=2):
+        ws[f"A{i}"] = level1
+    for offset, level1 in enumerate(LEVEL1_NAMES):
+        column = get_column_letter(2 + offset)
+        _cell(ws, f"{column}1", level1, font=LABEL_FONT)
+        names = LEVEL2_BY_LEVEL1[level1]
+        for i, level2 in enumerate(names, start=2):
+            ws[f"{column}{i}"] = level2
+        ref = f"'{SHEET_CODES}'!${column}$2:${column}${1 + len(names)}"
+        workbook.defined_names[level1] = DefinedName(level1, attr_text=ref)
+    for offset, (label, options) in enumerate(CLASSIFICATIONS.items()):
+        column = get_column_letter(2 + len(LEVEL1_NAMES) + offset)
+        _cell(ws, f"{column}1", label, font=LABEL_FONT)
+        for i, option in enumerate(options, start=2):
+            ws[f"{column}{i}"] = option
+    column = get_column_letter(2 + len(LEVEL1_NAMES) + len(CLASSIFICATIONS))
+    _cell(ws, f"{column}1", GRADE_LABEL, font=LABEL_FONT)
+    for i, (grade, band) in enumerate(guide.GRADE_BANDS, start=2):
+        ws[f"{column}{i}"] = f"{grade}：{band}"
+    for index in range(1, 2 + len(LEVEL1_NAMES) + len(CLASSIFICATIONS) + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 22
+    ws.sheet_state = "hidden"
+    ws.protection = _protection()
+
+
+def build_summary_sheet(ws: Worksheet) -> None:
+    """汇总: reserved; the add-in and `selfeval consolidate` write it."""
+    _cell(ws, "A1", "本表由“汇总”功能自动生成，请勿手工填写。", font=Font(name=FONT_NAME, size=10, color="808080"))
+    ws.column_dimensions["A"].width = 50
+
+
+# --- the workbook ----------------------------------------------------------------------
+
+
+def build_workbook(sheets: Sequence[tuple[str, SheetLayout]] = ((project_sheet_name(1), DEFAULT_LAYOUT),)) -> Workbook:
+    """A template workbook with one empty project sheet per (name, layout)."""
+    wb = Workbook()
+    build_guide_sheet(wb.active)
+    wb.active.title = SHEET_GUIDE
+    index = wb.create_sheet(SHEET_INDEX)
+    build_index_sheet(index, [name for name, _ in sheets], [layout for _, layout in sheets])
+    for name, layout in sheets:
+        build_project_sheet(wb.create_sheet(name), layout)
+    build_summary_sheet(wb.create_sheet(SHEET_SUMMARY))
+    build_codes_sheet(wb.create_sheet(SHEET_CODES), wb)
+    master = wb.create_sheet(SHEET_MASTER)
+    build_project_sheet(master)
+    master.sheet_state = "hidden"
+    active = 2 if sheets else 0
+    for i, ws in enumerate(wb.worksheets):
+        ws.sheet_view.tabSelected = i == active
+    wb.active = active
+    return wb
+
+
+def build_template(path: Path = DEFAULT_TEMPLATE_PATH) -> Path:
+    """Write the committed template (one empty project sheet) to `path`, replacing it."""
+    return save_workbook(build_workbook(), Path(path), force=True)

@@ -1,0 +1,196 @@
+"""Fill Projects into the project sheets of a new template workbook.
+
+Used by import (one sheet per form found) and by `selfeval new` (empty sheets). Every
+indicator goes under its 一级/二级 rows; a group gets as many rows as it needs, and the
+formulas are built for that size. Texts are written as texts, never as formulas
+(ARCHITECTURE principle 3). The file is written atomically and never replaces an existing
+file unless asked to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .grid import level1_name, level2_name
+from .layout import (
+    COLUMN_WIDTHS,
+    FUNDS_LINE_KEYS,
+    INDICATOR_COLUMNS,
+    RESERVED_SHEETS,
+    ROW_GOAL_ACTUAL,
+    ROW_GOAL_EXPECTED,
+    SHEET_MASTER,
+    SHEET_NAME_FORBIDDEN,
+    SHEET_NAME_MAX,
+    SheetLayout,
+    layout_for,
+    project_sheet_name,
+)
+from .model import LEVEL1_OF_LEVEL2, Indicator, Project
+from .template import GOAL_HEIGHT, INDICATOR_HEIGHT, build_workbook, put_value
+from .xlsxfile import save_workbook
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EXCEL_RESERVED = frozenset({"history"})  # Excel refuses a sheet named History
+LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
+
+
+def write_workbook(projects: Sequence[Project], path: Path, *, force: bool = False) -> Path:
+    """A new template workbook at `path` with one filled project sheet per Project."""
+    path = Path(path)
+    _refuse_existing(path, force)
+    names = sheet_names(projects)
+    layouts = [project_layout(project) for project in projects]
+    wb = build_workbook(list(zip(names, layouts)))
+    for name, project, layout in zip(names, projects, layouts):
+        fill_sheet(wb[name], project, layout)
+    return save_workbook(wb, path, force=force)
+
+
+def new_workbook(
+    path: Path,
+    *,
+    projects: int = 1,
+    year: int | None = None,
+    department: str = "",
+    force: bool = False,
+) -> Path:
+    """A fresh department workbook with `projects` empty project sheets (项目1, 项目2, …)."""
+    path = Path(path)
+    if projects < 1:
+        raise ValueError(f"项目表数量应至少为 1，收到 {projects}")
+    _refuse_existing(path, force)
+    names = [project_sheet_name(i) for i in range(1, projects + 1)]
+    layout = SheetLayout()
+    wb = build_workbook([(name, layout) for name in names])
+    for name in [*names, SHEET_MASTER]:
+        ws = wb[name]
+        if year is not None:
+            ws[layout.cells["year"]].value = year
+        put_value(ws[layout.cells["department"]], department)
+    return save_workbook(wb, path, force=force)
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise FileExistsError(f"文件已存在：{path}。为免覆盖已有内容，请换一个文件名，或使用 --force 覆盖。")
+
+
+# --- sheet names -----------------------------------------------------------------------
+
+
+def sheet_name(text: str) -> str:
+    """`text` as a legal sheet name: no []:*?/\\, no leading/trailing quote, ≤ 31 chars."""
+    cleaned = "".join(" " if ch in SHEET_NAME_FORBIDDEN or ord(ch) < 32 else ch for ch in text)
+    cleaned = " ".join(cleaned.split()).strip("'").strip()
+    return cleaned[:SHEET_NAME_MAX].rstrip().rstrip("'")
+
+
+def sheet_names(projects: Sequence[Project]) -> list[str]:
+    """One unique sheet name per project, from its name (项目N when it has none)."""
+    taken = {name.lower() for name in RESERVED_SHEETS} | _EXCEL_RESERVED
+    names = []
+    for number, project in enumerate(projects, start=1):
+        base = sheet_name(project.name) or project_sheet_name(number)
+        name, n = base, 1
+        while name.lower() in taken:
+            n += 1
+            suffix = f"({n})"
+            name = base[: SHEET_NAME_MAX - len(suffix)].rstrip().rstrip("'") + suffix
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
+
+# --- placing indicators ----------------------------------------------------------------
+
+
+def group_key(indicator: Indicator) -> tuple[str, str]:
+    """(一级, 二级) of the rows an indicator goes under; a blank 一级 is inferred from 二级."""
+    level2 = level2_name(indicator.level2.strip()) if indicator.level2.strip() else ""
+    level1 = level1_name(indicator.level1.strip()) if indicator.level1.strip() else ""
+    if not level1:
+        level1 = LEVEL1_OF_LEVEL2.get(level2, "")
+    return level1, level2
+
+
+def project_layout(project: Project) -> SheetLayout:
+    """The layout with room for every indicator of `project` under its group."""
+    keys = [group_key(indicator) for indicator in project.indicators]
+    counts: dict[tuple[str, str], int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return layout_for(counts, keys)
+
+
+# --- filling ---------------------------------------------------------------------------
+
+
+def _lines(text: str, width: float) -> int:
+    """Rough count of wrapped lines of `text` in a column `width` characters wide."""
+    if not text:
+        return 1
+    chars_per_line = max(1.0, width / 2 * 1.1)  # a Chinese character is two width units
+    return sum(max(1, math.ceil(len(part) / chars_per_line)) for part in text.split("\n"))
+
+
+def _fit_height(ws: Worksheet, row: int, minimum: float, texts: list[tuple[str, float]]) -> None:
+    lines = max((_lines(text, width) for text, width in texts), default=1)
+    ws.row_dimensions[row].height = max(minimum, lines * LINE_HEIGHT + 6)
+
+
+def fill_sheet(ws: Worksheet, project: Project, layout: SheetLayout) -> None:
+    """Write `project` into an empty project sheet built with `layout`."""
+    cells = layout.cells
+    if project.year is not None:
+        ws[cells["year"]].value = project.year
+    for key in ("name", "department", "unit", "category", "attribute", "kind", "filler", "phone"):
+        put_value(ws[cells[key]], getattr(project, key))
+    date = project.date.strip()
+    if _ISO_DATE.match(date):
+        try:
+            ws[cells["date"]].value = dt.datetime.strptime(date, "%Y-%m-%d")
+        except ValueError:
+            put_value(ws[cells["date"]], date)
+    else:
+        put_value(ws[cells["date"]], date)
+
+    put_value(ws[cells["goal.expected"]], project.goal.expected)
+    put_value(ws[cells["goal.actual"]], project.goal.actual)
+    goal_width = sum(COLUMN_WIDTHS[c] for c in "CDEFGH")
+    _fit_height(ws, ROW_GOAL_EXPECTED, GOAL_HEIGHT, [(project.goal.expected, goal_width)])
+    _fit_height(ws, ROW_GOAL_ACTUAL, GOAL_HEIGHT, [(project.goal.actual, goal_width)])
+
+    funds = project.funds
+    if funds is not None:
+        for line in FUNDS_LINE_KEYS:
+            values = funds.line(line)
+            for column in ("initial", "budget", "executed"):
+                number = getattr(values, column)
+                raw = funds.bad_cells.get(f"{line}.{column}")
+                put_value(ws[cells[f"funds.{line}.{column}"]], number if number is not None else raw)
+        put_value(ws[cells["funds.weight"]], funds.weight)
+
+    _fill_indicators(ws, project, layout)
+
+
+def _fill_indicators(ws: Worksheet, project: Project, layout: SheetLayout) -> None:
+    next_row = {(g.level1, g.level2): span.first for g, span in zip(layout.groups, layout.group_spans)}
+    widths = {key: COLUMN_WIDTHS[column] for key, column in INDICATOR_COLUMNS.items()}
+    for indicator in project.indicators:
+        key = group_key(indicator)
+        row = next_row[key]
+        next_row[key] = row + 1
+        for field in ("name", "target", "actual", "deviation"):
+            put_value(ws[layout.indicator_cell(field, row)], getattr(indicator, field))
+        for field in ("weight", "score"):
+            number = getattr(indicator, field)
+            put_value(ws[layout.indicator_cell(field, row)], number if number is not None else indicator.raw.get(field))
+        texts = [(getattr(indicator, f), widths[f]) for f in ("name", "target", "actual", "deviation")]
+        _fit_height(ws, row, INDICATOR_HEIGHT, texts)

@@ -1,0 +1,55 @@
+"""Save an openpyxl workbook atomically and reproducibly.
+
+Atomic: written to a temporary file next to the target, then renamed over it, so a crash
+never leaves half a workbook. Reproducible: fixed document timestamps and zip entry
+dates, so building the same workbook twice gives the same bytes (no churn in git).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+
+FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_CORE = "docProps/core.xml"
+_DATES = re.compile(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def save_workbook(workbook: Workbook, path: Path, *, force: bool = False) -> Path:
+    """Write `workbook` to `path`; refuse to replace an existing file unless `force`."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise FileExistsError(f"文件已存在：{path}。为免覆盖已有内容，请换一个文件名，或使用 --force 覆盖。")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, raw_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
+    os.close(fd)
+    raw = Path(raw_name)
+    final = raw.with_name(raw.name + "2")
+    try:
+        workbook.save(raw)
+        _normalise(raw, final)
+        os.replace(final, path)
+    finally:
+        raw.unlink(missing_ok=True)
+        final.unlink(missing_ok=True)
+    return path
+
+
+def _normalise(source: Path, target: Path) -> None:
+    """Copy the zip with fixed entry dates and fixed created/modified properties."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == _CORE:
+                text = _DATES.sub(lambda m: m.group(1) + FIXED_TIMESTAMP + m.group(3), data.decode("utf-8"))
+                data = text.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            zout.writestr(entry, data)
