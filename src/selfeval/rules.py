@@ -37,7 +37,7 @@ from .scoring import (
     ProjectScores,
     score_project,
 )
-from .values import Qualitative, Quantity, clean_text, format_quantity
+from .values import Qualitative, Quantity, clean_text, format_quantity, is_empty
 
 Hit = tuple[str, str | None]  # (message, cell address)
 Check = Callable[["Context"], Iterable[Hit]]
@@ -137,7 +137,7 @@ def _weight_label(row: Indicator) -> str:
 def missing_identity(ctx: Context) -> Iterator[Hit]:
     p = ctx.project
     for key, text in (("name", "项目名称"), ("department", "主管部门"), ("unit", "实施单位")):
-        if not clean_text(getattr(p, key)):
+        if is_empty(getattr(p, key)):
             yield f"未填写{text}，请填写{text}。", ctx.cell(key)
     if p.year is None:
         yield "未填写评价年度（标题或「年度」栏），请填写年度，如 2025。", ctx.cell("year")
@@ -146,9 +146,9 @@ def missing_identity(ctx: Context) -> Iterator[Hit]:
 @rule("S02", Severity.ERROR, "年度总体目标的预期目标或实际完成情况为空")
 def missing_goal(ctx: Context) -> Iterator[Hit]:
     goal = ctx.project.goal
-    if not clean_text(goal.expected):
+    if is_empty(goal.expected):
         yield "年度总体目标的「预期目标」为空，请填写年初设定的总体目标。", ctx.cell("goal.expected")
-    if not clean_text(goal.actual):
+    if is_empty(goal.actual):
         yield "年度总体目标的「实际完成情况」为空，请填写全年实际完成情况。", ctx.cell("goal.actual")
 
 
@@ -215,9 +215,9 @@ _REQUIRED_CELLS = (("name", "三级指标"), ("target", "年度指标值"), ("ac
 @rule("S07", Severity.ERROR, "指标行缺少三级指标、年度指标值、实际完成值或得分")
 def incomplete_row(ctx: Context) -> Iterator[Hit]:
     for row in ctx.project.indicators:
-        what = label(row) if row.name else f"二级指标「{row.level2}」下的一行"
+        what = f"二级指标「{row.level2}」下的一行" if is_empty(row.name) else label(row)
         for key, text in _REQUIRED_CELLS:
-            if not clean_text(getattr(row, key)):
+            if is_empty(getattr(row, key)):
                 yield f"{what}缺少「{text}」，请填写。", at(row, key)
         if row.score is None:
             raw = row.raw.get("score")
@@ -381,7 +381,7 @@ def level1_weights(ctx: Context) -> Iterator[Hit]:
     if not same:
         found = " / ".join(num(split[name]) for name in LEVEL1_NAMES)
         yield (
-            f"权重为 预算执行 {num(exec_weight)} / 产出 / 效益 / 满意度 = {num(exec_weight)} / {found}，"
+            f"权重为 预算执行 / 产出 / 效益 / 满意度 = {num(exec_weight)} / {found}，"
             "与默认的 10 / 50 / 30 / 10 不同；特殊情况可以调整，请确认。",
             ctx.cell("indicators"),
         )
@@ -427,6 +427,8 @@ def stated_total(ctx: Context) -> Iterator[Hit]:
     stated, total = ctx.project.stated_total, ctx.scores.total
     if stated is None or "total" in ctx.overridden:
         return
+    if any(row.score is None for row in ctx.project.indicators):
+        return  # S07 names the missing 得分; the sum cannot be checked without it
     if total is None or abs(stated - total) > SCORE_TOLERANCE:
         exec_score = ctx.scores.execution.score or 0.0
         yield (
@@ -519,7 +521,7 @@ _NO_REASON = {"", "无", "没有", "暂无"}
 
 
 def _has_reason(row: Indicator) -> bool:
-    return clean_text(row.deviation) not in _NO_REASON
+    return not is_empty(row.deviation) and clean_text(row.deviation) not in _NO_REASON
 
 
 def _short_of_full(row: Indicator) -> bool:
@@ -633,7 +635,8 @@ def _typed_constants(ctx: Context) -> Iterator[tuple[str, object, object]]:
 
 def _agrees(typed: object, computed: object, key: str) -> bool:
     if key == "grade":
-        return clean_text(typed) == (computed or "")
+        stated = clean_text(typed)
+        return _GRADE_WORDS.get(stated, stated) == (computed or "")
     try:
         value = float(str(typed).rstrip("%")) / (100 if str(typed).endswith("%") else 1)
     except ValueError:
