@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selfeval.model import (
@@ -81,6 +81,7 @@ def test_missing_funds_cannot_be_computed(value: Funds | None) -> None:
     assert result.weight == 10.0
 
 
+@settings(deadline=None)  # no timing in unit tests
 @given(st.one_of(st.none(), st.floats()), st.one_of(st.none(), st.floats()),
        st.one_of(st.none(), st.floats()))
 def test_execution_never_raises(budget: float | None, executed: float | None, weight: float | None) -> None:
@@ -165,6 +166,7 @@ def test_missing_values_are_incomplete(target: str, actual: str) -> None:
     assert (result.met, result.method_score) == (None, None)
 
 
+@settings(deadline=None)  # no timing in unit tests
 @given(st.text(max_size=12), st.text(max_size=12),
        st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
        st.sampled_from([QUANTITY, QUALITY, TIMELINESS, COST, SERVICE_SATISFACTION, ""]))

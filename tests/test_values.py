@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selfeval.model import COST, QUALITY, QUANTITY, TIMELINESS
@@ -293,21 +293,25 @@ def _assert_well_formed(value: object) -> None:
     assert (parsed is None) == is_empty(value)
 
 
+@settings(deadline=None)  # no timing in unit tests
 @given(st.text())
 def test_never_raises_on_arbitrary_text(text: str) -> None:
     _assert_well_formed(text)
 
 
+@settings(deadline=None)  # no timing in unit tests
 @given(_MIXED)
 def test_never_raises_on_text_mixed_with_digits_comparators_and_units(text: str) -> None:
     _assert_well_formed(text)
 
 
+@settings(deadline=None)  # no timing in unit tests
 @given(st.one_of(st.floats(), st.integers(), st.booleans(), st.none(), st.integers(min_value=10**300)))
 def test_never_raises_on_python_scalars(value: object) -> None:
     _assert_well_formed(value)
 
 
+@settings(deadline=None)  # no timing in unit tests
 @given(_MIXED, _MIXED)
 def test_unit_conversion_never_raises(target: str, actual: str) -> None:
     t, a = parse_value(target), parse_value(actual)
