@@ -1,0 +1,445 @@
+"""sources: real workbooks (written here with openpyxl, not by selfeval) → Projects or X03 findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
+from support.form_layouts import (
+    NATIONAL_DEVIATION,
+    NATIONAL_DONE,
+    NATIONAL_GOAL,
+    NATIONAL_MERGES,
+    SEED_DEVIATION,
+    SEED_DONE,
+    SEED_GOAL,
+    SEED_MERGES,
+    national_rows,
+    seed_rows,
+)
+from support.libreoffice import convert, needs_libreoffice
+
+from selfeval import sources
+from selfeval.model import Severity
+from selfeval.sources import SourceResult, expand_paths, read_source
+
+
+def write_form(ws: Worksheet, rows: list[list[object]], merges: list[str], top: int = 1, left: int = 1) -> None:
+    """Write `rows` with their top-left cell at (top, left), merging as the paper form does."""
+    for merge in merges:
+        cells = CellRange(merge)
+        cells.shift(col_shift=left - 1, row_shift=top - 1)
+        ws.merge_cells(cells.coord)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value != "":
+                ws.cell(top + r, left + c, value)
+
+
+def only_x03(result: SourceResult) -> str:
+    assert result.status == "unreadable"
+    assert result.projects == []
+    assert len(result.findings) == 1
+    finding = result.findings[0]
+    assert (finding.code, finding.severity) == ("X03", Severity.ERROR)
+    assert result.path in finding.message
+    return finding.message
+
+
+# --- done-when: two differently laid-out forms in one workbook ----------------------------
+
+
+@pytest.fixture
+def two_forms(tmp_path: Path) -> Path:
+    book = openpyxl.Workbook()
+    guide = book.active
+    guide.title = "填表说明"
+    guide["A1"] = "填表说明"
+    guide["A2"] = "1. 项目名称：填写预算批复的项目名称；一级指标、二级指标按附表填写。"
+    write_form(book.create_sheet("督查效能"), seed_rows(), SEED_MERGES, top=3, left=2)
+    write_form(book.create_sheet("养老服务"), national_rows(), NATIONAL_MERGES)
+    hidden = book.create_sheet("旧表")
+    write_form(hidden, national_rows(), NATIONAL_MERGES)
+    hidden.sheet_state = "hidden"
+    path = tmp_path / "两种表样.xlsx"
+    book.save(path)
+    return path
+
+
+def test_two_differently_laid_out_forms_read_with_every_field(two_forms: Path) -> None:
+    result = read_source(two_forms)
+    assert result.status == "ok" and result.findings == []
+    assert [p.sheet for p in result.projects] == ["督查效能", "养老服务"]  # guide: not a form; hidden: skipped
+    seed, national = result.projects
+
+    # the seed's layout, placed at B3
+    assert seed.source == str(two_forms)
+    assert (seed.name, seed.department, seed.unit, seed.year) == (
+        "督查效能业务",
+        "鄂州市督查考评办公室",
+        "鄂州市督查考评办公室",
+        2021,
+    )
+    assert (seed.category, seed.attribute, seed.kind) == ("部门预算项目", "持续性项目", "常年性项目")
+    assert (seed.goal.expected, seed.goal.actual) == (SEED_GOAL, SEED_DONE)
+    assert seed.funds is None
+    assert (seed.stated_total, seed.stated_grade, seed.filler, seed.phone, seed.date) == (None, "", "", "", "")
+    assert seed.cells == {
+        "year": "B3",
+        "name": "C4",
+        "department": "C5",
+        "unit": "F5",
+        "category": "C6",
+        "attribute": "C7",
+        "kind": "C8",
+        "goal.expected": "C10",
+        "goal.actual": "F10",
+        "indicators": "B12",
+    }
+    assert seed.formulas == {} and seed.notes == []
+    assert [
+        (i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.deviation, i.level1_inferred, i.row)
+        for i in seed.indicators
+    ] == [
+        ("产出指标", "成本指标", "召开培训会议，组织相关人员业务培训", "100%", "100%", None, 25.0, "", True, 13),
+        ("产出指标", "数量指标", "召开会议1次、组织业务培训1次、学习调研2次", "100%", "100%", None, 23.0, SEED_DEVIATION,
+         True, 14),
+        ("产出指标", "质量指标", "传达布置党委工作任务", "100%", "100%", None, 25.0, "", True, 16),
+        ("效益指标", "经济效益指标", "推进全市重大决策部署落实和重大项目建设", "100％", "100%", None, 25.0, "", True, 17),
+    ]
+    seed_columns = {"level1": "B", "level2": "C", "name": "D", "target": "E", "actual": "F", "score": "G",
+                    "deviation": "H"}
+    for item in seed.indicators:
+        assert item.cells == {key: f"{col}{item.row}" for key, col in seed_columns.items()}
+        assert item.raw == {}
+
+    # the national layout, at A1
+    assert (national.name, national.department, national.unit, national.year) == (
+        "社区居家养老服务补助",
+        "某市民政局",
+        "某市养老服务指导中心",
+        2022,
+    )
+    assert (national.category, national.attribute, national.kind) == ("", "", "")
+    assert (national.goal.expected, national.goal.actual) == (NATIONAL_GOAL, NATIONAL_DONE)
+    assert (national.stated_total, national.stated_grade) == (94.83, "优")
+    assert (national.filler, national.phone, national.date) == ("张三", "13800000000", "2023-01-15")
+    funds = national.funds
+    assert funds is not None
+    lines = [funds.total, funds.fiscal, funds.carryover, funds.other]
+    assert [(ln.initial, ln.budget, ln.executed) for ln in lines] == [
+        (200.0, 180.0, 171.0),
+        (150.0, 150.0, 141.0),
+        (50.0, 30.0, 30.0),
+        (None, None, None),
+    ]
+    assert (funds.weight, funds.stated_rate, funds.stated_score, funds.bad_cells) == (10.0, 0.95, 9.5, {})
+    expected_cells = {
+        "year": "A2", "name": "B3", "department": "B4", "unit": "G4", "funds": "A5",
+        "funds.weight": "F6", "funds.rate": "G6", "funds.score": "H6",
+        "goal.expected": "B11", "goal.actual": "F11", "indicators": "B12", "total": "H21",
+        "grade": "B22", "filler": "B23", "phone": "E23", "date": "H23",
+    }  # fmt: skip
+    for line, row in (("total", 6), ("fiscal", 7), ("carryover", 8), ("other", 9)):
+        for col, letter in (("initial", "C"), ("budget", "D"), ("executed", "E")):
+            expected_cells[f"funds.{line}.{col}"] = f"{letter}{row}"
+    assert national.cells == expected_cells
+    assert [
+        (i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.deviation, i.level1_inferred, i.row)
+        for i in national.indicators
+    ] == [
+        ("产出指标", "数量指标", "服务老年人数", "≥1000人", "1050人", 20.0, 20.0, "", False, 13),
+        ("产出指标", "数量指标", "开展活动场次", "≥12场", "10场", 10.0, 8.33, NATIONAL_DEVIATION, False, 14),
+        ("产出指标", "质量指标", "服务合格率", "≥95%", "98%", 10.0, 10.0, "", False, 15),
+        ("产出指标", "成本指标", "人均服务成本", "≤1800元", "1710元", 10.0, 10.0, "", False, 17),
+        ("效益指标", "社会效益指标", "老年人生活质量", "有效提升", "有效提升", 30.0, 27.0, "", False, 18),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "93%", 10.0, 10.0, "", False, 20),
+    ]
+    national_columns = {"level1": "B", "level2": "C", "name": "D", "target": "E", "actual": "F", "weight": "G",
+                        "score": "H", "deviation": "I"}
+    for item in national.indicators:
+        assert item.cells == {key: f"{col}{item.row}" for key, col in national_columns.items()}
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert "文件不存在" in only_x03(read_source(tmp_path / "没有这个文件.xlsx"))
+
+
+def test_text_named_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "假的.xlsx"
+    path.write_text("项目名称,某项目\n", encoding="utf-8")
+    assert "不是有效的 Excel 文件" in only_x03(read_source(path))
+
+
+def test_truncated_workbook(two_forms: Path, tmp_path: Path) -> None:
+    data = two_forms.read_bytes()
+    path = tmp_path / "截断.xlsx"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    assert "可能已损坏或被截断" in only_x03(read_source(path))
+
+
+def test_zero_byte_file(tmp_path: Path) -> None:
+    path = tmp_path / "空.xlsx"
+    path.write_bytes(b"")
+    assert "0 字节" in only_x03(read_source(path))
+
+
+def test_password_protected_workbook(two_forms: Path, tmp_path: Path) -> None:
+    # A real encrypted package (ECMA-376 agile encryption inside an OLE container, as Excel
+    # writes with 设置打开密码), made by msoffcrypto-tool, which oletools depends on.
+    ooxml = pytest.importorskip("msoffcrypto.format.ooxml")
+    path = tmp_path / "加密.xlsx"
+    with open(two_forms, "rb") as plain, open(path, "wb") as encrypted:
+        ooxml.OOXMLFile(plain).encrypt("密码123", encrypted)
+    assert path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+    assert "文件已加密" in only_x03(read_source(path))
+
+
+@needs_libreoffice
+def test_old_xls_content_under_an_xlsx_name(two_forms: Path, tmp_path: Path) -> None:
+    xls = convert(two_forms, "xls", tmp_path / "lo")
+    renamed = tmp_path / "其实是xls.xlsx"
+    shutil.copy(xls, renamed)
+    assert "旧版 Excel（.xls）" in only_x03(read_source(renamed))
+    assert "另存为 .xlsx" in only_x03(read_source(xls))
+
+
+def test_workbook_without_any_form(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "Sheet1"
+    summary = book.create_sheet("汇总")
+    summary.append(["项目名称", "主管部门", "总分", "自评等级"])
+    summary.append(["甲", "乙", 95, "优"])
+    path = tmp_path / "无表.xlsx"
+    book.save(path)
+    assert "没有找到自评表" in only_x03(read_source(path))
+
+
+def test_sheet_of_100000_rows(tmp_path: Path) -> None:
+    book = openpyxl.Workbook(write_only=True)
+    data = book.create_sheet("数据")
+    data.append(["编号", "名称", "金额"])
+    for i in range(100_000):
+        data.append([i, f"记录{i}", i * 1.5])
+    path = tmp_path / "大表.xlsx"
+    book.save(path)
+    assert "没有找到自评表" in only_x03(read_source(path))
+
+
+def test_long_sheet_beside_a_form_does_not_hide_the_form(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    write_form(book.active, national_rows(), NATIONAL_MERGES)
+    data = book.create_sheet("明细")
+    for i in range(20_000):
+        data.append([i, f"记录{i}"])
+    path = tmp_path / "表和明细.xlsx"
+    book.save(path)
+    result = read_source(path)
+    assert result.status == "ok" and result.findings == []
+    assert [p.name for p in result.projects] == ["社区居家养老服务补助"]
+
+
+def test_unreadable_form_sheet_is_reported_and_the_others_still_read(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    write_form(book.active, national_rows(), NATIONAL_MERGES)
+    book.active.title = "好表"
+    broken = book.create_sheet("坏表")
+    rows = national_rows()
+    rows[11] = ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "", "分值", "", ""]
+    write_form(broken, rows, [])
+    path = tmp_path / "一好一坏.xlsx"
+    book.save(path)
+    result = read_source(path)
+    assert result.status == "ok"
+    assert [p.sheet for p in result.projects] == ["好表"]
+    [finding] = result.findings
+    assert (finding.code, finding.sheet, finding.cell) == ("X03", "坏表", "B12")
+    assert finding.location == "坏表!B12"
+    assert "「实际完成值」" in finding.message and "「得分」" in finding.message
+    assert str(path) in finding.message and "坏表" in finding.message
+
+
+def test_only_unreadable_forms_make_the_file_unreadable(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["2021年度某项目自评表"])
+    book.active.append(["项目名称", "某项目"])
+    path = tmp_path / "无指标表.xlsx"
+    book.save(path)
+    message = only_x03(read_source(path))
+    assert "A2" in message and "表头" in message
+
+
+def test_corrupt_sheet_part(two_forms: Path, tmp_path: Path) -> None:
+    path = tmp_path / "坏了一页.xlsx"
+    with zipfile.ZipFile(two_forms) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet2.xml":  # 督查效能
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    result = read_source(path)
+    assert result.status == "ok"
+    assert [p.sheet for p in result.projects] == ["养老服务"]
+    [finding] = result.findings
+    assert (finding.code, finding.sheet) == ("X03", "督查效能")
+    assert "损坏" in finding.message
+
+
+# --- X01 support: what computed cells of a template sheet hold ------------------------------
+
+
+def template_like(path: Path, typed_grade: object = None) -> Path:
+    """A national form marked as a template sheet (校验状态) with formulas in its computed cells."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "项目1"
+    rows = national_rows()
+    rows.insert(0, ["校验状态", "", "", "", "", "", "", "", ""])
+    write_form(sheet, rows, [])
+    sheet["G7"] = '=IF(D7=0,"",E7/D7)'
+    sheet["H7"] = "=F7*MIN(G7,1)"
+    sheet["H22"] = "=H7+SUM(H13:H21)"
+    sheet["B23"] = typed_grade if typed_grade is not None else '=IF(H22>=90,"优",IF(H22>=80,"良","中"))'
+    other = book.create_sheet("项目2")
+    write_form(other, national_rows(), NATIONAL_MERGES)  # not a template sheet: no 校验状态
+    book.save(path)
+    return path
+
+
+def test_template_formulas_are_read(tmp_path: Path) -> None:
+    result = read_source(template_like(tmp_path / "模板.xlsx"))
+    assert result.status == "ok" and result.findings == []
+    template, plain = result.projects
+    assert template.cells["status"] == "B1"
+    assert template.formulas == {
+        "funds.rate": '=IF(D7=0,"",E7/D7)',
+        "funds.score": "=F7*MIN(G7,1)",
+        "total": "=H7+SUM(H13:H21)",
+        "grade": '=IF(H22>=90,"优",IF(H22>=80,"良","中"))',
+    }
+    assert plain.formulas == {}
+
+
+def test_typed_constant_over_a_formula_is_read_as_typed(tmp_path: Path) -> None:
+    result = read_source(template_like(tmp_path / "改写.xlsx", typed_grade="良"))
+    assert result.projects[0].formulas["grade"] == "良"
+    assert result.projects[0].stated_grade == "良"
+
+
+def test_formulas_are_not_read_without_template_sheets(two_forms: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from selfeval import xlsxformulas
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("formula cells read for a workbook without template sheets")
+
+    monkeypatch.setattr(xlsxformulas, "read_cell_contents", must_not_run)
+    result = read_source(two_forms)
+    assert result.status == "ok" and result.findings == []
+
+
+@needs_libreoffice
+def test_formulas_survive_a_spreadsheet_application_round_trip(tmp_path: Path) -> None:
+    # LibreOffice recalculates and writes cached values (and its own XML: shared strings,
+    # shared formulas): calamine reads the values, the formula reader still sees formulas.
+    source = template_like(tmp_path / "模板.xlsx")
+    saved = convert(source, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    result = read_source(saved)
+    template = result.projects[0]
+    assert template.funds is not None and template.funds.stated_rate == pytest.approx(0.95)
+    assert template.stated_total == pytest.approx(9.5 + 20 + 8.33 + 10 + 10 + 27 + 10)
+    assert template.stated_grade == "优"
+    assert all(template.formulas[key].startswith("=") for key in ("funds.rate", "funds.score", "total", "grade"))
+    assert "SUM(H13:H21)" in template.formulas["total"]
+
+
+def test_shared_formula_dependents_and_shared_strings(tmp_path: Path) -> None:
+    # Hand-edit the sheet XML the way Excel writes it: a shared formula whose dependent
+    # cell has no text of its own, and a typed constant held in the shared-string table.
+    from selfeval.xlsxformulas import read_cell_contents
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "表"
+    sheet["A1"], sheet["A2"], sheet["B3"] = 1, 2, "typed"
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    edited = tmp_path / "shared.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(edited, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                text = text.replace(
+                    "</sheetData>",
+                    '<row r="5"><c r="C5"><f t="shared" ref="C5:C6" si="0">A1*2</f><v>2</v></c></row>'
+                    '<row r="6"><c r="C6"><f t="shared" si="0"/><v>4</v></c></row></sheetData>',
+                )
+                data = text.encode()
+            target.writestr(item, data)
+    found = read_cell_contents(edited, {"表": ["C5", "C6", "B3", "A2", "Z9"], "没有的表": ["A1"]})
+    assert found == {"表": {"C5": "=A1*2", "C6": "=A1*2", "B3": "typed", "A2": "2", "Z9": ""}}
+
+
+# --- paths ---------------------------------------------------------------------------------
+
+
+def test_expand_paths(tmp_path: Path) -> None:
+    (tmp_path / "b" / "深层").mkdir(parents=True)
+    for name in ("b/深层/z.xlsx", "b/a.XLSM", "b/~$a.xlsx", "b/说明.txt", "b/c.xls", "a.xlsx"):
+        (tmp_path / name).write_bytes(b"x")
+    single = tmp_path / "b" / "说明.txt"
+    files, errors = expand_paths([tmp_path / "b", single, tmp_path / "a.xlsx", tmp_path / "b" / "a.XLSM",
+                                  tmp_path / "无"])
+    assert files == [tmp_path / "b" / "a.XLSM", tmp_path / "b" / "深层" / "z.xlsx", single, tmp_path / "a.xlsx"]
+    assert errors == [f"找不到文件或文件夹：{tmp_path / '无'}"]
+    assert "不支持的文件类型" in only_x03(read_source(single))
+
+
+def test_reader_registry_accepts_new_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from selfeval.grid import Grid
+
+    def read_lines(path: Path):  # type: ignore[no-untyped-def]
+        rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+        yield Grid(rows, source=str(path))
+        yield sources.SourceError("第二部分无法读取", cell="第 2 节")
+
+    monkeypatch.setitem(sources.READERS, ".tsv", read_lines)
+    path = tmp_path / "表.tsv"
+    lines = ["\t".join(str(v) for v in row) for row in national_rows()]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = read_source(path)
+    assert result.status == "ok"
+    assert [p.name for p in result.projects] == ["社区居家养老服务补助"]
+    assert result.projects[0].sheet is None and result.projects[0].source == str(path)
+    assert [(f.code, f.cell) for f in result.findings] == [("X03", "第 2 节")]
+
+
+def test_no_traceback_from_a_broken_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(path: Path):  # type: ignore[no-untyped-def]
+        raise ValueError("bug")
+        yield  # pragma: no cover
+
+    monkeypatch.setitem(sources.READERS, ".bad", broken)
+    path = tmp_path / "x.bad"
+    path.write_text("x")
+    assert "意外错误（ValueError）" in only_x03(read_source(path))
+
+
+def test_dates_and_numbers_through_calamine(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    write_form(book.active, national_rows(), NATIONAL_MERGES)
+    book.active["H23"] = dt.datetime(2023, 1, 15, 0, 0)
+    book.active["E23"] = "027-8888 1234"
+    path = tmp_path / "日期.xlsx"
+    book.save(path)
+    project = read_source(path).projects[0]
+    assert (project.date, project.phone) == ("2023-01-15", "027-8888 1234")
