@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import math
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -148,6 +150,16 @@ def test_non_finite_and_boolean_cells_are_qualitative(cell: object) -> None:
     value = parse_value(cell)
     assert isinstance(value, Qualitative)
     assert value.completion is Completion.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [datetime.date(2021, 12, 31), datetime.datetime(2021, 12, 31, 8, 30), datetime.time(8, 30),
+     datetime.timedelta(days=3), Decimal("95.5"), b"100%", [1, 2]],
+    ids=repr,
+)
+def test_other_cell_types_never_raise(cell: object) -> None:
+    assert isinstance(parse_value(cell), (Quantity, Qualitative))
 
 
 def test_none_is_empty() -> None:
