@@ -394,14 +394,29 @@ def test_shared_formula_dependents_and_shared_strings(tmp_path: Path) -> None:
 
 def test_expand_paths(tmp_path: Path) -> None:
     (tmp_path / "b" / "深层").mkdir(parents=True)
-    for name in ("b/深层/z.xlsx", "b/a.XLSM", "b/~$a.xlsx", "b/说明.txt", "b/c.xls", "a.xlsx"):
+    for name in ("b/深层/z.xlsx", "b/a.XLSM", "b/~$a.xlsx", "b/说明.pdf", "b/c.xls", "a.xlsx"):
         (tmp_path / name).write_bytes(b"x")
-    single = tmp_path / "b" / "说明.txt"
+    single = tmp_path / "b" / "说明.pdf"
     files, errors = expand_paths([tmp_path / "b", single, tmp_path / "a.xlsx", tmp_path / "b" / "a.XLSM",
                                   tmp_path / "无"])
     assert files == [tmp_path / "b" / "a.XLSM", tmp_path / "b" / "深层" / "z.xlsx", single, tmp_path / "a.xlsx"]
     assert errors == [f"找不到文件或文件夹：{tmp_path / '无'}"]
     assert "不支持的文件类型" in only_x03(read_source(single))
+
+
+def test_word_and_text_importers_are_registered(tmp_path: Path) -> None:
+    seed = Path(__file__).parent / "fixtures" / "seed_2021_ezhou.txt"
+    result = read_source(seed)
+    assert result.status == "ok" and result.findings == []
+    assert [(p.name, p.year, len(p.indicators)) for p in result.projects] == [
+        ("督查效能业务", 2021, 4),
+        ("绩效目标管理和考核业务", 2021, 2),
+        ("作风建设", 2021, 2),
+    ]
+    (tmp_path / "a.docx").write_bytes(b"x")
+    (tmp_path / "b.txt").write_bytes(b"x")
+    files, _ = expand_paths([tmp_path])
+    assert [f.name for f in files] == ["a.docx", "b.txt"]
 
 
 def test_reader_registry_accepts_new_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -443,3 +458,39 @@ def test_dates_and_numbers_through_calamine(tmp_path: Path) -> None:
     book.save(path)
     project = read_source(path).projects[0]
     assert (project.date, project.phone) == ("2023-01-15", "027-8888 1234")
+
+
+# --- the project's own template is read like any other form ---------------------------------
+
+
+def test_committed_template_reads_back_at_the_layout_addresses(tmp_path: Path) -> None:
+    from selfeval.layout import SheetLayout, project_sheet_name
+    from selfeval.template import DEFAULT_TEMPLATE_PATH
+
+    if not DEFAULT_TEMPLATE_PATH.exists():
+        pytest.skip("the template workbook has not been built")
+    layout = SheetLayout()
+    path = tmp_path / "填好的.xlsx"
+    shutil.copy(DEFAULT_TEMPLATE_PATH, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book[project_sheet_name(1)]
+    sheet[layout.cells["name"]] = "测试项目"
+    row = layout.first_indicator_row
+    for key, value in (("name", "培训人数"), ("target", "≥100人"), ("actual", "120人"), ("weight", 20),
+                       ("score", 20)):
+        sheet[layout.indicator_cell(key, row)] = value
+    book.save(path)
+
+    result = read_source(path)
+    assert result.status == "ok" and result.findings == []
+    [project] = result.projects  # 填表说明, 目录, 汇总, 代码表 are not forms; the master sheet is hidden
+    assert project.sheet == project_sheet_name(1)
+    assert project.name == "测试项目"
+    for key, address in project.cells.items():
+        assert layout.cells.get(key, address) == address, key  # "funds" is the block's label: not in layout
+    assert {"name", "status", "total", "grade", "funds.rate", "indicators"} <= set(project.cells)
+    [item] = project.indicators  # the template's pre-filled, otherwise empty rows are placeholders
+    assert (item.level1, item.level2, item.name, item.weight, item.score) == ("产出指标", "数量指标", "培训人数", 20.0, 20.0)
+    assert item.cells["target"] == layout.indicator_cell("target", row)
+    assert set(project.formulas) == {"funds.rate", "funds.score", "total", "grade"}
+    assert all(content.startswith("=") for content in project.formulas.values())

@@ -127,6 +127,26 @@ def read_workbook_grids(path: Path) -> Iterator[Grid | SourceError]:
 register_reader(".xlsx", read_workbook_grids, in_folders=True)
 register_reader(".xlsm", read_workbook_grids, in_folders=True)
 
+_importers_loaded = False
+
+
+def load_importers() -> None:
+    """Register the importers (Word .docx, exported .txt) beside the workbook reader.
+
+    Done on first use rather than at import: the importers import this module.
+    """
+    global _importers_loaded
+    if _importers_loaded:
+        return
+    _importers_loaded = True
+    try:
+        from .importers import IMPORTERS
+    except ImportError:  # an importer's optional dependency is missing: workbooks still work
+        return
+    for suffix, reader in IMPORTERS.items():
+        if suffix not in READERS:
+            register_reader(suffix, reader, in_folders=True)
+
 
 def fill_formulas(path: Path, projects: Sequence[Project]) -> None:
     """X01 support: the raw content (formula or typed constant) of template computed cells.
@@ -168,6 +188,7 @@ def _finding(path: Path, reason: str, sheet: str | None = None, cell: str | None
 
 def read_source(path: Path) -> SourceResult:
     """Read every project of one file. Never raises: problems become X03 findings."""
+    load_importers()
     path = Path(path)
     result = SourceResult(str(path), UNREADABLE)
     reader = READERS.get(path.suffix.lower())
@@ -231,6 +252,7 @@ def read_source(path: Path) -> SourceResult:
 def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     """Files to read: files as given, folders → every readable file inside (recursive, sorted,
     Office lock files `~$…` skipped). Second item: a Chinese error per path that does not exist."""
+    load_importers()
     files: list[Path] = []
     errors: list[str] = []
     seen: set[Path] = set()
