@@ -368,6 +368,19 @@ def test_without_weights_only_s08_speaks_for_them() -> None:
     assert [f.location for f in found if f.code == "D01"] == [f"{SHEET}!H15"]
 
 
+def test_proposed_weights_are_no_basis_for_score_findings() -> None:
+    """An importer's proposed 分值 is reported (S08) but never judged against (P01, P05, D01…)."""
+    project = clean_project()
+    for row in project.indicators:
+        row.weight_proposed = True
+    qlt = project.indicators[ALIAS_INDEX["qlt"]]
+    qlt.score = qlt.weight - 2  # short of full marks, no reason: D01 and P05 with typed weights
+    found = findings(project)
+    assert [f.code for f in found].count("S08") == len(ROWS)
+    assert all("建议值" in f.message for f in found if f.code == "S08")
+    assert not {"W01", "W02", "P01", "P04", "P05", "P06", "P07", "D01", "D02"} & {f.code for f in found}
+
+
 @pytest.mark.parametrize(
     "funds",
     [None, Funds(), Funds(weight=10.0, stated_rate=0.5, stated_score=5.0)],

@@ -144,6 +144,11 @@ class Indicator:
     cells: dict[str, str] = field(default_factory=dict)  # field name → cell address
     row: int | None = None  # source row (1-based), for non-cell sources
 
+    @property
+    def judged_weight(self) -> float | None:
+        """The 分值 scores are judged against: a proposed weight is no basis for an error."""
+        return None if self.weight_proposed else self.weight
+
 
 @dataclass
 class Project:

@@ -127,7 +127,7 @@ def label(row: Indicator) -> str:
 
 
 def _weight_label(row: Indicator) -> str:
-    return f"分值 {num(row.weight)}"
+    return f"分值 {num(row.judged_weight)}"
 
 
 # --- S: structure ----------------------------------------------------------------------
@@ -407,7 +407,7 @@ def score_range(ctx: Context) -> Iterator[Hit]:
             continue
         if row.score < 0:
             yield f"指标{label(row)}的得分为 {num(row.score)}，得分不能为负数。", at(row, "score")
-        elif row.weight is not None and row.weight > 0 and row.score > row.weight + SCORE_TOLERANCE:
+        elif row.judged_weight is not None and row.judged_weight > 0 and row.score > row.judged_weight + SCORE_TOLERANCE:
             yield (
                 f"指标{label(row)}的得分 {num(row.score)} 大于{_weight_label(row)}，得分最高为分值。",
                 at(row, "score"),
@@ -462,7 +462,7 @@ def method_score(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
         if result.method_score is None or row.score is None or result.met:
             continue
-        if row.weight is not None and row.score >= row.weight - SCORE_TOLERANCE:
+        if row.judged_weight is not None and row.score >= row.judged_weight - SCORE_TOLERANCE:
             continue  # P06 says it: full marks for a missed target
         if abs(row.score - result.method_score) > METHOD_SCORE_TOLERANCE:
             assert isinstance(result.target, Quantity) and isinstance(result.actual, Quantity)
@@ -477,8 +477,8 @@ def method_score(ctx: Context) -> Iterator[Hit]:
 @rule("P05", Severity.WARNING, "实际完成值达到目标，但得分低于分值")
 def met_but_reduced(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
-        if result.met and result.kind == "quantitative" and row.weight is not None and row.score is not None:
-            if row.score < row.weight - SCORE_TOLERANCE:
+        if result.met and result.kind == "quantitative" and row.judged_weight is not None and row.score is not None:
+            if row.score < row.judged_weight - SCORE_TOLERANCE:
                 yield (
                     f"指标{label(row)}的实际完成值 {row.actual} 已达到目标 {row.target}，但得分 "
                     f"{num(row.score)} 低于{_weight_label(row)}；如确需扣分请在偏差原因中说明。",
@@ -491,8 +491,8 @@ def missed_but_full(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
         if result.kind != "quantitative" or result.met is not False:
             continue  # qualitative rows are judged by their band (P07)
-        if row.weight is not None and row.score is not None:
-            if row.score >= row.weight - SCORE_TOLERANCE:
+        if row.judged_weight is not None and row.score is not None:
+            if row.score >= row.judged_weight - SCORE_TOLERANCE:
                 yield (
                     f"指标{label(row)}的实际完成值 {row.actual} 未达到目标 {row.target}，却得满分 "
                     f"{num(row.score)}；请按评分办法扣分。",
@@ -507,7 +507,7 @@ def qualitative_band(ctx: Context) -> Iterator[Hit]:
             continue
         low, high = result.band
         if not (low - SCORE_TOLERANCE <= row.score <= high + SCORE_TOLERANCE):
-            share = f"{num(low / row.weight * 100)}%–{num(high / row.weight * 100)}%" if row.weight else ""
+            share = f"{num(low / row.judged_weight * 100)}%–{num(high / row.judged_weight * 100)}%" if row.judged_weight else ""
             yield (
                 f"指标{label(row)}完成情况为「{result.completion.value}」，得分应为分值的 {share}"
                 f"（{num(low)}–{num(high)} 分，建议 {num(high)} 分），填写为 {num(row.score)} 分。",
@@ -525,7 +525,7 @@ def _has_reason(row: Indicator) -> bool:
 
 
 def _short_of_full(row: Indicator) -> bool:
-    return row.weight is not None and row.score is not None and row.score < row.weight - SCORE_TOLERANCE
+    return row.judged_weight is not None and row.score is not None and row.score < row.judged_weight - SCORE_TOLERANCE
 
 
 @rule("D01", Severity.ERROR, "得分低于分值或未达到目标，但未填写偏差原因分析及改进措施")
@@ -550,7 +550,7 @@ def missing_reason(ctx: Context) -> Iterator[Hit]:
 @rule("D02", Severity.INFO, "目标已达成且得满分，却填写了偏差原因")
 def needless_reason(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
-        full = row.weight is not None and row.score is not None and not _short_of_full(row)
+        full = row.judged_weight is not None and row.score is not None and not _short_of_full(row)
         if _has_reason(row) and result.met and full:
             yield f"指标{label(row)}已达成目标并得满分，「偏差原因分析及改进措施」可以不填。", at(row, "deviation")
 

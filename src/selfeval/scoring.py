@@ -101,9 +101,9 @@ def indicator(row: Indicator) -> IndicatorResult:
     completion = actual.completion if isinstance(actual, Qualitative) else Completion.UNKNOWN
     met = {Completion.ACHIEVED: True, Completion.UNKNOWN: None}.get(completion, False)
     band = None
-    if row.weight is not None and completion in QUALITATIVE_BANDS:
+    if row.judged_weight is not None and completion in QUALITATIVE_BANDS:
         low, high = QUALITATIVE_BANDS[completion]
-        band = (row.weight * low, row.weight * high)
+        band = (row.judged_weight * low, row.judged_weight * high)
     return IndicatorResult("qualitative", target, actual, met=met, completion=completion, band=band)
 
 
@@ -116,7 +116,7 @@ def _quantitative(row: Indicator, target: Quantity, actual: Quantity) -> Indicat
     goal = target.number
     met = _meets(reached, goal, comparator)
     ratio = 1.0 if met else _ratio(reached, goal, comparator)
-    method = None if row.weight is None or ratio is None else row.weight * ratio
+    method = None if row.judged_weight is None or ratio is None else row.judged_weight * ratio
     return IndicatorResult("quantitative", target, actual, comparator, True, met, ratio, method)
 
 
