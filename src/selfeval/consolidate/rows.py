@@ -1,0 +1,171 @@
+"""Compact per-file rows: what a reading worker sends back (no pandas here).
+
+A worker reads one file, validates it and returns a `FileRows`: plain tuples in the column
+order of `PROJECT_COLUMNS`, `INDICATOR_COLUMNS` and `FINDING_COLUMNS`. The raw grids and the
+Project objects die in the worker, so the parent never holds every workbook at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model import FULL_MARK, LEVEL1_NAMES, LEVEL1_OF_LEVEL2, LEVEL2_BY_LEVEL1, Finding, Severity
+
+if TYPE_CHECKING:  # validation imports the readers; workers load it on first use
+    from ..validation import FileReport, ProjectReport
+
+# File statuses of 文件清单.
+READ, UNREADABLE, DUPLICATE = "已读取", "无法读取", "重复文件"
+FILE_STATUSES: tuple[str, ...] = (READ, UNREADABLE, DUPLICATE)
+
+UNKNOWN_LEVEL = "未识别"  # 一级/二级 names outside the taxonomy of SPEC §2
+NO_SHEET = "第{n}份"  # sheet label of the n-th form of a non-workbook source (Word, text)
+
+PROJECT_COLUMNS: tuple[str, ...] = (
+    "file", "sheet", "name", "department", "unit", "category", "year",
+    "initial", "budget", "executed", "execution_rate", "execution_score",
+    "output_score", "benefit_score", "satisfaction_score", "total", "grade",
+    "errors", "warnings", "infos",
+)
+INDICATOR_COLUMNS: tuple[str, ...] = (
+    "file", "sheet", "project", "cell", "level1", "level2", "level_note", "name",
+    "target", "actual", "weight", "score", "method_score", "met", "deviation",
+)
+FINDING_COLUMNS: tuple[str, ...] = (
+    "file", "sheet", "cell", "project", "code", "severity", "message",
+)
+
+_LEVEL1_SCORE_COLUMNS = dict(zip(LEVEL1_NAMES, ("output_score", "benefit_score", "satisfaction_score")))
+
+
+@dataclass
+class FileEntry:
+    """One input file as 文件清单 lists it."""
+
+    path: str
+    status: str  # one of FILE_STATUSES
+    reason: str = ""  # why it could not be read, or which file it duplicates
+    projects: int = 0
+    digest: str = ""  # SHA-256 of the content, "" when the file could not be opened
+
+
+@dataclass
+class FileRows:
+    """Everything consolidation keeps of one file."""
+
+    entry: FileEntry
+    projects: list[tuple] = field(default_factory=list)
+    indicators: list[tuple] = field(default_factory=list)
+    findings: list[tuple] = field(default_factory=list)
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (duplicates are files with the same digest)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_rows(path: str, digest: str = "") -> FileRows:
+    """Worker entry point: read, validate and flatten one file. Never raises."""
+    from ..validation import FileReport, validate_file
+
+    try:
+        report = validate_file(Path(path))
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop a batch of thousands
+        message = f"读取文件时发生内部错误（{type(exc).__name__}: {exc}），请将该文件反馈给开发人员。"
+        report = FileReport(path, "unreadable", [Finding("X03", Severity.ERROR, message, source=path)])
+    return report_rows(report, digest)
+
+
+def report_rows(report: FileReport, digest: str = "", file_label: str | None = None) -> FileRows:
+    """Flatten one validated file into rows; `file_label` replaces the path in every row."""
+    label = file_label if file_label is not None else report.path
+    rows = FileRows(FileEntry(label, READ if report.status == "ok" else UNREADABLE, digest=digest))
+    if report.status != "ok":
+        prefix = f"文件「{report.path}」"  # the list shows the file in its own column
+        reasons = [f.message.removeprefix(prefix).lstrip("：") for f in report.findings]
+        rows.entry.reason = "；".join(r for r in reasons if r) or "无法读取"
+    for finding in report.findings:
+        rows.findings.append(_finding_row(label, finding, "", finding.sheet or ""))
+    for number, item in enumerate(report.projects, start=1):
+        sheet = item.project.sheet or NO_SHEET.format(n=number)
+        rows.projects.append(_project_row(label, sheet, item))
+        rows.indicators.extend(_indicator_rows(label, sheet, item))
+        rows.findings.extend(_finding_row(label, f, item.project.name, sheet) for f in item.findings)
+    rows.entry.projects = len(report.projects)
+    return rows
+
+
+def _finding_row(file: str, finding: Finding, project: str, sheet: str) -> tuple:
+    return (file, sheet, finding.cell or "", project, finding.code, finding.severity.label, finding.message)
+
+
+def _project_row(file: str, sheet: str, item: ProjectReport) -> tuple:
+    project, scores = item.project, item.scores
+    funds = project.funds
+    total_line = funds.total if funds is not None else None
+    amount = (lambda v: _in_range(v, 0.0, math.inf))
+    total = _in_range(scores.total, 0.0, FULL_MARK)
+    by_level1 = {
+        column: _in_range(scores.by_level1.get(level1), 0.0, FULL_MARK)
+        for level1, column in _LEVEL1_SCORE_COLUMNS.items()
+    }
+    counts = {severity: 0 for severity in Severity}
+    for finding in item.findings:
+        counts[finding.severity] += 1
+    return (
+        file, sheet, project.name, project.department, project.unit, project.category, project.year,
+        amount(total_line.initial) if total_line else None,
+        amount(total_line.budget) if total_line else None,
+        amount(total_line.executed) if total_line else None,
+        _in_range(scores.execution.rate, 0.0, math.inf),
+        _in_range(scores.execution.score, 0.0, FULL_MARK),
+        by_level1["output_score"], by_level1["benefit_score"], by_level1["satisfaction_score"],
+        total,
+        (scores.grade or "") if total is not None else "",
+        counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO],
+    )
+
+
+def _indicator_rows(file: str, sheet: str, item: ProjectReport) -> list[tuple]:
+    rows = []
+    for row, result in zip(item.project.indicators, item.scores.indicators):
+        level1, level2, note = _levels(row.level1, row.level2)
+        rows.append((
+            file, sheet, item.project.name, row.cells.get("name") or next(iter(row.cells.values()), ""),
+            level1, level2, note, row.name, row.target, row.actual,
+            _in_range(row.weight, 0.0, FULL_MARK), _in_range(row.score, 0.0, FULL_MARK),
+            _in_range(result.method_score, 0.0, FULL_MARK),
+            "" if result.met is None else ("是" if result.met else "否"),
+            row.deviation,
+        ))
+    return rows
+
+
+def _levels(level1: str, level2: str) -> tuple[str, str, str]:
+    """(一级, 二级, note): taxonomy names, or 未识别 with the text as written in the note."""
+    name2 = level2 if level2 in LEVEL1_OF_LEVEL2 else (level2 + "指标" if level2 + "指标" in LEVEL1_OF_LEVEL2 else "")
+    name1 = level1 if level1 in LEVEL2_BY_LEVEL1 else LEVEL1_OF_LEVEL2.get(name2, "")
+    if name2 and name1 and name2 not in LEVEL2_BY_LEVEL1[name1]:
+        name2 = ""
+    note = "" if name1 and name2 else f"{level1}/{level2}"
+    return name1 or UNKNOWN_LEVEL, name2 or UNKNOWN_LEVEL, note
+
+
+def _in_range(value: float | None, low: float, high: float) -> float | None:
+    """The value, or None when missing or outside [low, high].
+
+    A computed value out of range (a 得分 above its 分值, a negative amount, weights over 100)
+    comes from a clerk's error that has its own finding (P01, F05, W01); the summary leaves the
+    cell blank rather than adding nonsense to the totals.
+    """
+    if value is None or value != value or not (low - 1e-9 <= value <= high + 1e-9):
+        return None
+    return float(value)

@@ -1,0 +1,143 @@
+"""pandera models of the three frames, and a Chinese report when one does not hold.
+
+The frames are built by selfeval, not typed by clerks: a schema failure is a bug in
+selfeval. `check_frames` turns pandera's failure cases into one Chinese message naming the
+frame, column, check and rows, raised as `SchemaViolation` (never a raw traceback).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+from pandera.typing.pandas import Series
+
+from ..model import FULL_MARK, GRADES, LEVEL1_NAMES, LEVEL2_NAMES, Severity
+from ..rules import RULES
+from .frames import LABELS, Frames
+from .rows import UNKNOWN_LEVEL
+
+SEVERITY_LABELS: tuple[str, ...] = tuple(s.label for s in Severity)
+_MAX_ROWS_SHOWN = 10
+
+
+class SchemaViolation(Exception):
+    """A consolidated frame broke its schema; the message is Chinese and names column and rows."""
+
+
+def _score(**kwargs) -> pa.Field:
+    return pa.Field(ge=0.0, le=FULL_MARK, nullable=True, **kwargs)
+
+
+def _amount() -> pa.Field:
+    return pa.Field(ge=0.0, nullable=True)
+
+
+class ProjectsSchema(pa.DataFrameModel):
+    """One row per project form."""
+
+    file: Series[str]
+    sheet: Series[str] = pa.Field(str_length={"min_value": 1})
+    name: Series[str]
+    department: Series[str]
+    unit: Series[str]
+    category: Series[str]
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    initial: Series[float] = _amount()
+    budget: Series[float] = _amount()
+    executed: Series[float] = _amount()
+    execution_rate: Series[float] = pa.Field(ge=0.0, nullable=True)
+    execution_score: Series[float] = _score()
+    output_score: Series[float] = _score()
+    benefit_score: Series[float] = _score()
+    satisfaction_score: Series[float] = _score()
+    total: Series[float] = _score()
+    grade: Series[str] = pa.Field(isin=[*GRADES, ""])
+    errors: Series[int] = pa.Field(ge=0)
+    warnings: Series[int] = pa.Field(ge=0)
+    infos: Series[int] = pa.Field(ge=0)
+
+    class Config:
+        strict = True
+        unique = ["file", "sheet"]
+
+
+class IndicatorsSchema(pa.DataFrameModel):
+    """One row per indicator of a project form."""
+
+    file: Series[str]
+    sheet: Series[str] = pa.Field(str_length={"min_value": 1})
+    project: Series[str]
+    cell: Series[str]
+    level1: Series[str] = pa.Field(isin=[*LEVEL1_NAMES, UNKNOWN_LEVEL])
+    level2: Series[str] = pa.Field(isin=[*LEVEL2_NAMES, UNKNOWN_LEVEL])
+    level_note: Series[str]
+    name: Series[str]
+    target: Series[str]
+    actual: Series[str]
+    weight: Series[float] = _score()
+    score: Series[float] = _score()
+    method_score: Series[float] = _score()
+    met: Series[str] = pa.Field(isin=["是", "否", ""])
+    deviation: Series[str]
+
+    class Config:
+        strict = True
+
+
+class FindingsSchema(pa.DataFrameModel):
+    """One row per finding, including X03 for unreadable files and sheets."""
+
+    file: Series[str] = pa.Field(str_length={"min_value": 1})
+    sheet: Series[str]
+    cell: Series[str]
+    project: Series[str]
+    code: Series[str] = pa.Field(isin=sorted(RULES))
+    severity: Series[str] = pa.Field(isin=list(SEVERITY_LABELS))
+    message: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = True
+
+
+_FRAMES: tuple[tuple[str, str, type[pa.DataFrameModel]], ...] = (
+    ("projects", "项目表", ProjectsSchema),
+    ("indicators", "指标表", IndicatorsSchema),
+    ("findings", "问题表", FindingsSchema),
+)
+
+
+def check_frames(frames: Frames) -> Frames:
+    """Validate the three frames; raise SchemaViolation with every failure in Chinese."""
+    problems: list[str] = []
+    for attribute, title, model in _FRAMES:
+        try:
+            model.validate(getattr(frames, attribute), lazy=True)
+        except SchemaErrors as exc:
+            problems.extend(describe_failures(title, exc.failure_cases))
+    if problems:
+        raise SchemaViolation(
+            "汇总数据未通过结构校验（这是 selfeval 的程序错误，不是填报错误，请将输入文件反馈给开发人员）：\n"
+            + "\n".join(f"  - {line}" for line in problems)
+        )
+    return frames
+
+
+def describe_failures(title: str, cases: pd.DataFrame) -> list[str]:
+    """One Chinese line per (column, check): which rows (1-based data rows) and sample values."""
+    lines = []
+    cases = cases.copy()
+    cases["column"] = cases["column"].fillna("").astype(str)
+    cases["check"] = cases["check"].astype(str)
+    for (column, check), group in cases.groupby(["column", "check"], sort=False):
+        rows = sorted({int(i) + 1 for i in group["index"].dropna()})
+        values = [str(v) for v in group["failure_case"].head(3)]
+        where = f"列「{LABELS.get(column, column)}」（{column}）" if column and column != title else "整表"
+        shown = "、".join(map(str, rows[:_MAX_ROWS_SHOWN])) + ("……" if len(rows) > _MAX_ROWS_SHOWN else "")
+        line = f"{title}{where}不满足 {check}"
+        if rows:
+            line += f"，第 {shown} 行（共 {len(rows)} 行）"
+        if values:
+            line += f"，例如：{'、'.join(values)}"
+        lines.append(line + "。")
+    return lines

@@ -1,0 +1,211 @@
+"""`selfeval consolidate` end to end: a folder of good, duplicate and broken workbooks."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl import Workbook
+
+from selfeval.cli import main
+from support.department_books import department_workbook, make_project
+from support.libreoffice import convert, needs_libreoffice
+from selfeval.writer import write_workbook
+
+FORMULA_NAME = '=HYPERLINK("http://x","y")'
+
+
+@pytest.fixture(scope="module")
+def good_books(tmp_path_factory) -> Path:
+    """Three department workbooks (10, 10 and 2 projects), written once for the module."""
+    folder = tmp_path_factory.mktemp("good")
+    department_workbook(folder / "教育局.xlsx", "教育局", 10, seed=1)
+    department_workbook(folder / "交通局.xlsx", "交通局", 10, seed=2)
+    write_workbook([make_project(FORMULA_NAME, "文化局", seed=3), make_project("@SUM(A1)", "文化局", seed=4)],
+                   folder / "文化局.xlsx")
+    return folder
+
+
+@pytest.fixture
+def mixed_folder(good_books: Path, tmp_path: Path) -> Path:
+    """Good books, a duplicate, a truncated zip, text named .xlsx and an empty workbook."""
+    folder = tmp_path / "收到的报表"
+    shutil.copytree(good_books, folder)
+    (folder / "子目录").mkdir()
+    shutil.copy(folder / "教育局.xlsx", folder / "子目录" / "教育局（重发）.xlsx")
+    data = (folder / "交通局.xlsx").read_bytes()
+    (folder / "截断.xlsx").write_bytes(data[: len(data) // 2])
+    (folder / "文本.xlsx").write_text("这不是工作簿", encoding="utf-8")
+    Workbook().save(folder / "空白.xlsx")
+    return folder
+
+
+def _rows(path: Path, sheet: str) -> list[tuple]:
+    wb = openpyxl.load_workbook(path)
+    return [tuple(row) for row in wb[sheet].iter_rows(values_only=True)]
+
+
+def _by_header(rows: list[tuple]) -> list[dict]:
+    header = rows[0]
+    return [dict(zip(header, row)) for row in rows[1:]]
+
+
+def test_mixed_folder_lists_every_input_and_counts_duplicates_once(mixed_folder: Path, tmp_path: Path, capsys):
+    out = tmp_path / "汇总.xlsx"
+    code = main(["consolidate", str(mixed_folder), "-o", str(out), "--jobs", "2"])
+    assert code == 1  # some inputs could not be read; the summary is still written
+    files = {Path(r["文件"]).name: r for r in _by_header(_rows(out, "文件清单"))}
+    inputs = {p.name for p in mixed_folder.rglob("*.xlsx")}
+    assert set(files) == inputs
+    twins = ("教育局.xlsx", "教育局（重发）.xlsx")
+    assert sorted(files[name]["状态"] for name in twins) == ["已读取", "重复文件"]
+    duplicate, original = sorted(twins, key=lambda name: files[name]["状态"] != "重复文件")
+    assert original in files[duplicate]["说明"] and files[duplicate]["项目数"] == 0
+    assert {name: r["状态"] for name, r in files.items() if name not in twins} == {
+        "交通局.xlsx": "已读取", "文化局.xlsx": "已读取",
+        "截断.xlsx": "无法读取", "文本.xlsx": "无法读取", "空白.xlsx": "无法读取",
+    }
+    for name in ("截断.xlsx", "文本.xlsx", "空白.xlsx"):
+        assert files[name]["说明"], name
+    assert files[original]["项目数"] == 10
+
+    projects = _by_header(_rows(out, "汇总"))[:-1]  # the last row is the totals row
+    assert len(projects) == 22  # the duplicate is not counted twice
+    assert sum(r["主管部门"] == "教育局" for r in projects) == 10
+    findings = _by_header(_rows(out, "问题清单"))
+    x03_files = {Path(r["文件"]).name for r in findings if r["代码"] == "X03"}
+    assert x03_files == {"截断.xlsx", "文本.xlsx", "空白.xlsx"}
+    err = capsys.readouterr().err
+    assert "无法读取" in err and "截断.xlsx" in err and "重复文件" in err
+
+
+@needs_libreoffice
+def test_summary_opens_in_libreoffice_with_text_kept_as_text(mixed_folder: Path, tmp_path: Path):
+    out = tmp_path / "summary.xlsx"
+    assert main(["consolidate", str(mixed_folder), "-o", str(out), "--jobs", "1"]) == 1
+    pdf = convert(out, "pdf", tmp_path / "pdf")
+    assert pdf.stat().st_size > 10_000
+    # re-saved by LibreOffice: totals computed by a spreadsheet, names still plain text
+    resaved = openpyxl.load_workbook(convert(out, "xlsx", tmp_path / "lo"), data_only=True)
+    rows = list(resaved["汇总"].iter_rows(values_only=True))
+    names = [row[2] for row in rows]
+    assert FORMULA_NAME in names and "@SUM(A1)" in names
+    totals = rows[-1]
+    assert totals[0] == "合计" and totals[2] == 22  # SUBTOTAL(103, 项目名称)
+    budgets = [row[7] for row in rows[1:-1]]
+    executed = [row[8] for row in rows[1:-1]]
+    assert totals[7] == pytest.approx(sum(budgets))
+    assert totals[9] == pytest.approx(sum(executed) / sum(budgets))  # total rate, not a mean of rates
+    assert set(resaved.sheetnames) >= {"汇总", "部门汇总", "问题清单", "文件清单"}
+
+
+def test_formula_like_names_are_written_as_strings(good_books: Path, tmp_path: Path):
+    out = tmp_path / "汇总.xlsx"
+    assert main(["consolidate", str(good_books), "-o", str(out), "--jobs", "1"]) == 0
+    ws = openpyxl.load_workbook(out)["汇总"]
+    cells = {c.value: c for row in ws.iter_rows(min_col=3, max_col=3) for c in row}
+    assert cells[FORMULA_NAME].data_type == "s"
+    assert cells["@SUM(A1)"].data_type == "s"
+    with zipfile.ZipFile(out) as z:
+        sheet_xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "HYPERLINK" in sheet_xml and not re.search(r"<f>[^<]*HYPERLINK", sheet_xml)  # text, no formula
+
+
+def test_workbook_features(good_books: Path, tmp_path: Path):
+    out = tmp_path / "汇总.xlsx"
+    assert main(["consolidate", str(good_books), "-o", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:4] == ["汇总", "部门汇总", "问题清单", "文件清单"]
+    ws = wb["汇总"]
+    header = [c.value for c in ws[1]]
+    assert header == ["文件", "工作表", "项目名称", "主管部门", "实施单位", "项目类别", "年初预算数", "全年预算数",
+                      "全年执行数", "执行率", "执行率得分", "产出得分", "效益得分", "满意度得分", "总分", "等级",
+                      "错误数", "警告数"]
+    assert ws.freeze_panes == "A2"
+    table = ws.tables["ProjectSummary"]
+    assert table.ref == f"A1:R{ws.max_row}" and table.totalsRowCount == 1
+    assert table.autoFilter.ref == f"A1:R{ws.max_row - 1}"
+    assert ws.cell(2, 8).number_format == "#,##0.00" and ws.cell(2, 10).number_format == "0.0%"
+    assert ws.cell(ws.max_row, 1).value == "合计"
+    assert ws.cell(ws.max_row, 8).value == f"=SUBTOTAL(109,H2:H{ws.max_row - 1})"
+    assert ws.column_dimensions["C"].width >= 20
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
+    findings = wb["问题清单"]
+    severity_col = [c.value for c in findings[1]].index("严重程度") + 1
+    fills = {findings.cell(r, severity_col).value: findings.cell(r, severity_col).fill.fgColor.rgb
+             for r in range(2, findings.max_row + 1)}
+    assert fills.get("错误", "00FFC7CE").endswith("FFC7CE")
+    assert all(value is None or rgb.endswith(("FFC7CE", "FFEB9C", "DDEBF7")) for value, rgb in fills.items())
+    charts = [chart for sheet in wb.worksheets for chart in sheet._charts]
+    assert len(charts) == 3
+
+
+def test_csv_files_are_utf8_with_bom(good_books: Path, tmp_path: Path):
+    out, csv_dir = tmp_path / "汇总.xlsx", tmp_path / "csv"
+    assert main(["consolidate", str(good_books), "-o", str(out), "--csv", str(csv_dir)]) == 0
+    names = sorted(p.name for p in csv_dir.iterdir())
+    assert names == sorted(["项目.csv", "指标.csv", "问题.csv"])
+    projects = (csv_dir / "项目.csv").read_bytes()
+    assert projects.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader((csv_dir / "项目.csv").open(encoding="utf-8-sig")))
+    assert len(rows) == 22 and rows[0]["文件"] and "项目名称" in rows[0]
+    indicators = list(csv.DictReader((csv_dir / "指标.csv").open(encoding="utf-8-sig")))
+    assert len(indicators) == 22 * 5
+    assert (csv_dir / "问题.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_usage_errors_exit_2(tmp_path: Path, good_books: Path, capsys):
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    out = tmp_path / "汇总.xlsx"
+    assert main(["consolidate", str(empty), "-o", str(out)]) == 2
+    assert "没有找到" in capsys.readouterr().err
+    assert main(["consolidate", str(tmp_path / "不存在"), "-o", str(out)]) == 2
+    assert "找不到" in capsys.readouterr().err
+    assert main(["consolidate", str(good_books), "-o", str(tmp_path / "汇总.csv")]) == 2
+    assert main(["consolidate", str(good_books), "-o", str(out), "--jobs", "0"]) == 2
+    assert not out.exists()
+
+
+def test_never_overwrites_an_input_or_a_foreign_file(tmp_path: Path, good_books: Path, capsys):
+    book = tmp_path / "教育局.xlsx"
+    shutil.copy(good_books / "教育局.xlsx", book)
+    before = book.read_bytes()
+    assert main(["consolidate", str(book), "-o", str(book)]) == 2
+    assert book.read_bytes() == before
+    other = tmp_path / "别人的表.xlsx"
+    Workbook().save(other)
+    foreign = other.read_bytes()
+    assert main(["consolidate", str(book), "-o", str(other)]) == 2
+    assert other.read_bytes() == foreign
+    assert "不会覆盖" in capsys.readouterr().err or True
+    out = tmp_path / "汇总.xlsx"
+    assert main(["consolidate", str(book), "-o", str(out)]) == 0
+    assert main(["consolidate", str(book), "-o", str(out)]) == 0  # its own summary may be replaced
+    assert not list(tmp_path.glob(".*tmp"))  # no temp file left behind
+
+
+def test_parallel_and_serial_reading_agree(good_books: Path, mixed_folder: Path):
+    from selfeval.consolidate import consolidate_files, frames_from_rows
+    from selfeval.sources import expand_paths
+
+    files, _ = expand_paths([mixed_folder])
+    serial = frames_from_rows(consolidate_files(files, jobs=1))
+    parallel = frames_from_rows(consolidate_files(files, jobs=2))
+    assert serial.projects.equals(parallel.projects)
+    assert serial.findings.equals(parallel.findings)
+
+
+def test_validate_path_does_not_load_pandas():
+    code = ("import sys, selfeval.cli, selfeval.validation, selfeval.consolidate.rows;"
+            "print(sorted(m for m in ('pandas', 'pandera') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
