@@ -123,6 +123,29 @@ def check_frames(frames: Frames) -> Frames:
     return frames
 
 
+_CHECK_WORDS: tuple[tuple[str, str], ...] = (
+    ("less_than_or_equal_to(", "应不大于 {arg}"),
+    ("greater_than_or_equal_to(", "应不小于 {arg}"),
+    ("in_range(", "应在 {arg} 之间"),
+    ("isin(", "应为允许的取值之一"),
+    ("str_length(", "不能为空"),
+    ("dtype(", "的数据类型应为 {arg}"),
+    ("multiple_fields_uniqueness", "与其他列的组合（文件 + 工作表）应唯一，却有重复"),
+    ("column_in_schema", "是结构中没有定义的列"),
+    ("column_in_dataframe", "缺少这一列"),
+    ("not_nullable", "不应为空值"),
+)
+
+
+def _check_text(check: str) -> str:
+    """pandera's check name in plain Chinese (the raw name in brackets for the developer)."""
+    for prefix, words in _CHECK_WORDS:
+        if check.startswith(prefix):
+            arg = check[len(prefix):].rstrip(")").strip("'\"") if prefix.endswith("(") else ""
+            return f"{words.format(arg=arg)}（{check if len(check) < 40 else prefix.rstrip('(')}）"
+    return f"未通过检查 {check}"
+
+
 def describe_failures(title: str, cases: pd.DataFrame) -> list[str]:
     """One Chinese line per (column, check): which rows (1-based data rows) and sample values."""
     lines = []
@@ -132,9 +155,13 @@ def describe_failures(title: str, cases: pd.DataFrame) -> list[str]:
     for (column, check), group in cases.groupby(["column", "check"], sort=False):
         rows = sorted({int(i) + 1 for i in group["index"].dropna()})
         values = [str(v) for v in group["failure_case"].head(3)]
-        where = f"列「{LABELS.get(column, column)}」（{column}）" if column and column != title else "整表"
+        if column and not column.endswith("Schema"):
+            where = f"列「{LABELS.get(column, column)}」（{column}）"
+        else:
+            where = "：列「" + "、".join(values) + "」" if check == "column_in_schema" else "整表"
+            values = [] if check == "column_in_schema" else values
         shown = "、".join(map(str, rows[:_MAX_ROWS_SHOWN])) + ("……" if len(rows) > _MAX_ROWS_SHOWN else "")
-        line = f"{title}{where}不满足 {check}"
+        line = f"{title}{where}{_check_text(check)}"
         if rows:
             line += f"，第 {shown} 行（共 {len(rows)} 行）"
         if values:
