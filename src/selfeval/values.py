@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from enum import Enum
 
@@ -97,6 +98,7 @@ _PREFIX_SYMBOLS: dict[str, Comparator] = {
     "<": Comparator.LT,
     "=": Comparator.EQ,
 }
+_SYMBOLS_LONGEST_FIRST = sorted(_PREFIX_SYMBOLS, key=len, reverse=True)
 _SUFFIX_WORDS: tuple[tuple[str, Comparator], ...] = (
     ("及以上", Comparator.GE),
     ("以上", Comparator.GE),
@@ -169,6 +171,12 @@ def parse_value(value: object) -> Value | None:
         if number is None:  # NaN, inf, or an int too large for a float
             return Qualitative(clean_text(value), Completion.UNKNOWN)
         return Quantity(number)
+    return _parse_text(value) if isinstance(value, str) else _parse_text(clean_text(value))
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(value: str) -> Value | None:
+    # Forms repeat the same few values (100%, ≥95%, 达成) thousands of times: cache them.
     text = clean_text(value)
     if text in EMPTY_MARKS:
         return None
@@ -198,7 +206,7 @@ def _parse_quantity(text: str) -> Quantity | None:
             comparator, rest = comp, rest[len(word):]
             break
     else:
-        for symbol in sorted(_PREFIX_SYMBOLS, key=len, reverse=True):
+        for symbol in _SYMBOLS_LONGEST_FIRST:
             if rest.startswith(symbol):
                 comparator, rest = _PREFIX_SYMBOLS[symbol], rest[len(symbol):]
                 break
