@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from selfeval.grid import FormError, Grid, column_letters, parse
+from selfeval.grid import LABELS, FormError, Grid, column_letters, parse
 from selfeval.model import Indicator, Project
 from support.form_layouts import (
     NATIONAL_DEVIATION,
@@ -477,3 +479,32 @@ def test_dates_and_phone_numbers_as_cells() -> None:
     rows.append(["填报人", "王五", "联系电话", 13912345678.0, "填报日期", dt.datetime(2022, 3, 4)])
     project = read(rows)
     assert (project.filler, project.phone, project.date) == ("王五", "13912345678", "2022-03-04")
+
+
+# --- robustness ------------------------------------------------------------------------------
+
+_cells = st.one_of(
+    st.none(),
+    st.just(""),
+    st.sampled_from(sorted(LABELS) + ["2021年度某项目自评表", "（2020年度）", "偏差原因分析及改进措施", "□", "☑",
+                                      "产出指标(50分)", "数量", "—", "95%", "２５分"]),
+    st.text(max_size=12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-10**12, max_value=10**12),
+    st.booleans(),
+    st.dates(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_cells, max_size=10), max_size=25), st.integers(1, 50), st.integers(1, 30))
+def test_any_grid_gives_a_project_none_or_a_form_error(rows: list[list[object]], top: int, left: int) -> None:
+    try:
+        project = parse(Grid(rows, sheet="x", first_row=top, first_col=left))
+    except FormError as error:
+        assert error.reason and (error.cell is None or error.cell[0].isalpha())
+        return
+    if project is not None:
+        for item in project.indicators:
+            assert item.row is not None and item.row >= top
+            assert all(address[0].isalpha() for address in item.cells.values())

@@ -494,3 +494,23 @@ def test_committed_template_reads_back_at_the_layout_addresses(tmp_path: Path) -
     assert item.cells["target"] == layout.indicator_cell("target", row)
     assert set(project.formulas) == {"funds.rate", "funds.score", "total", "grade"}
     assert all(content.startswith("=") for content in project.formulas.values())
+
+
+def test_damaged_bytes_never_raise(two_forms: Path, tmp_path: Path) -> None:
+    import random
+
+    data = two_forms.read_bytes()
+    generator = random.Random(20240601)
+    statuses = set()
+    for attempt in range(40):
+        damaged = bytearray(data)
+        start = generator.randrange(len(damaged))
+        for i in range(start, min(len(damaged), start + generator.randrange(1, 200))):
+            damaged[i] = generator.randrange(256)
+        path = tmp_path / f"坏{attempt}.xlsx"
+        path.write_bytes(bytes(damaged))
+        result = read_source(path)
+        statuses.add(result.status)
+        assert result.status == "ok" or result.findings
+        assert all(f.code == "X03" and str(path) in f.message for f in result.findings)
+    assert "unreadable" in statuses
