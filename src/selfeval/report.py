@@ -100,10 +100,11 @@ def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, c
         for item in report.projects:
             project, scores = item.project, item.scores
             sheet = f"（工作表 {escape(project.sheet)}）" if project.sheet else ""
-            total = "总分 —" if scores.total is None else f"总分 {num(scores.total)}"
-            grade = f"等级 {scores.grade}" if scores.grade else "等级 —"
+            total = "无法计算" if scores.total is None else num(scores.total)
             name = escape(project.name or "（未填写项目名称）")
-            console.print(f"  项目「{name}」{sheet} {total} {grade} — {_counts_text(item.findings)}")
+            console.print(
+                f"  项目「{name}」{sheet}：总分 {total}，等级 {scores.grade or '无'}；{_counts_text(item.findings)}"
+            )
             for finding in item.findings:
                 line(finding, "    ")
         console.print()
