@@ -481,14 +481,16 @@ def build_guide_sheet(ws: Worksheet) -> None:
 
     def heading(text: str) -> None:
         nonlocal row
+        ws.merge_cells(f"A{row}:C{row}")
         _cell(ws, f"A{row}", text, font=Font(name=FONT_NAME, size=12, bold=True), align=LEFT)
+        ws.row_dimensions[row].height = 20
         row += 1
 
     def line(text: str) -> None:
         nonlocal row
         ws.merge_cells(f"A{row}:C{row}")
         _cell(ws, f"A{row}", text)
-        ws.row_dimensions[row].height = 15 * (1 + len(text) // 62)
+        ws.row_dimensions[row].height = 16 * (1 + len(text) // 55)
         row += 1
 
     heading("一、填写方法")
