@@ -187,3 +187,19 @@ def test_file_without_a_form_is_x03_unreadable(tmp_path, content, phrase):
     [finding] = result.findings
     assert finding.code == "X03" and finding.severity is Severity.ERROR
     assert str(path) in finding.message and phrase in finding.message
+
+
+def test_validate_accepts_the_seed_directly(capsys):
+    import json
+
+    from selfeval.cli import main
+
+    assert main(["validate", "--format", "json", str(SEED)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    [file] = data["files"]
+    assert file["status"] == "ok" and file["findings"] == []
+    assert [p["name"] for p in file["projects"]] == list(SPEC_ROWS)
+    assert [p["total"] for p in file["projects"]] == list(SPEC_TOTALS.values())
+    assert data["summary"]["errors"] == 0 and data["summary"]["projects"] == 3
+    form3 = file["projects"][2]["indicators"][0]
+    assert (form3["target"], form3["actual"], form3["met"], form3["location"]) == ("100％", "95%", False, "表3!C10")
