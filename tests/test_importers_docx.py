@@ -183,3 +183,19 @@ def test_grids_have_one_row_per_table_row_below_the_title(national_docx):
     title, rows, _ = national_table()
     assert [row[0] for row in grid.rows[:2]] == title  # 附件2 is above the title: not kept
     assert len(grid.rows) == 2 + len(rows)
+
+
+def test_paragraph_text_reads_what_word_shows():
+    from docx.oxml import parse_xml
+
+    from selfeval.importers.docx import paragraph_text
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    p = parse_xml(
+        f'<w:p {w}><w:r><w:t>1、持续性项目</w:t></w:r>'
+        '<w:r><w:rPr><w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/></w:rPr><w:t>\u00a8</w:t></w:r>'
+        '<w:r><w:tab/><w:t>2、新增性项目</w:t><w:sym w:font="Wingdings" w:char="F0FE"/></w:r>'
+        '<w:moveFrom w:id="1" w:author="a"><w:r><w:t>旧文字</w:t></w:r></w:moveFrom>'
+        '<w:r><w:br/><w:t>第二行</w:t></w:r></w:p>'
+    )
+    assert paragraph_text(p) == "1、持续性项目□ 2、新增性项目☑\n第二行"

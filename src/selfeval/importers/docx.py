@@ -32,7 +32,9 @@ from ..sources import SourceError
 from .base import form_sheet_name, pad_rows
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Subtrees whose text a reader does not see: mc:Fallback repeats its mc:Choice; w:moveFrom is
+# the old place of tracked moved text.
+HIDDEN_SUBTREES = frozenset({"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback", f"{W}moveFrom"})
 TITLE_PATTERN = re.compile(r"自评表|^\(\d{4}年度?\)$")
 PARAGRAPHS_ABOVE = 3  # non-empty paragraphs kept above a table when none looks like a title
 PARAGRAPHS_BELOW = 4  # non-empty paragraphs kept below a form table (填报人 …)
@@ -62,14 +64,14 @@ def _run_font(run) -> str:
 def paragraph_text(p) -> str:
     """The text a reader sees in a w:p: runs, tabs, breaks and symbol check boxes."""
     parts: list[str] = []
-    skip = None  # a mc:Fallback subtree repeats the text of its mc:Choice
+    skip = None  # the hidden subtree being passed over
     for el in p.iter():
         if skip is not None:
             if any(a is skip for a in el.iterancestors()):
                 continue
             skip = None
         tag = el.tag
-        if tag == MC_FALLBACK:
+        if tag in HIDDEN_SUBTREES:
             skip = el
         elif tag == f"{W}t" and el.text:
             run = el.getparent()
