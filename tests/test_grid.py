@@ -37,6 +37,10 @@ def test_column_letters_and_addresses() -> None:
     grid = Grid([["x"]], first_row=3, first_col=28)
     assert grid.address(0, 0) == "AB3"
     assert grid.address(2, 1) == "AC5"
+    grid = Grid([["a", "b"], ["c"]], first_row=3, first_col=28)
+    assert [grid.value_at(a) for a in ("AB3", "AC3", "AB4", "AC4", "AA3", "AB2", "x1")] == [
+        "a", "b", "c", None, None, None, None
+    ]
 
 
 # --- the seed's layout ----------------------------------------------------------------
@@ -375,6 +379,10 @@ def test_year_from_year_line_and_label() -> None:
     assert read([["项目支出绩效自评表（２０２０年度）"], *base]).year == 2020
     assert read([["年度", 2019.0], *base]).year == 2019
     assert read(base).year is None
+    both = read([["2018年度某项目自评表"], ["年度", "2019年"], *base])
+    assert (both.year, both.cells["year"]) == (2019, "B2")  # the typed 年度 wins over the title
+    empty = read([["2018年度某项目自评表"], ["年度", ""], *base])
+    assert (empty.year, empty.cells["year"]) == (2018, "A1")
 
 
 @pytest.mark.parametrize(

@@ -335,13 +335,14 @@ def test_typed_constant_over_a_formula_is_read_as_typed(tmp_path: Path) -> None:
     assert result.projects[0].stated_grade == "良"
 
 
-def test_formulas_are_not_read_without_template_sheets(two_forms: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from selfeval import xlsxformulas
+def test_cells_are_not_read_again_without_template_sheets_or_numeric_values(two_forms: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from selfeval import xlsxcells
 
     def must_not_run(*args: object) -> None:
         raise AssertionError("formula cells read for a workbook without template sheets")
 
-    monkeypatch.setattr(xlsxformulas, "read_cell_contents", must_not_run)
+    monkeypatch.setattr(xlsxcells, "read_cell_contents", must_not_run)
+    monkeypatch.setattr(xlsxcells, "percent_cells", must_not_run)
     result = read_source(two_forms)
     assert result.status == "ok" and result.findings == []
 
@@ -364,7 +365,7 @@ def test_formulas_survive_a_spreadsheet_application_round_trip(tmp_path: Path) -
 def test_shared_formula_dependents_and_shared_strings(tmp_path: Path) -> None:
     # Hand-edit the sheet XML the way Excel writes it: a shared formula whose dependent
     # cell has no text of its own, and a typed constant held in the shared-string table.
-    from selfeval.xlsxformulas import read_cell_contents
+    from selfeval.xlsxcells import read_cell_contents
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -514,3 +515,23 @@ def test_damaged_bytes_never_raise(two_forms: Path, tmp_path: Path) -> None:
         assert result.status == "ok" or result.findings
         assert all(f.code == "X03" and str(path) in f.message for f in result.findings)
     assert "unreadable" in statuses
+
+
+def test_percentages_typed_in_excel_read_as_percent_text(tmp_path: Path) -> None:
+    # Excel stores `98%` typed in a cell as 0.98 with a percent number format; calamine gives 0.98.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    write_form(sheet, national_rows(), NATIONAL_MERGES)
+    sheet["F15"], sheet["F15"].number_format = 0.98, "0%"  # 服务合格率
+    sheet["E20"], sheet["E20"].number_format = 0.9, "0.00%"  # 服务对象满意度 target
+    sheet["F20"], sheet["F20"].number_format = 0.935, '[Blue]0.0%;[Red]-0.0%'
+    sheet["F13"] = 1050  # a plain number stays a number
+    path = tmp_path / "百分比.xlsx"
+    book.save(path)
+    project = read_source(path).projects[0]
+    quality = next(i for i in project.indicators if i.name == "服务合格率")
+    satisfaction = next(i for i in project.indicators if i.name == "服务对象满意度")
+    people = next(i for i in project.indicators if i.name == "服务老年人数")
+    assert quality.actual == "98%"
+    assert (satisfaction.target, satisfaction.actual) == ("90%", "93.5%")
+    assert people.actual == "1050"

@@ -47,6 +47,9 @@ MAX_LABEL_LEN = 60  # longer texts are never labels (titles included)
 FUNDS_ROWS = 8  # rows below the funds header searched for its lines
 
 
+_A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
 @lru_cache(maxsize=1024)
 def column_letters(col: int) -> str:
     """1 → A, 27 → AA."""
@@ -70,6 +73,19 @@ class Grid:
     def address(self, r: int, c: int) -> str:
         """A1 address of rows[r][c]."""
         return f"{column_letters(self.first_col + c)}{self.first_row + r}"
+
+    def value_at(self, address: str) -> object:
+        """The value at an A1 address (inverse of `address`); None outside the grid."""
+        match = _A1.match(address)
+        if match is None:
+            return None
+        col = 0
+        for letter in match.group(1):
+            col = col * 26 + ord(letter) - 64
+        r, c = int(match.group(2)) - self.first_row, col - self.first_col
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            return self.rows[r][c]
+        return None
 
 
 class FormError(Exception):
@@ -387,12 +403,14 @@ class _Reader:
             if hit is not None:
                 v, cells[key] = self.value(*hit)
                 setattr(project, key, cell_text(v))
-        if self.year is not None:
-            project.year, r, c = self.year
-            cells["year"] = self.addr(r, c)
-        elif (hit := self.first("year")) is not None:
+        # the 年度 cell a clerk types into wins over the title, which may be derived from it
+        hit = self.first("year")
+        if hit is not None:
             v, cells["year"] = self.value(*hit)
             project.year = parse_year(v)
+        if project.year is None and self.year is not None:
+            project.year, r, c = self.year
+            cells["year"] = self.addr(r, c)
         for key, label in CLASSIFICATION_KEYS.items():
             hit = self.first(key)
             if hit is not None:

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cellvalues import cell_text
 from .grid import FormError, Grid, parse
-from .model import Finding, Project, Severity
+from .model import Finding, Indicator, Project, Severity
 
 OK = "ok"
 UNREADABLE = "unreadable"
@@ -152,12 +153,12 @@ def fill_formulas(path: Path, projects: Sequence[Project]) -> None:
     """X01 support: the raw content (formula or typed constant) of template computed cells.
 
     Only template sheets (those with a 校验状态 cell) are looked at; with none, the file is
-    not opened again. Streams the sheet XML (xlsxformulas) rather than using openpyxl's
+    not opened again. Streams the sheet XML (xlsxcells) rather than using openpyxl's
     read-only mode: on a 50-sheet template workbook 0.08 s against 0.15 s (openpyxl also
     parses styles, and importing it alone takes ~0.5 s here), and the typed constant comes back
     as written.
     """
-    from .xlsxformulas import read_cell_contents
+    from .xlsxcells import read_cell_contents
 
     wanted: dict[str, dict[str, str]] = {}  # sheet → address → key
     for project in projects:
@@ -175,6 +176,33 @@ def fill_formulas(path: Path, projects: Sequence[Project]) -> None:
             continue
         for address, key in wanted[project.sheet or ""].items():
             project.formulas[key] = found.get(address, "")
+
+
+def numeric_values(grid: Grid, project: Project) -> dict[str, tuple[Indicator, str, float]]:
+    """Indicator 年度指标值/实际完成值 cells that hold a number rather than text, by address."""
+    found: dict[str, tuple[Indicator, str, float]] = {}
+    for item in project.indicators:
+        for key in ("target", "actual"):
+            address = item.cells.get(key)
+            value = grid.value_at(address) if address else None
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                found[address] = (item, key, float(value))  # type: ignore[index]
+    return found
+
+
+def apply_percent_formats(path: Path, numbers: dict[str, dict[str, tuple[Indicator, str, float]]]) -> None:
+    """`98%` typed in Excel is stored as 0.98 shown as a percentage: give the text back its `%`.
+
+    `numbers`: sheet → numeric indicator value cells (see numeric_values). Only called when
+    a form has such cells, so text-only workbooks are not opened again.
+    """
+    from .xlsxcells import percent_cells
+
+    shown = percent_cells(path, {sheet: list(cells) for sheet, cells in numbers.items()})
+    for sheet, addresses in shown.items():
+        for address in addresses:
+            item, key, value = numbers[sheet][address]
+            setattr(item, key, cell_text(round(value * 100, 8)) + "%")
 
 
 # --- any file ---------------------------------------------------------------------------
@@ -212,6 +240,7 @@ def read_source(path: Path) -> SourceResult:
     if empty:
         result.findings.append(_finding(path, "文件是空的（0 字节），可能在保存或复制时中断了"))
         return result
+    numbers: dict[str, dict[str, tuple[Indicator, str, float]]] = {}
     try:
         for item in reader(path):
             if isinstance(item, SourceError):
@@ -227,6 +256,10 @@ def read_source(path: Path) -> SourceResult:
             if project is not None:
                 project.sheet, project.source = item.sheet, str(path)
                 result.projects.append(project)
+                if reader is read_workbook_grids and item.sheet is not None:
+                    found = numeric_values(item, project)
+                    if found:
+                        numbers[item.sheet] = found
     except SourceError as error:
         result.findings.append(_finding(path, error.reason, error.sheet, error.cell))
         return result
@@ -244,6 +277,12 @@ def read_source(path: Path) -> SourceResult:
                 if _is_fatal(error):
                     raise
                 result.findings.append(_finding(path, "无法读取模板计算单元格的公式，未检查公式是否被改写"))
+            if numbers:
+                try:
+                    apply_percent_formats(path, numbers)
+                except BaseException as error:  # the numbers stay as read: nothing is lost
+                    if _is_fatal(error):
+                        raise
     elif not result.findings:
         result.findings.append(_finding(path, "文件中没有找到自评表（没有含「项目名称」或指标表的工作表）"))
     return result

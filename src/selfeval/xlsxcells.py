@@ -1,9 +1,12 @@
-"""What a few cells of an .xlsx/.xlsm really hold: the formula text, or the typed constant.
+"""What a few cells of an .xlsx/.xlsm really hold, beyond the cached values calamine gives.
 
-python-calamine gives cached values only; X01 needs to know whether a template's computed
-cell still holds its formula. This streams just the wanted sheets' XML parts (zipfile +
-iterparse), stops after the last wanted row, and never loads styles or the whole sheet
-(measurements in sources.fill_formulas).
+- `read_cell_contents`: the formula text, or the typed constant (X01 needs to know whether a
+  template's computed cell still holds its formula);
+- `percent_cells`: which numeric cells are shown as percentages (a clerk typing `98%` in
+  Excel stores 0.98 with a percent format; the value grammar must see `98%`).
+
+Both stream just the wanted sheets' XML parts (zipfile + iterparse) and stop after the last
+wanted row; the whole sheet is never loaded (measurements in sources.fill_formulas).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -117,6 +120,43 @@ def _content(cell: ElementTree.Element, shared: _SharedStrings, masters: dict[st
     return value or ""
 
 
+def _stream(
+    archive: zipfile.ZipFile, part: str, targets: set[str], shared: _SharedStrings
+) -> dict[str, tuple[str, int]]:
+    """(content, style index) of the target cells of one sheet part; absent cells are left out."""
+    found: dict[str, tuple[str, int]] = {}
+    last_row = max(_row_of(a) for a in targets)
+    masters: dict[str, str] = {}
+    remaining = set(targets)
+    with archive.open(part) as stream:
+        for _, element in ElementTree.iterparse(stream):
+            name = _local(element.tag)
+            if name == "c":
+                ref = element.get("r", "")
+                formula = next((ch for ch in element if _local(ch.tag) == "f"), None)
+                if ref in remaining or (formula is not None and formula.get("t") == "shared"):
+                    content = _content(element, shared, masters)
+                    if ref in remaining:
+                        found[ref] = (content, int(element.get("s") or 0))
+                        remaining.discard(ref)
+            elif name == "row":
+                row_number = int(element.get("r") or 0)
+                element.clear()
+                if not remaining or row_number >= last_row:
+                    break
+    return found
+
+
+def _wanted_parts(
+    archive: zipfile.ZipFile, wanted: Mapping[str, Iterable[str]]
+) -> Iterator[tuple[str, str, set[str]]]:
+    parts = sheet_parts(archive)
+    for sheet, addresses in wanted.items():
+        targets = {a.replace("$", "").upper() for a in addresses}
+        if sheet in parts and targets:
+            yield sheet, parts[sheet], targets
+
+
 def read_cell_contents(path: Path, wanted: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
     """For each sheet name → addresses, the raw content of those cells.
 
@@ -126,31 +166,47 @@ def read_cell_contents(path: Path, wanted: Mapping[str, Iterable[str]]) -> dict[
     """
     result: dict[str, dict[str, str]] = {}
     with zipfile.ZipFile(path) as archive:
-        parts = sheet_parts(archive)
         shared = _SharedStrings(archive)
-        for sheet, addresses in wanted.items():
-            targets = {a.replace("$", "").upper() for a in addresses}
-            if sheet not in parts or not targets:
-                continue
-            found = {a: "" for a in targets}
-            last_row = max(_row_of(a) for a in targets)
-            masters: dict[str, str] = {}
-            remaining = set(targets)
-            with archive.open(parts[sheet]) as stream:
-                for _, element in ElementTree.iterparse(stream):
-                    name = _local(element.tag)
-                    if name == "c":
-                        ref = element.get("r", "")
-                        formula = next((ch for ch in element if _local(ch.tag) == "f"), None)
-                        if ref in remaining or (formula is not None and formula.get("t") == "shared"):
-                            content = _content(element, shared, masters)
-                            if ref in remaining:
-                                found[ref] = content
-                                remaining.discard(ref)
-                    elif name == "row":
-                        row_number = int(element.get("r") or 0)
-                        element.clear()
-                        if not remaining or row_number >= last_row:
-                            break
-            result[sheet] = found
+        for sheet, part, targets in _wanted_parts(archive, wanted):
+            found = _stream(archive, part, targets, shared)
+            result[sheet] = {a: found[a][0] if a in found else "" for a in targets}
+    return result
+
+
+_BUILTIN_PERCENT_FORMATS = frozenset({9, 10})
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell formats (cellXfs) whose number format shows a percentage."""
+    if "xl/styles.xml" not in archive.namelist():
+        return set()
+    styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    percent_ids = set(_BUILTIN_PERCENT_FORMATS)
+    result: set[int] = set()
+    for element in styles:
+        name = _local(element.tag)
+        if name == "numFmts":
+            for fmt in element:
+                code = _QUOTED.sub("", fmt.get("formatCode", ""))
+                if "%" in code:
+                    percent_ids.add(int(fmt.get("numFmtId") or -1))
+        elif name == "cellXfs":
+            for index, xf in enumerate(element):
+                if int(xf.get("numFmtId") or 0) in percent_ids:
+                    result.add(index)
+    return result
+
+
+def percent_cells(path: Path, wanted: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+    """For each sheet name → addresses, those whose number format is a percentage."""
+    result: dict[str, set[str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        styles = _percent_styles(archive)
+        if not styles:
+            return result
+        shared = _SharedStrings(archive)
+        for sheet, part, targets in _wanted_parts(archive, wanted):
+            found = _stream(archive, part, targets, shared)
+            result[sheet] = {a for a, (_, style) in found.items() if style in styles}
     return result
