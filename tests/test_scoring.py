@@ -220,7 +220,9 @@ def test_quantitative_target_with_a_worded_actual_is_qualitative() -> None:
 @pytest.mark.parametrize(
     ("total", "expected"),
     [(100, "优"), (90, "优"), (89.99, "良"), (80, "良"), (79.99, "中"), (60, "中"), (59.99, "差"),
-     (0, "差"), (None, None)],
+     (0, "差"), (None, None),
+     # half a cent rounds up as the clerk sees it (0.01 分) and as the spreadsheet's ROUND does
+     (59.995, "中"), (59.994, "差"), (89.995, "优"), (79.995, "良"), (1e308, "优"), (float("nan"), "差")],
 )
 def test_grade_boundaries(total: float | None, expected: str | None) -> None:
     assert grade(total) == expected

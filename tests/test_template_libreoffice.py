@@ -114,11 +114,6 @@ def test_every_computed_cell_agrees_with_scoring(recalculated) -> None:
     assert grades == {"优", "良", "中", "差", None}, "the generated projects must reach every grade band"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scoring.grade rounds the binary float (round(59.995, 2) = 59.99 → 差) where the "
-    "spreadsheet's ROUND, like the 0.00 the clerk sees, gives 60.00 → 中; for the lead (scoring)",
-)
 def test_half_way_totals_grade_as_the_spreadsheet_shows_them(tmp_path: Path) -> None:
     project = boundary_project(59.995, 1)
     layout = project_layout(project)

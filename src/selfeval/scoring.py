@@ -7,6 +7,7 @@ only compared with these results by the rules, never trusted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .model import EXECUTION_WEIGHT, LEVEL1_NAMES, Funds, Indicator, Project
 from .values import (
@@ -35,6 +36,7 @@ QUALITATIVE_BANDS: dict[Completion, tuple[float, float]] = {
     Completion.NOT_ACHIEVED: (0.0, 0.6),
 }
 
+_CENT = Decimal("0.01")
 GRADE_THRESHOLDS: tuple[tuple[float, str], ...] = ((90.0, "优"), (80.0, "良"), (60.0, "中"))
 LOWEST_GRADE = "差"
 
@@ -143,10 +145,18 @@ def _ratio(actual: float, target: float, comparator: Comparator) -> float | None
 
 
 def grade(total: float | None) -> str | None:
-    """优 ≥ 90; 良 ≥ 80; 中 ≥ 60; 差 below. Rounded to 0.01 分 first, as totals are shown."""
+    """优 ≥ 90; 良 ≥ 80; 中 ≥ 60; 差 below.
+
+    The total is first rounded half-up to 0.01 分 on its shortest decimal form, as the
+    clerk sees it and as the spreadsheet's ROUND does (59.995 → 60.00 → 中), not on the
+    binary float (where round(59.995, 2) is 59.99).
+    """
     if total is None:
         return None
-    rounded = round(total, 2)
+    try:
+        rounded = float(Decimal(repr(total)).quantize(_CENT, rounding=ROUND_HALF_UP))
+    except InvalidOperation:  # beyond decimal precision (an absurd total): no rounding needed
+        rounded = total
     for threshold, name in GRADE_THRESHOLDS:
         if rounded >= threshold:
             return name
