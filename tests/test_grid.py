@@ -516,3 +516,12 @@ def test_any_grid_gives_a_project_none_or_a_form_error(rows: list[list[object]],
         for item in project.indicators:
             assert item.row is not None and item.row >= top
             assert all(address[0].isalpha() for address in item.cells.values())
+
+
+def test_a_second_form_below_the_first_is_reported_not_dropped() -> None:
+    rows = seed_rows() + [[""] * 7] + seed_rows()
+    project = read(rows)
+    assert [i.row for i in project.indicators] == [11, 12, 14, 15]
+    [note] = project.notes
+    assert (note.code, note.cell, note.sheet) == ("X03", "A18", "项目1")
+    assert "第 18 行" in note.message

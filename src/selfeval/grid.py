@@ -248,6 +248,7 @@ class _Reader:
         self.tail_hits: dict[str, list[tuple[int, int]]] = {}  # the same, after the table
         self.title: tuple[int, int] | None = None
         self.year: tuple[int, int, int] | None = None  # year, r, c
+        self.next_form: tuple[int, int] | None = None  # a second 项目名称 after the table
 
     # --- cells -------------------------------------------------------------------------
 
@@ -309,6 +310,8 @@ class _Reader:
                 hits.setdefault(key, []).append((r, c))
             elif norm in LEVEL_HEADERS:
                 level_header = True
+            elif tail and key == "name" and self.next_form is None:
+                self.next_form = (r, c)
         return level_header
 
     def note_title(self, flat: str, r: int, c: int) -> None:
@@ -394,6 +397,14 @@ class _Reader:
             self.note_labels(r, tail=True)
         self.read_head(project)
         self.read_tail(project, cols)
+        if self.next_form is not None:
+            project.notes.append(
+                self.note(
+                    f"第 {self.grid.first_row + self.next_form[0]} 行起还有一张自评表，未读取；"
+                    "请每张工作表只放一张自评表",
+                    self.addr(*self.next_form),
+                )
+            )
         return project
 
     def read_head(self, project: Project) -> None:
