@@ -85,17 +85,17 @@ def test_wrong_type_and_extra_column_are_reported(frames: Frames):
 
 def test_cli_reports_a_schema_violation_without_traceback(tmp_path: Path, monkeypatch, capsys):
     from selfeval.cli import main
-    from selfeval.consolidate import run as run_module
+    from selfeval.consolidate import frames as frames_module
 
     book = department_workbook(tmp_path / "林业局.xlsx", "林业局", 1, seed=9)
-    real = run_module.frames_from_rows
+    real = frames_module.frames_from_rows
 
     def corrupt(files):
         built = real(files)
         built.projects["total"] = pd.Series([250.0] * len(built.projects), dtype="float64")
         return built
 
-    monkeypatch.setattr(run_module, "frames_from_rows", corrupt)
+    monkeypatch.setattr(frames_module, "frames_from_rows", corrupt)
     out = tmp_path / "汇总.xlsx"
     assert main(["consolidate", str(book), "-o", str(out)]) == 1
     err = capsys.readouterr().err

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .frames import LABELS, Frames, frames_from_rows
+from typing import TYPE_CHECKING
+
 from .rows import DUPLICATE, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
-from .schemas import SchemaViolation, check_frames
-from .summary import SHEET_FILES, SHEET_PROJECTS, Summary, summary_from_frames
-from .xlsx import save_atomically, write_summary
+
+if TYPE_CHECKING:
+    from .frames import Frames
+    from .summary import Summary
+
+# pandas, pandera and openpyxl load after the workers have started (see `_warm_up`), so the
+# parent's start-up overlaps the reading and the forked workers stay small.
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2
 CSV_NAMES = {"projects": "项目.csv", "indicators": "指标.csv", "findings": "问题.csv"}
-_SUMMARY_SHEETS = {SHEET_PROJECTS, SHEET_FILES}  # an existing output with these may be replaced
+_SUMMARY_SHEETS = {"汇总", "文件清单"}  # an existing output with these sheets may be replaced
 
 
 def _err(text: str) -> None:
@@ -55,6 +60,11 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
         _err("错误：没有找到可汇总的工作簿（.xlsx、.xlsm）。")
         return EXIT_USAGE
     results = consolidate_files(files, jobs=jobs, progress=sys.stderr.isatty())
+    from .frames import frames_from_rows
+    from .schemas import SchemaViolation, check_frames
+    from .summary import summary_from_frames
+    from .xlsx import write_summary
+
     try:
         frames = check_frames(frames_from_rows(results))
     except SchemaViolation as exc:
@@ -103,10 +113,20 @@ def _read_all(todo: list[tuple[int, str, str]], jobs: int | None, progress: bool
         yield from _with_progress(stream, len(todo), progress)
         return
     chunk = max(1, min(32, len(todo) // (workers * 8)))
+    from .. import validation  # noqa: F401 - loaded once here, inherited by forked workers
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # map submits every chunk now, before a progress thread starts (workers are forked)
         stream = pool.map(read_rows, labels, digests, chunksize=chunk)
+        _warm_up()
         yield from _with_progress(stream, len(todo), progress)
+
+
+def _warm_up() -> None:
+    """Import the summary's libraries while the workers read (the parent would only wait)."""
+    from . import frames, schemas, summary, xlsx  # noqa: F401
+
+    schemas.check_frames(frames.frames_from_rows([]))  # pandera registers its backends once
 
 
 def _with_progress(stream: Iterator[FileRows], total: int, enabled: bool) -> Iterator[FileRows]:
@@ -123,8 +143,10 @@ def _with_progress(stream: Iterator[FileRows], total: int, enabled: bool) -> Ite
             yield item
 
 
-def write_csv(frames: Frames, directory: Path) -> list[Path]:
+def write_csv(frames: "Frames", directory: Path) -> list[Path]:
     """The three frames as UTF-8 with BOM CSV files (Excel in China opens them right)."""
+    from .frames import LABELS
+
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for attribute, name in CSV_NAMES.items():
@@ -171,7 +193,7 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _report(summary: Summary, entries: Sequence[FileEntry], output: Path) -> None:
+def _report(summary: "Summary", entries: Sequence[FileEntry], output: Path) -> None:
     read = summary.files - summary.unreadable - summary.duplicates
     _out(f"已汇总 {summary.files} 个文件：读取 {read} 个，共 {summary.projects} 个项目；"
          f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个。")
@@ -183,4 +205,4 @@ def _report(summary: Summary, entries: Sequence[FileEntry], output: Path) -> Non
     _out(f"汇总表已写入：{output}")
 
 
-__all__ = ["run_consolidate", "consolidate_files", "write_csv", "save_atomically"]
+__all__ = ["run_consolidate", "consolidate_files", "write_csv"]
