@@ -1,0 +1,113 @@
+"""Where xlwings' engines differ: the one place that knows it.
+
+The entry points use xlwings' public API, which desktop Excel (COM, BSD xlwings) and the
+remote engine of xlwings Server (`xw.Book(json=...)`, used by the tests) both implement.
+A few calls exist on one engine only; each is wrapped here in one small function that
+does the right thing or nothing:
+
+| need                     | desktop (COM)            | remote engine                          |
+|--------------------------|--------------------------|----------------------------------------|
+| read formulas (X01)      | `range.formula`          | not in the payload: X01 is skipped     |
+| status-bar progress      | `app.status_bar`         | not available: skipped                 |
+| notes                    | `add_note` / `delete`    | Office.js clients only (ExcelApi 1.18) |
+| unprotect while writing  | `Unprotect`/`Protect`    | no API: sheets must be unprotected     |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # xlwings imports pandas: never at import time of the validate path
+    import xlwings as xw
+
+REMOTE = "remote"
+
+
+def is_remote(book: "xw.Book") -> bool:
+    """True for the remote engine (xlwings Server, or `xw.Book(json=...)` in tests)."""
+    return book.app.engine.name == REMOTE
+
+
+def read_formulas(sheet: "xw.Sheet", last_row: int, last_col: int) -> list[list[Any]] | None:
+    """The formulas of A1:(last_row, last_col) in one read, or None where the engine has none."""
+    if is_remote(sheet.book):
+        return None
+    formulas = sheet.range((1, 1), (last_row, last_col)).formula
+    if not isinstance(formulas, (list, tuple)):
+        return [[formulas]]
+    return [list(row) if isinstance(row, (list, tuple)) else [row] for row in formulas]
+
+
+def show_status(book: "xw.Book", text: str | None) -> None:
+    """Excel's status bar text; None gives it back to Excel. Nothing where unsupported."""
+    try:
+        book.app.status_bar = text if text else False
+    except NotImplementedError:
+        pass
+
+
+def notes_supported(sheet: "xw.Sheet") -> bool:
+    """Whether notes can be added to this sheet on this engine."""
+    if not is_remote(sheet.book):
+        return True
+    api = sheet.book.api
+    return (
+        api.get("client") == "Office.js"
+        and sheet.api.get("notes") is not None
+        and sheet.api.get("notes_supported") is not False
+    )
+
+
+def add_note(cell: "xw.Range", text: str) -> bool:
+    """Add a note; False (nothing done) if the cell already has one (a clerk's) or notes are unsupported."""
+    if not notes_supported(cell.sheet) or cell.note is not None:
+        return False
+    cell.add_note(text)
+    return True
+
+
+def delete_note(cell: "xw.Range") -> None:
+    """Delete the note of `cell` if there is one and the engine supports notes."""
+    if not notes_supported(cell.sheet):
+        return
+    note = cell.note
+    if note is not None:
+        note.delete()
+
+
+@contextmanager
+def unprotected(sheet: "xw.Sheet") -> Iterator[None]:
+    """Lift the template's password-less protection while writing, then restore it (desktop).
+
+    The template protects sheets only against overwriting formulas; the status cell, 目录
+    and 校验结果 are locked like them. The remote engine has no protection API: there the
+    block runs as is.
+    """
+    if is_remote(sheet.book):
+        yield
+        return
+    api = sheet.api
+    was_protected = bool(api.ProtectContents)
+    if was_protected:
+        api.Unprotect()
+    try:
+        yield
+    finally:
+        if was_protected:
+            api.Protect(
+                DrawingObjects=False,
+                Contents=True,
+                Scenarios=False,
+                AllowFormattingCells=True,
+                AllowFormattingColumns=True,
+                AllowFormattingRows=True,
+                AllowInsertingRows=True,
+                AllowDeletingRows=True,
+            )
+
+
+def alert(book: "xw.Book", text: str, title: str = "绩效自评") -> None:
+    """A message box for the clerk."""
+    book.app.alert(text, title=title)

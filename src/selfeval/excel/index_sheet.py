@@ -1,0 +1,81 @@
+"""目录: one live row per project sheet, the same formulas the template writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..layout import DEFAULT_LAYOUT, INDEX_COLUMNS, INDEX_FIRST_ROW, SHEET_INDEX, STATUS_CELL
+from .texts import formula_string, hyperlink_formula, sheet_ref
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+SCORE_FORMAT = "0.00"
+NO_NAME = "（未填项目名称）"
+_KEYS = tuple(INDEX_COLUMNS)  # number, sheet, name, total, grade, status
+
+
+def index_row(number: int, sheet: str, cells: dict[str, str] | None = None) -> list[object]:
+    """The 目录 row of project sheet `sheet`; `cells` are its Project.cells (template layout if None)."""
+    where = dict(DEFAULT_LAYOUT.cells)
+    where["status"] = STATUS_CELL
+    where.update(cells or {})
+    ref = sheet_ref(sheet)
+
+    def show(key: str, empty: str = "") -> str:
+        target = f"{ref}{where[key]}"
+        return f"=IF({target}=\"\",{formula_string(empty)},{target})"
+
+    values = {
+        "number": number,
+        "sheet": hyperlink_formula(sheet, "A1", sheet),
+        "name": show("name", NO_NAME),
+        "total": show("total"),
+        "grade": show("grade"),
+        "status": show("status"),
+    }
+    return [values[key] for key in _KEYS]
+
+
+def find_sheet(book: "xw.Book") -> "xw.Sheet | None":
+    for sheet in book.sheets:
+        if sheet.name == SHEET_INDEX:
+            return sheet
+    return None
+
+
+def last_row(sheet: "xw.Sheet") -> int:
+    """The last row 目录 uses (at least the header row)."""
+    return max(sheet.used_range.last_cell.row, INDEX_FIRST_ROW - 1)
+
+
+def write_rows(sheet: "xw.Sheet", entries: Sequence[tuple[str, dict[str, str] | None]], first: int = 1) -> None:
+    """Write rows for `entries` ((sheet name, cells)) from 目录 row number `first` on, in one write."""
+    rows = [index_row(first + i, name, cells) for i, (name, cells) in enumerate(entries)]
+    if not rows:
+        return
+    top = INDEX_FIRST_ROW + first - 1
+    sheet.range((top, 1)).value = rows
+    total_column = list(INDEX_COLUMNS).index("total") + 1
+    sheet.range((top, total_column), (top + len(rows) - 1, total_column)).number_format = SCORE_FORMAT
+
+
+def refresh(sheet: "xw.Sheet", entries: Sequence[tuple[str, dict[str, str] | None]]) -> None:
+    """Rewrite every row of 目录 for `entries`; rows of sheets that are gone are emptied."""
+    old_last = last_row(sheet)
+    write_rows(sheet, entries)
+    new_last = INDEX_FIRST_ROW + len(entries) - 1
+    if old_last > new_last:
+        sheet.range((new_last + 1, 1), (old_last, len(INDEX_COLUMNS))).clear_contents()
+
+
+def listed_sheets(sheet: "xw.Sheet") -> list[str]:
+    """The sheet names 目录 lists now (its 工作表 column), in order."""
+    last = last_row(sheet)
+    if last < INDEX_FIRST_ROW:
+        return []
+    column = list(INDEX_COLUMNS).index("sheet") + 1
+    values = sheet.range((INDEX_FIRST_ROW, column), (last, column)).options(ndim=2).value
+    return [str(row[0]) for row in values if row[0] not in (None, "")]
+
