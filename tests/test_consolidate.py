@@ -84,6 +84,7 @@ def test_mixed_folder_lists_every_input_and_counts_duplicates_once(mixed_folder:
     assert x03_files == {"截断.xlsx", "文本.xlsx", "空白.xlsx"}
     err = capsys.readouterr().err
     assert "无法读取" in err and "截断.xlsx" in err and "重复文件" in err
+    assert "\x1b" not in err  # no progress bar or colours when not on a terminal
 
 
 @needs_libreoffice
@@ -186,10 +187,13 @@ def test_never_overwrites_an_input_or_a_foreign_file(tmp_path: Path, good_books:
     foreign = other.read_bytes()
     assert main(["consolidate", str(book), "-o", str(other)]) == 2
     assert other.read_bytes() == foreign
-    assert "不会覆盖" in capsys.readouterr().err or True
+    assert "不是 selfeval 生成的汇总表" in capsys.readouterr().err
     out = tmp_path / "汇总.xlsx"
     assert main(["consolidate", str(book), "-o", str(out)]) == 0
-    assert main(["consolidate", str(book), "-o", str(out)]) == 0  # its own summary may be replaced
+    # run again on the whole folder: the earlier summary is replaced, not read as an input
+    assert main(["consolidate", str(tmp_path), "-o", str(out)]) == 1  # 别人的表.xlsx has no form
+    listed = [Path(r["文件"]).name for r in _by_header(_rows(out, "文件清单"))]
+    assert sorted(listed) == ["别人的表.xlsx", "教育局.xlsx"]
     assert not list(tmp_path.glob(".*tmp"))  # no temp file left behind
 
 

@@ -54,8 +54,9 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
         return EXIT_USAGE
     target = _resolved(output)
     if any(_resolved(f) == target for f in files):
-        _err(f"错误：输出文件 {output} 也在输入之中；汇总不会覆盖输入文件，请换一个输出文件名。")
-        return EXIT_USAGE
+        # only a summary of an earlier run gets here (_check_output refuses any other file)
+        _err(f"提示：输出文件 {output} 是上次生成的汇总表，不作为输入，将被新的汇总表替换。")
+        files = [f for f in files if _resolved(f) != target]
     if not files:
         _err("错误：没有找到可汇总的工作簿（.xlsx、.xlsm）。")
         return EXIT_USAGE
