@@ -226,7 +226,8 @@ def main() -> None:
     started_all = time.perf_counter()
     paths = workbooks(args.cache, args.n, args.jobs)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"{args.n} workbooks × {PROJECTS_PER_BOOK} projects, --jobs {args.jobs}", flush=True)
+          f"{args.n} workbooks × {PROJECTS_PER_BOOK} projects, --jobs {args.jobs}; "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "paths.txt"
         listing.write_text("\n".join(map(str, paths)), encoding="utf-8")
@@ -254,7 +255,8 @@ def main() -> None:
           f"{ours['seconds'] / floor_serial:.2f} against one-process reading)")
     print(f"(d) peak memory:                    {ours['peak_mib']:.0f} MiB   (target < 1024); by N: "
           + ", ".join(f"{n}: {v['peak_mib']:.0f} MiB" for n, v in scaling.items()))
-    print(f"benchmark wall time {time.perf_counter() - started_all:.0f} s")
+    print(f"benchmark wall time {time.perf_counter() - started_all:.0f} s; "
+          f"load average now {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
 
 
 if __name__ == "__main__":

@@ -213,3 +213,14 @@ def test_validate_path_does_not_load_pandas():
             "print(sorted(m for m in ('pandas', 'pandera') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_csv_target_that_is_a_file_is_a_clear_error(good_books: Path, tmp_path: Path, capsys):
+    not_a_folder = tmp_path / "导出"
+    not_a_folder.write_text("已有文件", encoding="utf-8")
+    code = main(["consolidate", str(good_books / "文化局.xlsx"), "-o", str(tmp_path / "汇总.xlsx"),
+                 "--csv", str(not_a_folder)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "无法写入" in err and "导出" in err and "Traceback" not in err
+    assert not_a_folder.read_text(encoding="utf-8") == "已有文件"

@@ -111,7 +111,10 @@ def _project_row(file: str, sheet: str, item: ProjectReport) -> tuple:
     project, scores = item.project, item.scores
     funds = project.funds
     total_line = funds.total if funds is not None else None
-    amount = (lambda v: _in_range(v, 0.0, math.inf))
+
+    def amount(value: float | None) -> float | None:
+        return _in_range(value, 0.0, math.inf)
+
     total = _in_range(scores.total, 0.0, FULL_MARK)
     by_level1 = {
         column: _in_range(scores.by_level1.get(level1), 0.0, FULL_MARK)

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -60,7 +61,11 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
     if not files:
         _err("错误：没有找到可汇总的工作簿（.xlsx、.xlsm）。")
         return EXIT_USAGE
-    results = consolidate_files(files, jobs=jobs, progress=sys.stderr.isatty())
+    try:
+        results = consolidate_files(files, jobs=jobs, progress=sys.stderr.isatty())
+    except BrokenProcessPool:
+        _err("错误：读取工作簿的子进程意外退出（常见原因是内存不足）；请用较小的 --jobs（如 --jobs 1）重试。")
+        return EXIT_UNREADABLE
     from .frames import frames_from_rows
     from .schemas import SchemaViolation, check_frames
     from .summary import summary_from_frames
@@ -72,10 +77,14 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
         _err(str(exc))
         return EXIT_UNREADABLE
     summary = summary_from_frames(frames, [r.entry for r in results])
-    write_summary(summary, output)
-    if csv_dir is not None:
-        for written in write_csv(frames, csv_dir):
-            _out(f"已写出 CSV：{written}")
+    try:
+        write_summary(summary, output)
+        written = write_csv(frames, csv_dir) if csv_dir is not None else []
+    except OSError as exc:
+        _err(f"错误：无法写入 {exc.filename or output}：{exc.strerror or exc}")
+        return EXIT_USAGE
+    for path in written:
+        _out(f"已写出 CSV：{path}")
     _report(summary, [r.entry for r in results], output)
     return EXIT_UNREADABLE if summary.unreadable else EXIT_OK
 
