@@ -209,7 +209,9 @@ def apply_percent_formats(path: Path, numbers: dict[str, dict[str, tuple[Indicat
 
 
 def _finding(path: Path, reason: str, sheet: str | None = None, cell: str | None = None) -> Finding:
-    where = f"工作表「{sheet}」" + (f"的 {cell} 单元格" if cell else "") if sheet else ""
+    # Word and text sources name their forms 表1, 表2 …: a workbook has 工作表 (sheets).
+    kind = "工作表" if path.suffix.lower() in (".xlsx", ".xlsm") else ""
+    where = f"{kind}「{sheet}」" + (f"的 {cell} 单元格" if cell else "") if sheet else ""
     message = f"文件「{path}」{where}：{reason}"
     return Finding("X03", Severity.ERROR, message, sheet, cell, str(path))
 
