@@ -21,25 +21,27 @@ class UsageError(Exception):
     """A problem with the command line or its paths: exit 2 with a Chinese message."""
 
 
+# argparse looks its messages up through gettext at call time: give it Chinese ones.
+_ARGPARSE_CHINESE = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示此帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "expected one argument": "需要一个参数值",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的 %(type)s 值",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+}
+argparse._ = lambda message: _ARGPARSE_CHINESE.get(message, message)  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # noqa: D102 - argparse hook
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"参数错误：{_translate(message)}\n运行 `selfeval -h` 查看用法。\n")
-
-
-_ARGPARSE_PHRASES = {
-    "the following arguments are required": "缺少必需的参数",
-    "unrecognized arguments": "无法识别的参数",
-    "invalid choice": "无效的选项",
-    "expected one argument": "需要一个参数值",
-    "invalid int value": "不是有效的整数",
-}
-
-
-def _translate(message: str) -> str:
-    for english, chinese in _ARGPARSE_PHRASES.items():
-        message = message.replace(english, chinese)
-    return message
+        self.exit(EXIT_USAGE, f"参数错误：{message}\n运行 `{self.prog} -h` 查看用法。\n")
 
 
 def _out(text: str = "") -> None:
@@ -165,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="selfeval",
         description="项目支出绩效自评表：校验、导入、汇总，以及 Excel 模板和加载项。",
     )
-    parser.add_argument("--version", action="version", version=f"selfeval {__version__}")
+    parser.add_argument("--version", action="version", version=f"selfeval {__version__}",
+                        help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
@@ -196,11 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="文件夹", help="另存项目、指标、问题三张表为 CSV（UTF-8 BOM）")
 
     p = command("build", cmd_build, "由源代码重新生成 workbook/ 下的模板、示例和加载项")
-    p.add_argument("what", choices=("template", "examples", "addin", "all"), help="生成什么")
+    p.add_argument("what", choices=("template", "examples", "addin", "all"), metavar="目标",
+                   help="template（模板）、examples（示例）、addin（加载项）或 all（全部）")
     p.add_argument("--dir", default="workbook", help="输出目录（默认 workbook）")
 
     p = command("addin", cmd_addin, "安装、卸载或查看 Excel 加载项「绩效自评」")
-    p.add_argument("action", choices=("install", "remove", "status"), help="install / remove / status")
+    p.add_argument("action", choices=("install", "remove", "status"), metavar="操作",
+                   help="install（安装）、remove（卸载）或 status（查看状态）")
 
     p = command("demo", cmd_demo, "用内置示例（鄂州市 2021 年三张自评表）演示完整流程")
     p.add_argument("--out", default="selfeval-demo", help="输出目录（默认 ./selfeval-demo）")
