@@ -155,15 +155,17 @@ def measure_ours(paths: list[Path], jobs: int) -> dict:
     import contextlib
     import io
 
+    phases: dict[str, float] = {}
     with PeakMemory() as memory:
         started = time.perf_counter()
         from selfeval.consolidate import run_consolidate
 
+        phases["import"] = time.perf_counter() - started
         with tempfile.TemporaryDirectory() as out_dir, contextlib.redirect_stdout(io.StringIO()), \
                 contextlib.redirect_stderr(io.StringIO()):
-            code = run_consolidate(paths, Path(out_dir) / "汇总.xlsx", jobs=jobs, csv_dir=None)
+            code = run_consolidate(paths, Path(out_dir) / "汇总.xlsx", jobs=jobs, csv_dir=None, timings=phases)
         seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_mib": memory.peak_kib / 1024, "exit": code}
+    return {"seconds": seconds, "peak_mib": memory.peak_kib / 1024, "exit": code, "phases": phases}
 
 
 def ours_in_subprocess(paths_file: Path, count: int, jobs: int) -> dict:
@@ -236,7 +238,8 @@ def main() -> None:
         for count in sorted({max(1, args.n // 4), max(1, args.n // 2), args.n}):
             scaling[count] = ours_in_subprocess(listing, count, args.jobs)
             print(f"  consolidate {count:5d} workbooks: {scaling[count]['seconds']:7.2f} s, "
-                  f"peak {scaling[count]['peak_mib']:7.1f} MiB (parent + workers), exit {scaling[count]['exit']}",
+                  f"peak {scaling[count]['peak_mib']:7.1f} MiB (parent + workers), exit {scaling[count]['exit']}; "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in scaling[count]["phases"].items() if v >= 0.005),
                   flush=True)
     ours = scaling[args.n]
     floor_parallel, floor_serial = measure_calamine(paths, args.jobs)

@@ -88,10 +88,12 @@ def report_rows(report: FileReport, digest: str = "", file_label: str | None = N
     """Flatten one validated file into rows; `file_label` replaces the path in every row."""
     label = file_label if file_label is not None else report.path
     rows = FileRows(FileEntry(label, READ if report.status == "ok" else UNREADABLE, digest=digest))
+    prefix = f"文件「{report.path}」"  # the list shows the file in its own column
+    reasons = "；".join(r for r in (f.message.removeprefix(prefix).lstrip("：") for f in report.findings) if r)
     if report.status != "ok":
-        prefix = f"文件「{report.path}」"  # the list shows the file in its own column
-        reasons = [f.message.removeprefix(prefix).lstrip("：") for f in report.findings]
-        rows.entry.reason = "；".join(r for r in reasons if r) or "无法读取"
+        rows.entry.reason = reasons or "无法读取"
+    elif reasons:
+        rows.entry.reason = f"部分内容未能读取：{reasons}"
     for finding in report.findings:
         rows.findings.append(_finding_row(label, finding, "", finding.sheet or ""))
     for number, item in enumerate(report.projects, start=1):

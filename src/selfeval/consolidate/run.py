@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -40,9 +41,14 @@ def _out(text: str) -> None:
 
 
 def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
-                    csv_dir: Path | None = None) -> int:
-    """The `selfeval consolidate` command; returns the exit code."""
+                    csv_dir: Path | None = None, timings: dict[str, float] | None = None) -> int:
+    """The `selfeval consolidate` command; returns the exit code.
+
+    `timings`, when given, receives the seconds of each phase (for the benchmark).
+    """
     from ..sources import expand_paths
+
+    clock = _Clock(timings)
 
     problem = _check_output(output) or _check_jobs(jobs)
     if problem:
@@ -61,8 +67,10 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
     if not files:
         _err("错误：没有找到可汇总的工作簿（.xlsx、.xlsm）。")
         return EXIT_USAGE
+    clock.lap("start")
     try:
         results = consolidate_files(files, jobs=jobs, progress=sys.stderr.isatty())
+        clock.lap("read")
     except BrokenProcessPool:
         _err("错误：读取工作簿的子进程意外退出（常见原因是内存不足）；请用较小的 --jobs（如 --jobs 1）重试。")
         return EXIT_UNREADABLE
@@ -72,14 +80,20 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
     from .xlsx import write_summary
 
     try:
-        frames = check_frames(frames_from_rows(results))
+        frames = frames_from_rows(results)
+        clock.lap("frames")
+        check_frames(frames)
+        clock.lap("schemas")
     except SchemaViolation as exc:
         _err(str(exc))
         return EXIT_UNREADABLE
     summary = summary_from_frames(frames, [r.entry for r in results])
+    clock.lap("summary")
     try:
         write_summary(summary, output)
+        clock.lap("xlsx")
         written = write_csv(frames, csv_dir) if csv_dir is not None else []
+        clock.lap("csv")
     except OSError as exc:
         _err(f"错误：无法写入 {exc.filename or output}：{exc.strerror or exc}")
         return EXIT_USAGE
@@ -87,6 +101,19 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
         _out(f"已写出 CSV：{path}")
     _report(summary, [r.entry for r in results], output)
     return EXIT_UNREADABLE if summary.unreadable else EXIT_OK
+
+
+class _Clock:
+    """Seconds per phase into an optional dict."""
+
+    def __init__(self, sink: dict[str, float] | None) -> None:
+        self.sink, self.last = sink, time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.sink is not None:
+            self.sink[name] = now - self.last
+        self.last = now
 
 
 def consolidate_files(files: Sequence[Path], *, jobs: int | None = None,

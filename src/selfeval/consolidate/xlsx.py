@@ -13,9 +13,10 @@ import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 from openpyxl.worksheet.filters import AutoFilter
@@ -92,25 +93,49 @@ def _write_block(ws: Worksheet, block: Block) -> None:
         _set(cell, column.header)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
         ws.column_dimensions[get_column_letter(left + offset)].width = column.width
-    formats = [c.number_format if c.number_format != GENERAL else None for c in block.columns]
-    colour_at, fills = None, {}
-    if block.colours:
-        colour_at = block.column_index(block.colours[0])
-        fills = {value: PatternFill("solid", fgColor=rgb) for value, rgb in block.colours[1].items()}
+    styles = _column_styles(ws, block, top + 1, left)
+    colour_at = block.column_index(block.colours[0]) if block.colours else None
     rows = block.rows or [tuple(None for _ in block.columns)]  # a table needs one data row
+    cells = ws._cells  # noqa: SLF001 - bulk insert: 10,000s of rows, the value/style setters dominate
     for r, values in enumerate(rows, start=top + 1):
         for offset, value in enumerate(values):
-            cell = ws.cell(r, left + offset)
-            _set(cell, value)
-            if formats[offset] and value is not None:
-                cell.number_format = formats[offset]
-            if offset == colour_at and value in fills:
-                cell.fill = fills[value]
+            column = left + offset
+            style = styles[offset].get(value if offset == colour_at else None, styles[offset][None])
+            cell = Cell(ws, row=r, column=column, style_array=style)
+            if isinstance(value, str):
+                cell._value, cell.data_type = text_value(value), "s"  # text, never a formula
+            elif value is not None:
+                cell._value, cell.data_type = value, ("b" if isinstance(value, bool) else "n")
+            cells[(r, column)] = cell
     last_data = top + len(rows)
     if block.totals:
         _write_totals(ws, block, top, left, last_data)
     if block.table_name:
         _add_table(ws, block, top, left, last_data)
+
+
+def _column_styles(ws: Worksheet, block: Block, row: int, left: int) -> list[dict[object, StyleArray]]:
+    """Per column: value → style array (number format, and the fill of coloured values; None: default).
+
+    Styles are registered once through a scratch cell, then shared by every data cell.
+    """
+    fills = {}
+    if block.colours:
+        fills = {value: PatternFill("solid", fgColor=rgb) for value, rgb in block.colours[1].items()}
+    colour_at = block.column_index(block.colours[0]) if block.colours else None
+    styles: list[dict[object, StyleArray]] = []
+    scratch = Cell(ws, row=row, column=left)
+    for offset, column in enumerate(block.columns):
+        variants: dict[object, StyleArray] = {}
+        for value, fill in [(None, None), *(fills.items() if offset == colour_at else [])]:
+            scratch._style = StyleArray()  # noqa: SLF001
+            if column.number_format != GENERAL:
+                scratch.number_format = column.number_format
+            if fill is not None:
+                scratch.fill = fill
+            variants[value] = StyleArray(scratch._style)  # noqa: SLF001
+        styles.append(variants)
+    return styles
 
 
 def _set(cell, value: object) -> None:
