@@ -156,9 +156,9 @@ def test_csv_files_are_utf8_with_bom(good_books: Path, tmp_path: Path):
     assert names == sorted(["项目.csv", "指标.csv", "问题.csv"])
     projects = (csv_dir / "项目.csv").read_bytes()
     assert projects.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader((csv_dir / "项目.csv").open(encoding="utf-8-sig")))
+    rows = list(csv.DictReader((csv_dir / "项目.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert len(rows) == 22 and rows[0]["文件"] and "项目名称" in rows[0]
-    indicators = list(csv.DictReader((csv_dir / "指标.csv").open(encoding="utf-8-sig")))
+    indicators = list(csv.DictReader((csv_dir / "指标.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert len(indicators) == 22 * 5
     assert (csv_dir / "问题.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
@@ -224,3 +224,30 @@ def test_csv_target_that_is_a_file_is_a_clear_error(good_books: Path, tmp_path: 
     err = capsys.readouterr().err
     assert "无法写入" in err and "导出" in err and "Traceback" not in err
     assert not_a_folder.read_text(encoding="utf-8") == "已有文件"
+
+
+def test_progress_bar_on_a_terminal_only(good_books: Path, tmp_path: Path):
+    """Run the command under a pseudo-terminal: the bar is drawn on stderr there."""
+    import os
+    import pty
+
+    out = tmp_path / "汇总.xlsx"
+    code = (f"import sys; from selfeval.cli import main; "
+            f"sys.exit(main(['consolidate', {str(good_books)!r}, '-o', {str(out)!r}, '--jobs', '1']))")
+    pid, fd = pty.fork()
+    if pid == 0:  # child: stdin/stdout/stderr are the terminal
+        os.execv(sys.executable, [sys.executable, "-c", code])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "读取工作簿" in text and "3/3" in text
+    assert out.exists()

@@ -170,10 +170,11 @@ def _with_progress(stream: Iterator[FileRows], total: int, enabled: bool) -> Ite
     if not enabled or total < 2:
         yield from stream
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("读取工作簿"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("read", total=total)
         for item in stream:
             bar.advance(task)
