@@ -215,6 +215,7 @@ def _add_chart(ws: Worksheet, spec: SheetSpec, chart: Chart) -> None:
     bar.y_axis.title = chart.y_title
     bar.y_axis.numFmt = chart.number_format
     bar.y_axis.majorGridlines = None
+    bar.y_axis.scaling.min = 0  # bars start at zero, or small differences look large
     bar.x_axis.delete = False
     bar.y_axis.delete = False
     if chart.kind == "bar":
