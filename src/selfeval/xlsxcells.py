@@ -11,11 +11,13 @@ wanted row; the whole sheet is never loaded (measurements in sources.fill_formul
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import IO
 from xml.etree import ElementTree
 
 _ADDRESS = re.compile(r"^([A-Z]{1,3})(\d+)$")
@@ -124,26 +126,59 @@ def _stream(
     archive: zipfile.ZipFile, part: str, targets: set[str], shared: _SharedStrings
 ) -> dict[str, tuple[str, int]]:
     """(content, style index) of the target cells of one sheet part; absent cells are left out."""
+    data = archive.read(part)
+    found = _search(data, targets, shared)
+    return found if found is not None else _iterparse(io.BytesIO(data), targets, shared)
+
+
+def _search(data: bytes, targets: set[str], shared: _SharedStrings) -> dict[str, tuple[str, int]] | None:
+    """The fast way: find each target's <c> element by its r attribute and parse only that.
+
+    A handful of cells in a sheet part is found far quicker by a byte search than by parsing
+    the whole part. Returns None (use `_iterparse`) where the quick way cannot be sure:
+    prefixed element names, or a shared formula's dependent whose master text is elsewhere.
+    """
+    found: dict[str, tuple[str, int]] = {}
+    for ref in targets:
+        match = re.search(rb'<c\b[^>]*?\br="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', data, re.S)
+        if match is None:
+            if re.search(rb'\br="' + ref.encode() + rb'"', data):
+                return None  # present, but not as a plain <c>: let the full parser decide
+            continue
+        try:
+            cell = ElementTree.fromstring(match.group())
+        except ElementTree.ParseError:
+            return None
+        formula = next((ch for ch in cell if _local(ch.tag) == "f"), None)
+        if formula is not None and formula.get("t") == "shared" and not formula.text:
+            return None
+        found[ref] = (_content(cell, shared, {}), int(cell.get("s") or 0))
+    return found
+
+
+def _iterparse(
+    stream: IO[bytes], targets: set[str], shared: _SharedStrings
+) -> dict[str, tuple[str, int]]:
+    """The thorough way: stream the whole part, following shared formulas to their masters."""
     found: dict[str, tuple[str, int]] = {}
     last_row = max(_row_of(a) for a in targets)
     masters: dict[str, str] = {}
     remaining = set(targets)
-    with archive.open(part) as stream:
-        for _, element in ElementTree.iterparse(stream):
-            name = _local(element.tag)
-            if name == "c":
-                ref = element.get("r", "")
-                formula = next((ch for ch in element if _local(ch.tag) == "f"), None)
-                if ref in remaining or (formula is not None and formula.get("t") == "shared"):
-                    content = _content(element, shared, masters)
-                    if ref in remaining:
-                        found[ref] = (content, int(element.get("s") or 0))
-                        remaining.discard(ref)
-            elif name == "row":
-                row_number = int(element.get("r") or 0)
-                element.clear()
-                if not remaining or row_number >= last_row:
-                    break
+    for _, element in ElementTree.iterparse(stream):
+        name = _local(element.tag)
+        if name == "c":
+            ref = element.get("r", "")
+            formula = next((ch for ch in element if _local(ch.tag) == "f"), None)
+            if ref in remaining or (formula is not None and formula.get("t") == "shared"):
+                content = _content(element, shared, masters)
+                if ref in remaining:
+                    found[ref] = (content, int(element.get("s") or 0))
+                    remaining.discard(ref)
+        elif name == "row":
+            row_number = int(element.get("r") or 0)
+            element.clear()
+            if not remaining or row_number >= last_row:
+                break
     return found
 
 
