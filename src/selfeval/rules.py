@@ -75,10 +75,7 @@ class Context:
     """One project with everything the rules compute once."""
 
     project: Project
-
-    @cached_property
-    def scores(self) -> ProjectScores:
-        return score_project(self.project)
+    scores: ProjectScores
 
     @cached_property
     def results(self) -> list[tuple[Indicator, IndicatorResult]]:
@@ -672,9 +669,12 @@ RULES["X03"] = Rule("X03", Severity.ERROR, "看起来是自评表的工作表或
 # --- running the catalog ---------------------------------------------------------------
 
 
-def check(project: Project) -> list[Finding]:
-    """Every finding of one project, errors first, in catalog order within a severity."""
-    ctx = Context(project)
+def check(project: Project, scores: ProjectScores | None = None) -> list[Finding]:
+    """Every finding of one project, errors first, in catalog order within a severity.
+
+    `scores`: the project's `score_project` result, when the caller has it already.
+    """
+    ctx = Context(project, scores or score_project(project))
     found = list(project.notes)
     for item in RULES.values():
         if item.check is None:
@@ -684,9 +684,12 @@ def check(project: Project) -> list[Finding]:
     return sorted(found, key=lambda f: f.severity.rank)
 
 
-def check_book(projects: Sequence[Project]) -> list[list[Finding]]:
+def check_book(
+    projects: Sequence[Project], scores: Sequence[ProjectScores] | None = None
+) -> list[list[Finding]]:
     """Findings per project of one workbook (or document), including X02 across its sheets."""
-    results = [check(project) for project in projects]
+    given = scores if scores is not None else [None] * len(projects)
+    results = [check(project, known) for project, known in zip(projects, given)]
     first_sheet: dict[str, Project] = {}
     for project, found in zip(projects, results):
         name = clean_text(project.name)

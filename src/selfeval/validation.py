@@ -42,9 +42,10 @@ class FileReport:
 
 def validate_projects(projects: list[Project]) -> list[ProjectReport]:
     """Check the projects of one workbook or document together (X02 spans its sheets)."""
+    scores = [score_project(project) for project in projects]
     return [
-        ProjectReport(project, score_project(project), found)
-        for project, found in zip(projects, check_book(projects))
+        ProjectReport(project, score, found)
+        for project, score, found in zip(projects, scores, check_book(projects, scores))
     ]
 
 

@@ -140,13 +140,13 @@ def _search(data: bytes, targets: set[str], shared: _SharedStrings) -> dict[str,
     """
     found: dict[str, tuple[str, int]] = {}
     for ref in targets:
-        match = re.search(rb'<c\b[^>]*?\br="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', data, re.S)
-        if match is None:
-            if re.search(rb'\br="' + ref.encode() + rb'"', data):
+        element = _cell_element(data, ref)
+        if element is None:
+            if (b' r="' + ref.encode() + b'"') in data:
                 return None  # present, but not as a plain <c>: let the full parser decide
             continue
         try:
-            cell = ElementTree.fromstring(match.group())
+            cell = ElementTree.fromstring(element)
         except ElementTree.ParseError:
             return None
         formula = next((ch for ch in cell if _local(ch.tag) == "f"), None)
@@ -154,6 +154,23 @@ def _search(data: bytes, targets: set[str], shared: _SharedStrings) -> dict[str,
             return None
         found[ref] = (_content(cell, shared, {}), int(cell.get("s") or 0))
     return found
+
+
+def _cell_element(data: bytes, ref: str) -> bytes | None:
+    """The bytes of the plain `<c r="ref" …>…</c>` (or `<c …/>`) element, or None."""
+    at = data.find(b' r="' + ref.encode() + b'"')
+    if at < 0:
+        return None
+    start = data.rfind(b"<", 0, at)
+    if data[start:start + 3] not in (b"<c ", b"<c\t", b"<c\n"):
+        return None
+    close = data.find(b">", at)
+    if close < 0:
+        return None
+    if data[close - 1:close] == b"/":
+        return data[start:close + 1]
+    end = data.find(b"</c>", close)
+    return None if end < 0 else data[start:end + 4]
 
 
 def _iterparse(
