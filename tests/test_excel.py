@@ -493,6 +493,23 @@ def test_build_summary_writes_the_consolidation_rows(files: dict[str, Path], pay
     assert funcs[0] == "sheetClear" and funcs[-1] == "activateSheet"
 
 
+def test_build_summary_makes_a_filterable_table_and_replaces_it_next_time(payloads: dict[str, dict]) -> None:
+    payload = payloads["four"]
+    book = open_book(payload)
+    x.build_summary(book)
+    (table,) = [a for a in actions_of(book) if a["func"] == "addTable"]
+    address, has_headers, _style, name = table["args"]
+    assert (address, has_headers, name) == ("$A$1:$R$5", True, "ProjectSummary")  # 18 columns: header + 4 projects
+    summary_at = [s.name for s in book.sheets].index(SHEET_SUMMARY)
+
+    x.build_summary(book)  # again: the old table's sheet is replaced, not cleared under the table
+    funcs = [a["func"] for a in actions_of(book)]
+    second = funcs[len(funcs) - funcs[::-1].index("sheetDelete") - 1:]
+    assert second[:3] == ["sheetDelete", "addSheet", "sheetClear"]
+    assert second.count("addTable") == 1
+    assert [s.name for s in book.sheets].index(SHEET_SUMMARY) == summary_at
+
+
 def test_show_rules_opens_the_guide_at_the_rule_list(payloads: dict[str, dict]) -> None:
     payload = payloads["four"]
     names = sheet_names(payload)

@@ -49,9 +49,7 @@ def block_values(block: Block) -> list[list[object]]:
 def write_summary(book: "xw.Book", reads: Sequence[SheetRead]) -> int:
     """Replace the content of 汇总 with the summary of `reads`; returns the number of project rows."""
     spec = summary_spec(book.name, reads)
-    sheet = next((s for s in book.sheets if s.name == SHEET_SUMMARY), None)
-    if sheet is None:
-        sheet = book.sheets.add(SHEET_SUMMARY, after=book.sheets[len(book.sheets) - 1])
+    sheet = _fresh_summary_sheet(book)
     rows = 0
     with engine.unprotected(sheet):
         sheet.clear()
@@ -60,6 +58,21 @@ def write_summary(book: "xw.Book", reads: Sequence[SheetRead]) -> int:
             _write_block(sheet, block)
     sheet.activate()
     return rows
+
+
+def _fresh_summary_sheet(book: "xw.Book") -> "xw.Sheet":
+    """汇总, empty: an earlier summary's Excel table cannot be cleared away, so such a sheet
+    is replaced by a new one at the same place (汇总 only ever holds generated content)."""
+    sheet = next((s for s in book.sheets if s.name == SHEET_SUMMARY), None)
+    if sheet is None:
+        return book.sheets.add(SHEET_SUMMARY, after=book.sheets[len(book.sheets) - 1])
+    if len(sheet.tables) == 0:
+        return sheet
+    position = sheet.index  # 1-based
+    sheet.delete()
+    if position > 1:
+        return book.sheets.add(SHEET_SUMMARY, after=book.sheets[position - 2])
+    return book.sheets.add(SHEET_SUMMARY, before=book.sheets[0])
 
 
 def _write_block(sheet: "xw.Sheet", block: Block) -> None:
@@ -73,6 +86,12 @@ def _write_block(sheet: "xw.Sheet", block: Block) -> None:
     sheet.range((row, col), (row, col + width - 1)).font.bold = True
     if block.totals:
         sheet.range((last, col), (last, col + width - 1)).font.bold = True
+    if block.table_name and block.rows:
+        # An Excel table gives finance staff filter and sort buttons; the totals row stays
+        # below it as plain values, computed over all rows.
+        body = sheet.range((row, col), (row + len(block.rows), col + width - 1))
+        sheet.tables.add(source=body, name=block.table_name, has_headers=True,
+                         table_style_name="TableStyleLight9")
     # one call per run of columns that share a format / width
     for key in ("number_format", "width"):
         start = 0
