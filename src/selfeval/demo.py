@@ -16,7 +16,7 @@ from pathlib import Path
 from .importing import EXAMPLE_SEED, EXAMPLE_WORKBOOK, example_source
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-SUMMARY_NAME = "summary.xlsx"
+SUMMARY_NAME = "汇总表.xlsx"
 SOURCE_COPY = "示例来源_" + EXAMPLE_SEED  # the input, copied so the user can look at it
 
 
