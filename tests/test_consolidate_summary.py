@@ -102,3 +102,22 @@ def test_control_characters_and_long_texts_are_written(tmp_path: Path):
     ws = openpyxl.load_workbook(out)["汇总"]
     assert ws["C2"].value == "名称含控制符"
     assert len(ws["E2"].value) == 32767
+
+
+def test_markup_whitespace_and_empty_texts_read_back_as_written(tmp_path: Path):
+    from python_calamine import CalamineWorkbook
+
+    names = ["a&b<c>d", " 前后有空格 ", "换行\r\n之后", "-1", "+x", "]]>"]
+    projects = [make_project(name, "文旅局 & <局>", seed=20 + i) for i, name in enumerate(names)]
+    summary = build_summary([_report("文旅局.xlsx", projects)])
+    out = write_summary(summary, tmp_path / "汇总.xlsx")
+    ws = openpyxl.load_workbook(out)["汇总"]
+    cells = [ws.cell(row, 3) for row in range(2, 2 + len(names))]
+    assert [c.value for c in cells] == names
+    assert all(c.data_type == "s" for c in cells)
+    assert ws["D2"].value == "文旅局 & <局>"
+    grid = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("汇总").to_python()
+    assert [row[2] for row in grid[1:1 + len(names)]] == [c.value for c in cells]
+    files = openpyxl.load_workbook(out)["文件清单"]
+    reason_col = [c.value for c in files[1]].index("说明") + 1
+    assert files.cell(2, reason_col).value is None  # a file read without remarks: an empty cell

@@ -4,25 +4,34 @@ Tables with filter buttons and a totals row whose formulas follow the filter (SU
 frozen headers, number formats, widths, coloured severities, native bar charts, print
 setup (landscape A4, fit to width, header row repeated). Every string is written as text,
 so `=HYPERLINK(...)` typed by a clerk stays a string. The file appears atomically.
+
+openpyxl lays out the workbook (styles, tables, charts, widths, panes, print setup), but
+the cells themselves are written here as the sheet XML openpyxl would write (inline strings,
+`t="n"` numbers, styled empty cells) and spliced into its output: on 10,000 projects
+openpyxl's per-cell writer took 2.4 s of the 2.8 s the summary cost, this writer 0.5 s.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..xlsxcells import sheet_parts
 from .summary import HEADER_FILL, GENERAL, Block, Chart, SheetSpec, Summary, Total
 
 MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell
@@ -31,25 +40,36 @@ _SUBTOTAL = {"sum": 109, "average": 101, "min": 105, "count": 103}  # 1xx: ignor
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
 _HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 
 
 def write_summary(summary: Summary, path: Path) -> Path:
     """Write the summary workbook to `path` atomically (temp file in the same folder, then rename)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
+    cells: dict[str, _SheetCells] = {}
     for spec in summary.sheets:
-        _write_sheet(workbook.create_sheet(spec.name), spec)
-    save_atomically(workbook, path)
+        cells[spec.name] = _write_sheet(workbook.create_sheet(spec.name), spec)
+    save_atomically(workbook, path, cells)
     return path
 
 
-def save_atomically(workbook: Workbook, path: Path) -> None:
-    """Save next to `path`, then os.replace: readers never see a half-written file."""
+def save_atomically(workbook: Workbook, path: Path, cells: dict[str, "_SheetCells"] | None = None) -> None:
+    """Save next to `path`, then os.replace: readers never see a half-written file.
+
+    `cells`: sheet name → cells to splice into that sheet's (otherwise empty) sheet data.
+    """
     path = Path(path)
     handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
     os.close(handle)
     try:
-        workbook.save(temp)
+        if cells:
+            layout = io.BytesIO()
+            workbook.save(layout)
+            _splice(layout, Path(temp), cells)
+        else:
+            workbook.save(temp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)
@@ -65,9 +85,124 @@ def text_value(value: str) -> str:
     return value[:MAX_CELL_TEXT]
 
 
-def _write_sheet(ws: Worksheet, spec: SheetSpec) -> None:
+# --- cells as sheet XML ---------------------------------------------------------------
+
+
+class _SheetCells:
+    """The cells of one sheet as XML fragments, by row; rendered as one <sheetData>."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.rows: dict[int, list[tuple[int, str]]] = {}  # row → (first column, cells XML)
+        self.bounds: list[int] | None = None  # min row, min col, max row, max col
+        self._strings: dict[str, str] = {}  # text → its inline string cell tail
+
+    def style(self, *, number_format: str = GENERAL, font: Font | None = None, fill: PatternFill | None = None,
+              alignment: Alignment | None = None) -> int:
+        """The workbook's cell-format index of this style (registered on first use; 0: none)."""
+        scratch = Cell(self.ws)
+        if number_format != GENERAL:
+            scratch.number_format = number_format
+        if font is not None:
+            scratch.font = font
+        if fill is not None:
+            scratch.fill = fill
+        if alignment is not None:
+            scratch.alignment = alignment
+        return scratch.style_id if scratch.has_style else 0
+
+    def add(self, row: int, column: int, width: int, xml: str) -> None:
+        """Cells of `row` from `column` on (`width` columns, already rendered)."""
+        self.rows.setdefault(row, []).append((column, xml))
+        last = column + width - 1
+        if self.bounds is None:
+            self.bounds = [row, column, row, last]
+        else:
+            b = self.bounds
+            b[0], b[1], b[2], b[3] = min(b[0], row), min(b[1], column), max(b[2], row), max(b[3], last)
+
+    def cell(self, ref: str, style: int, value: object) -> str:
+        """One <c> element as openpyxl writes it; '' for an unstyled empty cell."""
+        s = f' s="{style}"' if style else ""
+        if value is None:
+            return f'<c r="{ref}"{s}/>' if style else ""
+        if type(value) is str:
+            tail = self._strings.get(value)
+            if tail is None:
+                tail = self._strings[value] = _inline_string(value)
+            if tail:
+                return f'<c r="{ref}"{s}{tail}'
+            return f'<c r="{ref}"{s} t="inlineStr"/>'  # '' is an empty text cell, as openpyxl writes it
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        if value != value or value in (float("inf"), float("-inf")):
+            return f'<c r="{ref}"{s}/>' if style else ""
+        return f'<c r="{ref}"{s} t="n"><v>{"%.16g" % value}</v></c>'
+
+    def formula(self, ref: str, style: int, formula: str) -> str:
+        s = f' s="{style}"' if style else ""
+        return f'<c r="{ref}"{s}><f>{_escape(formula)}</f><v/></c>'
+
+    def xml(self) -> bytes:
+        parts = ["<sheetData>"]
+        for row in sorted(self.rows):
+            parts.append(f'<row r="{row}">')
+            parts.extend(xml for _, xml in sorted(self.rows[row], key=lambda item: item[0]))
+            parts.append("</row>")
+        parts.append("</sheetData>")
+        return "".join(parts).encode("utf-8")
+
+    def dimension(self) -> bytes:
+        if self.bounds is None:
+            return b'<dimension ref="A1:A1"/>'
+        r0, c0, r1, c1 = self.bounds
+        return f'<dimension ref="{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"/>'.encode()
+
+
+def _escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def _inline_string(value: str) -> str:
+    """What follows `<c r=… s=…` for a text cell: always text, never a formula ('' when empty)."""
+    text = text_value(value)
+    if not text:
+        return ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+
+
+def _splice(layout: io.BytesIO, target: Path, cells: dict[str, _SheetCells]) -> None:
+    """Copy openpyxl's package to `target`, each sheet's cells in place of its empty sheet data."""
+    with zipfile.ZipFile(layout) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        parts = {part: cells[name] for name, part in sheet_parts(source).items() if name in cells}
+        for info in source.infolist():
+            data = source.read(info)
+            sheet = parts.get(info.filename)
+            if sheet is not None:
+                data, found = _EMPTY_SHEET_DATA.subn(lambda _: sheet.xml(), data, count=1)
+                if found != 1:
+                    raise RuntimeError(f"openpyxl wrote cells into {info.filename}; expected none")
+                data = _DIMENSION.sub(lambda _: sheet.dimension(), data, count=1)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, data)
+
+
+# --- layout ---------------------------------------------------------------------------
+
+
+def _write_sheet(ws: Worksheet, spec: SheetSpec) -> _SheetCells:
+    cells = _SheetCells(ws)
     for block in spec.blocks:
-        _write_block(ws, block)
+        _write_block(ws, cells, block)
     for chart in spec.charts:
         _add_chart(ws, spec, chart)
     if spec.freeze:
@@ -79,6 +214,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    return cells
 
 
 def _origin(anchor: str) -> tuple[int, int]:
@@ -86,65 +222,45 @@ def _origin(anchor: str) -> tuple[int, int]:
     return row, column_index_from_string(letters)
 
 
-def _write_block(ws: Worksheet, block: Block) -> None:
+def _write_block(ws: Worksheet, cells: _SheetCells, block: Block) -> None:
     top, left = _origin(block.anchor)
-    for offset, column in enumerate(block.columns):
-        cell = ws.cell(top, left + offset)
-        _set(cell, column.header)
-        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
-        ws.column_dimensions[get_column_letter(left + offset)].width = column.width
-    styles = _column_styles(ws, block, top + 1, left)
-    colour_at = block.column_index(block.colours[0]) if block.colours else None
+    width = len(block.columns)
+    letters = [get_column_letter(left + offset) for offset in range(width)]
+    header = cells.style(font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_HEADER_ALIGN)
+    cells.add(top, left, width, "".join(
+        cells.cell(f"{letter}{top}", header, column.header) for letter, column in zip(letters, block.columns)
+    ))
+    for letter, column in zip(letters, block.columns):
+        ws.column_dimensions[letter].width = column.width
     rows = block.rows or [tuple(None for _ in block.columns)]  # a table needs one data row
-    cells = ws._cells  # noqa: SLF001 - bulk insert: 10,000s of rows, the value/style setters dominate
-    for r, values in enumerate(rows, start=top + 1):
-        for offset, value in enumerate(values):
-            column = left + offset
-            style = styles[offset].get(value if offset == colour_at else None, styles[offset][None])
-            cell = Cell(ws, row=r, column=column, style_array=style)
-            if isinstance(value, str):
-                cell._value, cell.data_type = text_value(value), "s"  # text, never a formula
-            elif value is not None:
-                cell._value, cell.data_type = value, ("b" if isinstance(value, bool) else "n")
-            cells[(r, column)] = cell
+    for r, xml in enumerate(_data_rows(cells, block, letters, rows), start=top + 1):
+        cells.add(r, left, width, xml)
     last_data = top + len(rows)
     if block.totals:
-        _write_totals(ws, block, top, left, last_data)
+        _write_totals(cells, block, letters, top, left, last_data)
     if block.table_name:
         _add_table(ws, block, top, left, last_data)
 
 
-def _column_styles(ws: Worksheet, block: Block, row: int, left: int) -> list[dict[object, StyleArray]]:
-    """Per column: value → style array (number format, and the fill of coloured values; None: default).
-
-    Styles are registered once through a scratch cell, then shared by every data cell.
-    """
+def _data_rows(cells: _SheetCells, block: Block, letters: list[str], rows: list[tuple]) -> Iterator[str]:
+    """Each data row's cells: the column's number format, and the fill of coloured values."""
+    colour_at = block.column_index(block.colours[0]) if block.colours else None
     fills = {}
     if block.colours:
         fills = {value: PatternFill("solid", fgColor=rgb) for value, rgb in block.colours[1].items()}
-    colour_at = block.column_index(block.colours[0]) if block.colours else None
-    styles: list[dict[object, StyleArray]] = []
-    scratch = Cell(ws, row=row, column=left)
-    for offset, column in enumerate(block.columns):
-        variants: dict[object, StyleArray] = {}
-        for value, fill in [(None, None), *(fills.items() if offset == colour_at else [])]:
-            scratch._style = StyleArray()  # noqa: SLF001
-            if column.number_format != GENERAL:
-                scratch.number_format = column.number_format
-            if fill is not None:
-                scratch.fill = fill
-            variants[value] = StyleArray(scratch._style)  # noqa: SLF001
-        styles.append(variants)
-    return styles
-
-
-def _set(cell, value: object) -> None:
-    """Assign a value; strings stay strings (openpyxl would take `=…` for a formula, `#N/A` for an error)."""
-    if isinstance(value, str):
-        cell.value = text_value(value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
+    plain = [cells.style(number_format=column.number_format) for column in block.columns]
+    coloured = {
+        value: cells.style(number_format=block.columns[colour_at].number_format, fill=fill)
+        for value, fill in fills.items()
+    } if colour_at is not None else {}
+    cell = cells.cell
+    r = _origin(block.anchor)[0]
+    for values in rows:
+        r += 1
+        yield "".join([
+            cell(f"{letter}{r}", coloured.get(value, style) if offset == colour_at else style, value)
+            for offset, (letter, style, value) in enumerate(zip(letters, plain, values))
+        ])
 
 
 def _column_range(block: Block, header: str, top: int, left: int, last: int) -> str:
@@ -162,21 +278,21 @@ def _total_formula(block: Block, total: Total, header: str, top: int, left: int,
     return None
 
 
-def _write_totals(ws: Worksheet, block: Block, top: int, left: int, last: int) -> None:
+def _write_totals(cells: _SheetCells, block: Block, letters: list[str], top: int, left: int, last: int) -> None:
     row = last + 1
-    for offset, column in enumerate(block.columns):
-        cell = ws.cell(row, left + offset)
-        cell.font = _HEADER_FONT
+    bold = cells.style(font=_HEADER_FONT)
+    xml = []
+    for letter, column in zip(letters, block.columns):
+        ref = f"{letter}{row}"
         total = column.total
         if total is None:
-            continue
-        if total.kind == "label":
-            _set(cell, total.label)
-            continue
-        formula = _total_formula(block, total, column.header, top, left, last)
-        cell.value = f"={formula}"
-        if column.number_format != GENERAL:
-            cell.number_format = column.number_format
+            xml.append(cells.cell(ref, bold, None))
+        elif total.kind == "label":
+            xml.append(cells.cell(ref, bold, total.label))
+        else:
+            style = cells.style(number_format=column.number_format, font=_HEADER_FONT)
+            xml.append(cells.formula(ref, style, _total_formula(block, total, column.header, top, left, last) or ""))
+    cells.add(row, left, len(letters), "".join(xml))
 
 
 def _add_table(ws: Worksheet, block: Block, top: int, left: int, last_data: int) -> None:
@@ -200,8 +316,6 @@ def _add_table(ws: Worksheet, block: Block, top: int, left: int, last_data: int)
     if block.totals:
         table.totalsRowCount = 1
     ws.add_table(table)
-
-
 def _add_chart(ws: Worksheet, spec: SheetSpec, chart: Chart) -> None:
     block = spec.block(chart.block)
     top, left = _origin(block.anchor)
