@@ -343,6 +343,7 @@ def test_cells_are_not_read_again_without_template_sheets_or_numeric_values(two_
 
     monkeypatch.setattr(xlsxcells, "read_cell_contents", must_not_run)
     monkeypatch.setattr(xlsxcells, "percent_cells", must_not_run)
+    monkeypatch.setattr(xlsxcells, "read_cells", must_not_run)
     result = read_source(two_forms)
     assert result.status == "ok" and result.findings == []
 
@@ -535,3 +536,47 @@ def test_percentages_typed_in_excel_read_as_percent_text(tmp_path: Path) -> None
     assert quality.actual == "98%"
     assert (satisfaction.target, satisfaction.actual) == ("90%", "93.5%")
     assert people.actual == "1050"
+
+
+def _template_with_percent(path: Path) -> Path:
+    template_like(path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["项目1"]
+    sheet["F16"], sheet["F16"].number_format = 0.98, "0%"  # 服务合格率 (one row lower: 校验状态 on top)
+    book.save(path)
+    return path
+
+
+def test_formulas_and_percent_formats_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from selfeval import xlsxcells
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("the package was read again")
+
+    monkeypatch.setattr(xlsxcells, "read_cell_contents", must_not_run)
+    monkeypatch.setattr(xlsxcells, "percent_cells", must_not_run)
+    result = read_source(_template_with_percent(tmp_path / "模板.xlsx"))
+    assert result.findings == []
+    template = result.projects[0]
+    assert template.formulas["total"] == "=H7+SUM(H13:H21)"
+    assert next(i for i in template.indicators if i.name == "服务合格率").actual == "98%"
+
+
+def test_broken_styles_keep_the_formulas_and_the_numbers(tmp_path: Path) -> None:
+    # calamine tolerates a cell format whose numFmtId is not a number; the percent check cannot
+    # read it, and that must not cost the formula check (nor any finding, nor the number)
+    source = _template_with_percent(tmp_path / "模板.xlsx")
+    path = tmp_path / "样式损坏.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as target:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "xl/styles.xml":
+                data = data.replace(b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" pivotButton',
+                                    b'<xf numFmtId="none" fontId="0" fillId="0" borderId="0" pivotButton', 1)
+                assert b'numFmtId="none"' in data
+            target.writestr(item, data)
+    result = read_source(path)
+    assert result.status == "ok" and result.findings == []
+    template = result.projects[0]
+    assert template.formulas["total"] == "=H7+SUM(H13:H21)"
+    assert next(i for i in template.indicators if i.name == "服务合格率").actual == "0.98"

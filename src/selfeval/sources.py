@@ -160,16 +160,29 @@ def fill_formulas(path: Path, projects: Sequence[Project]) -> None:
     """
     from .xlsxcells import read_cell_contents
 
-    wanted: dict[str, dict[str, str]] = {}  # sheet → address → key
+    wanted = _formula_cells(projects)
+    if wanted:
+        _apply_formulas(projects, wanted, read_cell_contents(path, _addresses(wanted)))
+
+
+def _formula_cells(projects: Sequence[Project]) -> dict[str, dict[str, str]]:
+    """Sheet → address → key of the computed cells of template sheets (those with 校验状态)."""
+    wanted: dict[str, dict[str, str]] = {}
     for project in projects:
         if project.sheet is None or "status" not in project.cells:
             continue
         keys = {project.cells[key]: key for key in COMPUTED_KEYS if key in project.cells}
         if keys:
             wanted[project.sheet] = keys
-    if not wanted:
-        return
-    contents = read_cell_contents(path, {sheet: list(keys) for sheet, keys in wanted.items()})
+    return wanted
+
+
+def _addresses(cells: dict[str, dict[str, object]]) -> dict[str, list[str]]:
+    return {sheet: list(addresses) for sheet, addresses in cells.items()}
+
+
+def _apply_formulas(projects: Sequence[Project], wanted: dict[str, dict[str, str]],
+                    contents: dict[str, dict[str, str]]) -> None:
     for project in projects:
         found = contents.get(project.sheet or "")
         if found is None:
@@ -198,11 +211,53 @@ def apply_percent_formats(path: Path, numbers: dict[str, dict[str, tuple[Indicat
     """
     from .xlsxcells import percent_cells
 
-    shown = percent_cells(path, {sheet: list(cells) for sheet, cells in numbers.items()})
+    _apply_percents(numbers, percent_cells(path, _addresses(numbers)))
+
+
+def _apply_percents(numbers: dict[str, dict[str, tuple[Indicator, str, float]]],
+                    shown: dict[str, set[str]]) -> None:
     for sheet, addresses in shown.items():
         for address in addresses:
             item, key, value = numbers[sheet][address]
             setattr(item, key, cell_text(round(value * 100, 8)) + "%")
+
+
+def read_cell_details(path: Path, result: SourceResult,
+                      numbers: dict[str, dict[str, tuple[Indicator, str, float]]]) -> None:
+    """After the bulk read: the formulas of template computed cells (X01) and the percent
+    formats of numeric indicator values, both in one pass over the package (xlsxcells).
+
+    A file needing neither is not opened again. When the pass fails, each is tried alone,
+    so a broken part costs only what it touches: formulas unread give an X03, percent
+    formats unread leave the numbers as read (nothing is lost).
+    """
+    from .xlsxcells import read_cells
+
+    wanted = _formula_cells(result.projects)
+    if not wanted and not numbers:
+        return
+    try:
+        contents, shown = read_cells(path, _addresses(wanted), _addresses(numbers))
+    except BaseException as error:
+        if _is_fatal(error):
+            raise
+    else:
+        _apply_formulas(result.projects, wanted, contents)
+        _apply_percents(numbers, shown)
+        return
+    if wanted:
+        try:
+            fill_formulas(path, result.projects)
+        except BaseException as error:
+            if _is_fatal(error):
+                raise
+            result.findings.append(_finding(path, "无法读取模板计算单元格的公式，未检查公式是否被改写"))
+    if numbers:
+        try:
+            apply_percent_formats(path, numbers)
+        except BaseException as error:  # the numbers stay as read: nothing is lost
+            if _is_fatal(error):
+                raise
 
 
 # --- any file ---------------------------------------------------------------------------
@@ -273,18 +328,7 @@ def read_source(path: Path) -> SourceResult:
     if result.projects:
         result.status = OK
         if reader is read_workbook_grids:
-            try:
-                fill_formulas(path, result.projects)
-            except BaseException as error:
-                if _is_fatal(error):
-                    raise
-                result.findings.append(_finding(path, "无法读取模板计算单元格的公式，未检查公式是否被改写"))
-            if numbers:
-                try:
-                    apply_percent_formats(path, numbers)
-                except BaseException as error:  # the numbers stay as read: nothing is lost
-                    if _is_fatal(error):
-                        raise
+            read_cell_details(path, result, numbers)
     elif not result.findings:
         result.findings.append(_finding(path, "文件中没有找到自评表（没有含「项目名称」或指标表的工作表）"))
     return result

@@ -5,8 +5,9 @@
 - `percent_cells`: which numeric cells are shown as percentages (a clerk typing `98%` in
   Excel stores 0.98 with a percent format; the value grammar must see `98%`).
 
-Both stream just the wanted sheets' XML parts (zipfile + iterparse) and stop after the last
-wanted row; the whole sheet is never loaded (measurements in sources.fill_formulas).
+`read_cells` answers both in one pass (one zip opening, each sheet part read once). The
+wanted cells are found by a byte search in the sheet part, falling back to a streaming parse
+that stops after the last wanted row (measurements in sources.fill_formulas).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
@@ -132,22 +133,34 @@ def _stream(
 
 
 def _search(data: bytes, targets: set[str], shared: _SharedStrings) -> dict[str, tuple[str, int]] | None:
-    """The fast way: find each target's <c> element by its r attribute and parse only that.
+    """The fast way: find each target's <c> element by its r attribute and parse only those.
 
     A handful of cells in a sheet part is found far quicker by a byte search than by parsing
-    the whole part. Returns None (use `_iterparse`) where the quick way cannot be sure:
-    prefixed element names, or a shared formula's dependent whose master text is elsewhere.
+    the whole part; the elements found are parsed together, in one small document. Returns
+    None (use `_iterparse`) where the quick way cannot be sure: prefixed element names, or
+    a shared formula's dependent whose master text is elsewhere.
     """
-    found: dict[str, tuple[str, int]] = {}
+    refs: list[str] = []
+    elements: list[bytes] = []
     for ref in targets:
         element = _cell_element(data, ref)
         if element is None:
             if (b' r="' + ref.encode() + b'"') in data:
                 return None  # present, but not as a plain <c>: let the full parser decide
             continue
-        try:
-            cell = ElementTree.fromstring(element)
-        except ElementTree.ParseError:
+        refs.append(ref)
+        elements.append(element)
+    if not elements:
+        return {}
+    try:
+        cells = list(ElementTree.fromstring(b"<cells>" + b"".join(elements) + b"</cells>"))
+    except ElementTree.ParseError:
+        return None
+    if len(cells) != len(refs):
+        return None
+    found: dict[str, tuple[str, int]] = {}
+    for ref, cell in zip(refs, cells):
+        if _local(cell.tag) != "c" or cell.get("r") != ref:
             return None
         formula = next((ch for ch in cell if _local(ch.tag) == "f"), None)
         if formula is not None and formula.get("t") == "shared" and not formula.text:
@@ -199,14 +212,34 @@ def _iterparse(
     return found
 
 
-def _wanted_parts(
-    archive: zipfile.ZipFile, wanted: Mapping[str, Iterable[str]]
-) -> Iterator[tuple[str, str, set[str]]]:
-    parts = sheet_parts(archive)
-    for sheet, addresses in wanted.items():
-        targets = {a.replace("$", "").upper() for a in addresses}
-        if sheet in parts and targets:
-            yield sheet, parts[sheet], targets
+def _targets(addresses: Iterable[str]) -> set[str]:
+    return {a.replace("$", "").upper() for a in addresses}
+
+
+def read_cells(
+    path: Path, contents: Mapping[str, Iterable[str]], percents: Mapping[str, Iterable[str]]
+) -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
+    """`read_cell_contents(path, contents)` and `percent_cells(path, percents)` in one pass:
+    the package is opened once and each sheet part read once for both."""
+    found_contents: dict[str, dict[str, str]] = {}
+    found_percents: dict[str, set[str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        styles = _percent_styles(archive) if percents else set()
+        parts = sheet_parts(archive)
+        shared = _SharedStrings(archive)
+        for sheet in [*contents, *(p for p in percents if p not in contents)]:
+            if sheet not in parts:
+                continue
+            content_targets = _targets(contents.get(sheet, ()))
+            percent_targets = _targets(percents.get(sheet, ())) if styles else set()
+            if not content_targets and not percent_targets:
+                continue
+            found = _stream(archive, parts[sheet], content_targets | percent_targets, shared)
+            if content_targets:
+                found_contents[sheet] = {a: found[a][0] if a in found else "" for a in content_targets}
+            if percent_targets:
+                found_percents[sheet] = {a for a in percent_targets if a in found and found[a][1] in styles}
+    return found_contents, found_percents
 
 
 def read_cell_contents(path: Path, wanted: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
@@ -216,13 +249,7 @@ def read_cell_contents(path: Path, wanted: Mapping[str, Iterable[str]]) -> dict[
     '' for an empty or absent cell. Sheets missing from the workbook are left out.
     Raises OSError / zipfile.BadZipFile / ElementTree.ParseError / KeyError on a broken file.
     """
-    result: dict[str, dict[str, str]] = {}
-    with zipfile.ZipFile(path) as archive:
-        shared = _SharedStrings(archive)
-        for sheet, part, targets in _wanted_parts(archive, wanted):
-            found = _stream(archive, part, targets, shared)
-            result[sheet] = {a: found[a][0] if a in found else "" for a in targets}
-    return result
+    return read_cells(path, wanted, {})[0]
 
 
 _BUILTIN_PERCENT_FORMATS = frozenset({9, 10})
@@ -252,13 +279,4 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
 
 def percent_cells(path: Path, wanted: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
     """For each sheet name → addresses, those whose number format is a percentage."""
-    result: dict[str, set[str]] = {}
-    with zipfile.ZipFile(path) as archive:
-        styles = _percent_styles(archive)
-        if not styles:
-            return result
-        shared = _SharedStrings(archive)
-        for sheet, part, targets in _wanted_parts(archive, wanted):
-            found = _stream(archive, part, targets, shared)
-            result[sheet] = {a for a, (_, style) in found.items() if style in styles}
-    return result
+    return read_cells(path, {}, wanted)[1]
