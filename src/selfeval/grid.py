@@ -201,6 +201,18 @@ def _forms(text: str) -> tuple[str, str]:
     return flat, normalize_label(flat)
 
 
+@lru_cache(maxsize=16384)
+def _title_kind(flat: str) -> tuple[bool, int | None] | None:
+    """(is a title, its year) for a title (…自评表, year before or after) or a `(2024年度)` line;
+    None for any other text. Cached: the head's texts are met again on every form."""
+    match = _TITLE.match(flat)
+    if match:
+        year = match.group(1) or match.group(2)
+        return True, int(year) if year else None
+    match = _YEAR_LINE.match(flat)
+    return (False, int(match.group(1))) if match else None
+
+
 def label_of(value: object) -> str | None:
     """The normalised label if `value` is one of the form's labels, else None."""
     if type(value) is not str or not value or len(value) > MAX_LABEL_LEN:
@@ -315,16 +327,14 @@ class _Reader:
         return level_header
 
     def note_title(self, flat: str, r: int, c: int) -> None:
-        match = _TITLE.match(flat)
-        if match:
-            self.title = self.title or (r, c)
-            year = match.group(1) or match.group(2)
-            if year and self.year is None:
-                self.year = (int(year), r, c)
+        kind = _title_kind(flat)
+        if kind is None:
             return
-        match = _YEAR_LINE.match(flat)
-        if match and self.year is None:
-            self.year = (int(match.group(1)), r, c)
+        is_title, year = kind
+        if is_title:
+            self.title = self.title or (r, c)
+        if year is not None and self.year is None:
+            self.year = (year, r, c)
 
     def header_columns(self, r: int) -> dict[str, int]:
         cols: dict[str, int] = {}
