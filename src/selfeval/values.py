@@ -146,12 +146,20 @@ def clean_text(value: object) -> str:
     """A cell value as text: NFKC-normalised (full-width → ASCII), trimmed, export artefacts removed."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _clean_str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     try:
         text = str(value)
     except ValueError:  # an int beyond Python's digit limit for str(); no cell holds one
         text = "（数字过长）"
+    return _clean_str(text)
+
+
+@lru_cache(maxsize=16384)
+def _clean_str(text: str) -> str:
+    # The rules read the same few hundred texts of a form many times: normalise each once.
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("[bookmark: _GoBack]", "")
     return " ".join(text.split())
