@@ -107,6 +107,23 @@ def test_summary_opens_in_libreoffice_with_text_kept_as_text(mixed_folder: Path,
     assert set(resaved.sheetnames) >= {"汇总", "部门汇总", "问题清单", "文件清单"}
 
 
+@needs_libreoffice
+def test_forms_without_funds_total_to_blanks_not_errors(tmp_path: Path):
+    """The seed has no funds section: rate and execution-score totals stay blank, never #DIV/0!."""
+    from selfeval.importing import example_projects
+
+    book = write_workbook(example_projects(), tmp_path / "seed.xlsx")
+    out = tmp_path / "汇总表.xlsx"
+    assert main(["consolidate", str(book), "-o", str(out), "--jobs", "1"]) == 0
+    resaved = openpyxl.load_workbook(convert(out, "xlsx", tmp_path / "lo"), data_only=True)
+    for sheet in resaved.worksheets:
+        errors = [(sheet.title, cell.coordinate, cell.value) for row in sheet.iter_rows() for cell in row
+                  if isinstance(cell.value, str) and cell.value.startswith("#") and cell.value.endswith(("!", "?", "A"))]
+        assert not errors
+    totals = list(resaved["汇总"].iter_rows(values_only=True))[-1]
+    assert totals[0] == "合计" and totals[2] == 3
+
+
 def test_formula_like_names_are_written_as_strings(good_books: Path, tmp_path: Path):
     out = tmp_path / "汇总.xlsx"
     assert main(["consolidate", str(good_books), "-o", str(out), "--jobs", "1"]) == 0

@@ -270,7 +270,11 @@ def _column_range(block: Block, header: str, top: int, left: int, last: int) -> 
 
 def _total_formula(block: Block, total: Total, header: str, top: int, left: int, last: int) -> str | None:
     if total.kind in _SUBTOTAL:
-        return f"SUBTOTAL({_SUBTOTAL[total.kind]},{_column_range(block, header, top, left, last)})"
+        cells = _column_range(block, header, top, left, last)
+        formula = f"SUBTOTAL({_SUBTOTAL[total.kind]},{cells})"
+        if total.kind in ("average", "min"):  # of no visible number: blank, not #DIV/0! or 0
+            return f'IF(SUBTOTAL(102,{cells})>0,{formula},"")'
+        return formula
     if total.kind == "ratio":
         num = f"SUBTOTAL(109,{_column_range(block, total.numerator, top, left, last)})"
         den = f"SUBTOTAL(109,{_column_range(block, total.denominator, top, left, last)})"
