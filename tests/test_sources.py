@@ -209,8 +209,23 @@ def test_old_xls_content_under_an_xlsx_name(two_forms: Path, tmp_path: Path) -> 
     xls = convert(two_forms, "xls", tmp_path / "lo")
     renamed = tmp_path / "其实是xls.xlsx"
     shutil.copy(xls, renamed)
-    assert "旧版 Excel（.xls）" in only_x03(read_source(renamed))
-    assert "另存为 .xlsx" in only_x03(read_source(xls))
+    message = only_x03(read_source(renamed))
+    assert "旧版 Excel（.xls）" in message and "扩展名改为 .xls" in message
+
+
+@needs_libreoffice
+def test_old_xls_workbooks_are_read_like_xlsx(two_forms: Path, tmp_path: Path) -> None:
+    """Offices still keep .xls files: python-calamine reads them, every field as from the .xlsx."""
+    xls = convert(two_forms, "xls", tmp_path / "lo")
+    from_xls, from_xlsx = read_source(xls), read_source(two_forms)
+    assert from_xls.status == "ok" and not from_xls.findings
+    assert [p.name for p in from_xls.projects] == [p.name for p in from_xlsx.projects]
+    for old, new in zip(from_xls.projects, from_xlsx.projects):
+        assert (old.year, old.department, old.unit, old.funds, old.goal) == (
+            new.year, new.department, new.unit, new.funds, new.goal)
+        assert [(i.level2, i.name, i.weight, i.score) for i in old.indicators] == [
+            (i.level2, i.name, i.weight, i.score) for i in new.indicators]
+        assert old.cells == new.cells
 
 
 def test_workbook_without_any_form(tmp_path: Path) -> None:
@@ -401,7 +416,8 @@ def test_expand_paths(tmp_path: Path) -> None:
     single = tmp_path / "b" / "说明.pdf"
     files, errors = expand_paths([tmp_path / "b", single, tmp_path / "a.xlsx", tmp_path / "b" / "a.XLSM",
                                   tmp_path / "无"])
-    assert files == [tmp_path / "b" / "a.XLSM", tmp_path / "b" / "深层" / "z.xlsx", single, tmp_path / "a.xlsx"]
+    assert files == [tmp_path / "b" / "a.XLSM", tmp_path / "b" / "c.xls", tmp_path / "b" / "深层" / "z.xlsx",
+                     single, tmp_path / "a.xlsx"]
     assert errors == [f"找不到文件或文件夹：{tmp_path / '无'}"]
     assert "不支持的文件类型" in only_x03(read_source(single))
 

@@ -78,7 +78,10 @@ def _ole_reason(path: Path) -> str | None:
         return None
     if "EncryptionInfo".encode("utf-16-le") in data:
         return "文件已加密（设有打开密码），无法读取；请在 Excel 中取消密码后另存，再校验"
-    return "这是旧版 Excel（.xls）或其他 Office 格式的文件，不是 .xlsx/.xlsm；请在 Excel 中另存为 .xlsx 后再校验"
+    if path.suffix.lower() != ".xls":
+        return (f"扩展名是「{path.suffix}」，但文件内容是旧版 Excel（.xls）或其他 Office 格式；"
+                "请把扩展名改为 .xls，或在 Excel 中另存为 .xlsx 后再校验")
+    return None
 
 
 def _is_fatal(error: BaseException) -> bool:
@@ -125,8 +128,10 @@ def read_workbook_grids(path: Path) -> Iterator[Grid | SourceError]:
         book.close()
 
 
-register_reader(".xlsx", read_workbook_grids, in_folders=True)
-register_reader(".xlsm", read_workbook_grids, in_folders=True)
+OOXML_SUFFIXES = (".xlsx", ".xlsm")  # zip packages: formulas and number formats can be looked up
+WORKBOOK_SUFFIXES = (*OOXML_SUFFIXES, ".xls", ".ods")  # python-calamine reads them all
+for _suffix in WORKBOOK_SUFFIXES:
+    register_reader(_suffix, read_workbook_grids, in_folders=True)
 
 _importers_loaded = False
 
@@ -265,7 +270,7 @@ def read_cell_details(path: Path, result: SourceResult,
 
 def _finding(path: Path, reason: str, sheet: str | None = None, cell: str | None = None) -> Finding:
     # Word and text sources name their forms 表1, 表2 …: a workbook has 工作表 (sheets).
-    kind = "工作表" if path.suffix.lower() in (".xlsx", ".xlsm") else ""
+    kind = "工作表" if path.suffix.lower() in WORKBOOK_SUFFIXES else ""
     where = f"{kind}「{sheet}」" + (f"的 {cell} 单元格" if cell else "") if sheet else ""
     message = f"文件「{path}」{where}：{reason}"
     return Finding("X03", Severity.ERROR, message, sheet, cell, str(path))
@@ -285,9 +290,8 @@ def read_source(path: Path) -> SourceResult:
         return result
     if reader is None:
         known = "、".join(sorted(READERS))
-        hint = "；旧版 .xls 请在 Excel 中另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
         result.findings.append(
-            _finding(path, f"不支持的文件类型「{path.suffix or '无扩展名'}」（支持：{known}）{hint}")
+            _finding(path, f"不支持的文件类型「{path.suffix or '无扩展名'}」（支持：{known}）")
         )
         return result
     try:
@@ -313,7 +317,7 @@ def read_source(path: Path) -> SourceResult:
             if project is not None:
                 project.sheet, project.source = item.sheet, str(path)
                 result.projects.append(project)
-                if reader is read_workbook_grids and item.sheet is not None:
+                if path.suffix.lower() in OOXML_SUFFIXES and item.sheet is not None:
                     found = numeric_values(item, project)
                     if found:
                         numbers[item.sheet] = found
@@ -327,7 +331,7 @@ def read_source(path: Path) -> SourceResult:
         return result
     if result.projects:
         result.status = OK
-        if reader is read_workbook_grids:
+        if path.suffix.lower() in OOXML_SUFFIXES:
             read_cell_details(path, result, numbers)
     elif not result.findings:
         result.findings.append(_finding(path, "文件中没有找到自评表（没有含「项目名称」或指标表的工作表）"))
