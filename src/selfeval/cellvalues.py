@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .model import EMPTY_MARKS
+
 # Full-width digits and the signs that go with numbers (not NFKC: texts keep what was typed).
 _NUMERIC_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％：（）", "0123456789.,-+%:()")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -18,8 +20,6 @@ _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+")
 # What may follow a number in a score or amount cell.
 _NUMBER_UNITS = frozenset({"", "分", "万元", "万"})
 
-# Blank-looking cells (SPEC §1): dashes and slashes mean "no value".
-EMPTY_MARKS = frozenset({"", "-", "--", "—", "——", "–", "―", "/", "\\", "－"})
 
 CHECKED_MARKS = "☑■√☒✓✔▣◼"
 UNCHECKED_MARKS = "□☐"

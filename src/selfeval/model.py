@@ -61,6 +61,9 @@ FULL_MARK = 100.0
 
 GRADES: tuple[str, ...] = ("优", "良", "中", "差")
 
+# SPEC §1: a cell holding only one of these (after trimming) means "no value".
+EMPTY_MARKS = frozenset({"", "-", "--", "—", "——", "–", "―", "/", "\\", "－"})
+
 # Hubei classification rows: label → options, in form order.
 CLASSIFICATIONS: dict[str, tuple[str, ...]] = {
     "项目类别": ("部门预算项目", "省直专项", "省对下转移支付项目"),

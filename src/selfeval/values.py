@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
-from .model import COST, TIMELINESS
+from .model import COST, EMPTY_MARKS, TIMELINESS
 
 
 class Comparator(str, Enum):
@@ -62,8 +62,6 @@ class Qualitative:
 
 Value = Quantity | Qualitative
 
-# After NFKC, so full-width － and ／ are already ASCII here.
-EMPTY_MARKS = frozenset({"", "-", "--", "—", "——", "–", "―", "/"})
 
 # Word comparators, longest first so 不低于 wins over 低于.
 _PREFIX_WORDS: tuple[tuple[str, Comparator], ...] = (
