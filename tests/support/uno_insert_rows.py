@@ -1,0 +1,83 @@
+"""Insert and fill rows in a workbook the way a clerk does, in LibreOffice, then save it.
+
+Run by the system Python that has LibreOffice's `uno` module (not the project's venv):
+
+    python3 uno_insert_rows.py SRC.xlsx DST.xlsx JOB.json PROFILE_DIR
+
+JOB.json: {"sheet": name, "inserts": [{"before": row, "cells": {"C": text-or-number, …}}, …]}
+Rows are 1-based sheet rows, applied in order. The sheet's password-less protection is lifted
+first: the test is about formulas following inserted rows, not about the protection dialog.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+
+def _prop(name: str, value: object) -> PropertyValue:
+    prop = PropertyValue()
+    prop.Name, prop.Value = name, value
+    return prop
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def main(source: str, target: str, job_path: str, profile: str) -> None:
+    job = json.loads(open(job_path, encoding="utf-8").read())
+    pipe = f"selfeval_insert_{int(time.time() * 1000)}"
+    office = subprocess.Popen(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible", "--norestore",
+         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        for _ in range(240):
+            try:
+                context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                break
+            except Exception:  # noqa: BLE001 - not listening yet
+                time.sleep(0.25)
+        else:
+            raise SystemExit("LibreOffice did not start")
+        desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, (_prop("Hidden", True),))
+        sheet = doc.Sheets.getByName(job["sheet"])
+        sheet.unprotect("")
+        for insert in job["inserts"]:
+            row = insert["before"] - 1
+            sheet.Rows.insertByIndex(row, 1)
+            for column, value in insert["cells"].items():
+                cell = sheet.getCellByPosition(_column_index(column), row)
+                if isinstance(value, (int, float)):
+                    cell.setValue(value)
+                else:
+                    cell.setString(value)
+        doc.calculateAll()
+        doc.storeToURL(uno.systemPathToFileUrl(target), (_prop("FilterName", "Calc MS Excel 2007 XML"),))
+        doc.close(True)
+        try:
+            desktop.terminate()
+        except Exception:  # noqa: BLE001 - the bridge closes as LibreOffice exits
+            pass
+    finally:
+        try:
+            office.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            office.kill()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])
