@@ -51,6 +51,12 @@ def project_sheet_name(number: int) -> str:
     return f"{PROJECT_SHEET_PREFIX}{number}"
 
 
+# What a clerk may still do on a protected sheet (protected without a password): add and
+# remove indicator rows and format cells. Names are openpyxl's SheetProtection fields; the
+# Excel layer maps them to COM's Protect(Allow…) when it protects a sheet again.
+PROTECTION_ALLOWS: tuple[str, ...] = ("insertRows", "deleteRows", "formatCells", "formatColumns", "formatRows")
+
+
 # --- labels ----------------------------------------------------------------------------
 
 TITLE = "项目支出绩效自评表"

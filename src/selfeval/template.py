@@ -48,6 +48,7 @@ from .layout import (
     INDICATOR_COLUMN_LABELS,
     INDICATOR_COLUMNS,
     LAST_COLUMN,
+    PROTECTION_ALLOWS,
     NAME_LABEL,
     PHONE_LABEL,
     PRINT_TITLE_ROWS,
@@ -115,16 +116,9 @@ PROTECTION_NOTE = "工作表保护无密码：仅防误改公式，允许插入/
 
 def _protection() -> SheetProtection:
     """Protected without a password; row insertion/deletion and formatting stay allowed."""
-    return SheetProtection(
-        sheet=True,
-        insertRows=False,
-        deleteRows=False,
-        formatCells=False,
-        formatColumns=False,
-        formatRows=False,
-        selectLockedCells=False,
-        selectUnlockedCells=False,
-    )
+    # In the file format a True permission flag means "forbidden while protected".
+    allowed = {name: False for name in PROTECTION_ALLOWS}
+    return SheetProtection(sheet=True, selectLockedCells=False, selectUnlockedCells=False, **allowed)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from ..layout import PROTECTION_ALLOWS
+
 if TYPE_CHECKING:  # xlwings imports pandas: never at import time of the validate path
     import xlwings as xw
 
@@ -77,6 +79,16 @@ def delete_note(cell: "xw.Range") -> None:
         note.delete()
 
 
+# layout.PROTECTION_ALLOWS (openpyxl's names) → the keywords of COM's Worksheet.Protect
+_COM_ALLOW = {
+    "insertRows": "AllowInsertingRows",
+    "deleteRows": "AllowDeletingRows",
+    "formatCells": "AllowFormattingCells",
+    "formatColumns": "AllowFormattingColumns",
+    "formatRows": "AllowFormattingRows",
+}
+
+
 @contextmanager
 def unprotected(sheet: "xw.Sheet") -> Iterator[None]:
     """Lift the template's password-less protection while writing, then restore it (desktop).
@@ -96,16 +108,8 @@ def unprotected(sheet: "xw.Sheet") -> Iterator[None]:
         yield
     finally:
         if was_protected:
-            api.Protect(
-                DrawingObjects=False,
-                Contents=True,
-                Scenarios=False,
-                AllowFormattingCells=True,
-                AllowFormattingColumns=True,
-                AllowFormattingRows=True,
-                AllowInsertingRows=True,
-                AllowDeletingRows=True,
-            )
+            allowed = {_COM_ALLOW[name]: True for name in PROTECTION_ALLOWS}
+            api.Protect(DrawingObjects=False, Contents=True, Scenarios=False, **allowed)
 
 
 def alert(book: "xw.Book", text: str, title: str = "绩效自评") -> None:
