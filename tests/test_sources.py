@@ -27,7 +27,7 @@ from support.libreoffice import convert, needs_libreoffice
 
 from selfeval import sources
 from selfeval.model import Severity
-from selfeval.sources import SourceResult, expand_paths, read_source
+from selfeval.sources import SourceResult, expand_paths, fill_formulas, read_source
 
 
 def write_form(ws: Worksheet, rows: list[list[object]], merges: list[str], top: int = 1, left: int = 1) -> None:
@@ -331,10 +331,14 @@ def template_like(path: Path, typed_grade: object = None) -> Path:
 
 
 def test_template_formulas_are_read(tmp_path: Path) -> None:
-    result = read_source(template_like(tmp_path / "模板.xlsx"))
+    path = template_like(tmp_path / "模板.xlsx")
+    result = read_source(path)
     assert result.status == "ok" and result.findings == []
     template, plain = result.projects
     assert template.cells["status"] == "B1"
+    # nothing shown disagrees with the method (no cached values here): no second look needed
+    assert template.formulas == {}
+    fill_formulas(path, result.projects)  # every computed cell, as X01 sees them when it looks
     assert template.formulas == {
         "funds.rate": '=IF(D7=0,"",E7/D7)',
         "funds.score": "=F7*MIN(G7,1)",
@@ -374,6 +378,8 @@ def test_formulas_survive_a_spreadsheet_application_round_trip(tmp_path: Path) -
     assert template.funds is not None and template.funds.stated_rate == pytest.approx(0.95)
     assert template.stated_total == pytest.approx(9.5 + 20 + 8.33 + 10 + 10 + 27 + 10)
     assert template.stated_grade == "优"
+    assert template.formulas == {}  # the cached values agree with the method: not read again
+    fill_formulas(saved, result.projects)
     assert all(template.formulas[key].startswith("=") for key in ("funds.rate", "funds.score", "total", "grade"))
     assert "SUM(H13:H21)" in template.formulas["total"]
 
@@ -510,6 +516,7 @@ def test_committed_template_reads_back_at_the_layout_addresses(tmp_path: Path) -
     [item] = project.indicators  # the template's pre-filled, otherwise empty rows are placeholders
     assert (item.level1, item.level2, item.name, item.weight, item.score) == ("产出指标", "数量指标", "培训人数", 20.0, 20.0)
     assert item.cells["target"] == layout.indicator_cell("target", row)
+    fill_formulas(path, result.projects)
     assert set(project.formulas) == {"funds.rate", "funds.score", "total", "grade"}
     assert all(content.startswith("=") for content in project.formulas.values())
 
@@ -555,7 +562,7 @@ def test_percentages_typed_in_excel_read_as_percent_text(tmp_path: Path) -> None
 
 
 def _template_with_percent(path: Path) -> Path:
-    template_like(path)
+    template_like(path, typed_grade="良")  # a typed grade that disagrees: its cell is looked up
     book = openpyxl.load_workbook(path)
     sheet = book["项目1"]
     sheet["F16"], sheet["F16"].number_format = 0.98, "0%"  # 服务合格率 (one row lower: 校验状态 on top)
@@ -574,7 +581,7 @@ def test_formulas_and_percent_formats_in_one_pass(tmp_path: Path, monkeypatch: p
     result = read_source(_template_with_percent(tmp_path / "模板.xlsx"))
     assert result.findings == []
     template = result.projects[0]
-    assert template.formulas["total"] == "=H7+SUM(H13:H21)"
+    assert template.formulas == {"grade": "良"}
     assert next(i for i in template.indicators if i.name == "服务合格率").actual == "98%"
 
 
@@ -594,5 +601,21 @@ def test_broken_styles_keep_the_formulas_and_the_numbers(tmp_path: Path) -> None
     result = read_source(path)
     assert result.status == "ok" and result.findings == []
     template = result.projects[0]
-    assert template.formulas["total"] == "=H7+SUM(H13:H21)"
+    assert template.formulas == {"grade": "良"}
     assert next(i for i in template.indicators if i.name == "服务合格率").actual == "0.98"
+
+
+def test_x01_end_to_end_a_constant_typed_over_the_total(tmp_path: Path) -> None:
+    """A clerk overwrites the 总分 formula with 99: X01 names the cell, P02 stays silent."""
+    from selfeval.layout import DEFAULT_LAYOUT
+    from selfeval.validation import validate_file
+    from selfeval.writer import new_workbook
+
+    path = new_workbook(tmp_path / "改总分.xlsx", projects=1, year=2025)
+    book = openpyxl.load_workbook(path)
+    book["项目1"][DEFAULT_LAYOUT.cells["total"]] = 99
+    book.save(path)
+    (report,) = validate_file(path).projects
+    x01 = [f for f in report.findings if f.code == "X01"]
+    assert [(f.location, "99" in f.message) for f in x01] == [(f"项目1!{DEFAULT_LAYOUT.cells['total']}", True)]
+    assert not [f for f in report.findings if f.code == "P02"]

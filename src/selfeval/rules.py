@@ -612,25 +612,30 @@ COMPUTED_CELLS: dict[str, str] = {
 }
 
 
-def _typed_constants(ctx: Context) -> Iterator[tuple[str, object, object]]:
-    """(key, typed, computed) for template formula cells overwritten by a disagreeing constant."""
-    scores = ctx.scores
-    computed: dict[str, object] = {
+def computed_values(scores: ProjectScores) -> dict[str, object]:
+    """What each computed cell of the template (COMPUTED_CELLS) must show."""
+    return {
         "funds.rate": scores.execution.rate,
         "funds.score": scores.execution.score,
         "total": scores.total,
         "grade": scores.grade,
     }
+
+
+def _typed_constants(ctx: Context) -> Iterator[tuple[str, object, object]]:
+    """(key, typed, computed) for template formula cells overwritten by a disagreeing constant."""
+    computed = computed_values(ctx.scores)
     for key, content in ctx.project.formulas.items():
         if key not in computed or content is None or content == "":
             continue
         if isinstance(content, str) and content.startswith("="):
             continue
-        if not _agrees(content, computed[key], key):
+        if not agrees(content, computed[key], key):
             yield key, content, computed[key]
 
 
-def _agrees(typed: object, computed: object, key: str) -> bool:
+def agrees(typed: object, computed: object, key: str) -> bool:
+    """Whether a computed cell's content (typed, or a formula's cached value) shows `computed`."""
     if key == "grade":
         stated = clean_text(typed)
         return _GRADE_WORDS.get(stated, stated) == (computed or "")

@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cellvalues import cell_text
+from .cellvalues import cell_text, is_blank
 from .grid import FormError, Grid, parse
 from .model import Finding, Indicator, Project, Severity
+from .rules import agrees, computed_values
+from .scoring import score_project
 
 OK = "ok"
 UNREADABLE = "unreadable"
@@ -154,7 +156,7 @@ def load_importers() -> None:
             register_reader(suffix, reader, in_folders=True)
 
 
-def fill_formulas(path: Path, projects: Sequence[Project]) -> None:
+def fill_formulas(path: Path, projects: Sequence[Project], suspects: dict[str, set[str]] | None = None) -> None:
     """X01 support: the raw content (formula or typed constant) of template computed cells.
 
     Only template sheets (those with a 校验状态 cell) are looked at; with none, the file is
@@ -165,21 +167,43 @@ def fill_formulas(path: Path, projects: Sequence[Project]) -> None:
     """
     from .xlsxcells import read_cell_contents
 
-    wanted = _formula_cells(projects)
+    wanted = _formula_cells(projects, suspects)
     if wanted:
         _apply_formulas(projects, wanted, read_cell_contents(path, _addresses(wanted)))
 
 
-def _formula_cells(projects: Sequence[Project]) -> dict[str, dict[str, str]]:
-    """Sheet → address → key of the computed cells of template sheets (those with 校验状态)."""
+def _formula_cells(projects: Sequence[Project], suspects: dict[str, set[str]] | None = None
+                   ) -> dict[str, dict[str, str]]:
+    """Sheet → address → key of the computed cells of template sheets (those with 校验状态).
+
+    `suspects`: sheet → the keys worth a look (see `suspect_cells`); None: all of them.
+    """
     wanted: dict[str, dict[str, str]] = {}
     for project in projects:
         if project.sheet is None or "status" not in project.cells:
             continue
-        keys = {project.cells[key]: key for key in COMPUTED_KEYS if key in project.cells}
+        look = COMPUTED_KEYS if suspects is None else suspects.get(project.sheet, ())
+        keys = {project.cells[key]: key for key in look if key in project.cells}
         if keys:
             wanted[project.sheet] = keys
     return wanted
+
+
+def suspect_cells(grid: Grid, project: Project) -> set[str]:
+    """Computed cells whose shown value disagrees with the method: only these can be X01.
+
+    A cell showing what the method computes passes X01 whether it holds the formula or a
+    typed constant, and an empty one has nothing typed; so a file whose computed cells all
+    agree is never opened a second time for its formulas.
+    """
+    computed = computed_values(score_project(project))
+    found: set[str] = set()
+    for key in COMPUTED_KEYS:
+        address = project.cells.get(key)
+        shown = grid.value_at(address) if address else None
+        if not is_blank(shown) and not agrees(shown, computed[key], key):
+            found.add(key)
+    return found
 
 
 def _addresses(cells: dict[str, dict[str, object]]) -> dict[str, list[str]]:
@@ -228,7 +252,8 @@ def _apply_percents(numbers: dict[str, dict[str, tuple[Indicator, str, float]]],
 
 
 def read_cell_details(path: Path, result: SourceResult,
-                      numbers: dict[str, dict[str, tuple[Indicator, str, float]]]) -> None:
+                      numbers: dict[str, dict[str, tuple[Indicator, str, float]]],
+                      suspects: dict[str, set[str]] | None = None) -> None:
     """After the bulk read: the formulas of template computed cells (X01) and the percent
     formats of numeric indicator values, both in one pass over the package (xlsxcells).
 
@@ -238,7 +263,7 @@ def read_cell_details(path: Path, result: SourceResult,
     """
     from .xlsxcells import read_cells
 
-    wanted = _formula_cells(result.projects)
+    wanted = _formula_cells(result.projects, suspects)
     if not wanted and not numbers:
         return
     try:
@@ -252,7 +277,7 @@ def read_cell_details(path: Path, result: SourceResult,
         return
     if wanted:
         try:
-            fill_formulas(path, result.projects)
+            fill_formulas(path, result.projects, suspects)
         except BaseException as error:
             if _is_fatal(error):
                 raise
@@ -302,6 +327,7 @@ def read_source(path: Path) -> SourceResult:
         result.findings.append(_finding(path, "文件是空的（0 字节），可能在保存或复制时中断了"))
         return result
     numbers: dict[str, dict[str, tuple[Indicator, str, float]]] = {}
+    suspects: dict[str, set[str]] = {}  # template sheet → computed cells worth an X01 look
     try:
         for item in reader(path):
             if isinstance(item, SourceError):
@@ -321,6 +347,8 @@ def read_source(path: Path) -> SourceResult:
                     found = numeric_values(item, project)
                     if found:
                         numbers[item.sheet] = found
+                    if "status" in project.cells:
+                        suspects[item.sheet] = suspect_cells(item, project)
     except SourceError as error:
         result.findings.append(_finding(path, error.reason, error.sheet, error.cell))
         return result
@@ -332,7 +360,7 @@ def read_source(path: Path) -> SourceResult:
     if result.projects:
         result.status = OK
         if path.suffix.lower() in OOXML_SUFFIXES:
-            read_cell_details(path, result, numbers)
+            read_cell_details(path, result, numbers, suspects)
     elif not result.findings:
         result.findings.append(_finding(path, "文件中没有找到自评表（没有含「项目名称」或指标表的工作表）"))
     return result
