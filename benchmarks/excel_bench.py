@@ -31,30 +31,9 @@ import xlwings as xw  # noqa: E402
 
 import selfeval.excel as excel  # noqa: E402
 from selfeval import writer  # noqa: E402
-from selfeval.layout import SHEET_FINDINGS  # noqa: E402
-from selfeval.model import (  # noqa: E402
-    BENEFIT, COST, OUTPUT, QUALITY, QUANTITY, SATISFACTION, SERVICE_SATISFACTION, TIMELINESS,
-    Funds, FundsLine, Goal, Indicator, Project,
-)
+from selfeval.layout import SHEET_FINDINGS, is_project_sheet  # noqa: E402
+from support.excel_forms import sample_projects  # noqa: E402
 from support.xlwings_payload import payload_from_xlsx  # noqa: E402
-
-
-def project(number: int) -> Project:
-    rows = [
-        Indicator(OUTPUT, QUANTITY, "培训人次", "≥100人次", "120人次", 20, 20),
-        Indicator(OUTPUT, QUALITY, "验收合格率", "≥95%", "96%", 10, 10),
-        Indicator(OUTPUT, TIMELINESS, "完成时间", "≤12个月", "12个月", 10, 10),
-        Indicator(OUTPUT, COST, "成本控制", "≤100万元", "95万元", 10, 10),
-        Indicator(BENEFIT, "社会效益指标", "受益人数", "≥1000人", "1050人", 30, 30),
-        Indicator(SATISFACTION, SERVICE_SATISFACTION, "服务对象满意度", "≥90%", "95%", 10, 10),
-    ]
-    if number % 4 == 1:
-        rows[0].score = 25  # P01
-    elif number % 4 == 2:
-        rows[0].target, rows[0].actual = "100%", "100%"  # Q01
-    funds = Funds(FundsLine(100, 100, 95), FundsLine(100, 100, 95), FundsLine(0, 0, 0), FundsLine(0, 0, 0), weight=10)
-    return Project(name=f"项目{number:02d}", department="某局", unit="某中心", year=2025, funds=funds,
-                   goal=Goal("目标", "完成"), indicators=rows)
 
 
 def main() -> None:
@@ -71,7 +50,7 @@ def main() -> None:
     loaded = {ln.rsplit("|", 1)[-1].strip().split(".")[0] for ln in result.stderr.splitlines() if "|" in ln}
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = writer.write_workbook([project(i) for i in range(1, args.projects + 1)], Path(tmp) / "bench.xlsx")
+        path = writer.write_workbook(sample_projects(args.projects), Path(tmp) / "bench.xlsx")
         payload = payload_from_xlsx(path)
     prepared = time.perf_counter() - started
 
@@ -84,7 +63,7 @@ def main() -> None:
         actions = book.json()["actions"]
     names = [s["name"] for s in payload["sheets"]] + [SHEET_FINDINGS]
     per_sheet = Counter(names[a["sheet_position"]] for a in actions if a["sheet_position"] is not None)
-    project_counts = [n for name, n in per_sheet.items() if name.startswith("项目") and name[2:].isdigit()]
+    project_counts = [n for name, n in per_sheet.items() if is_project_sheet(name)]
     funcs = Counter(a["func"] for a in actions)
 
     print(f"workbook: {args.projects} project sheets (prepared in {prepared:.1f} s: write + LibreOffice + payload)")

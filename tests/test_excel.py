@@ -32,24 +32,10 @@ from selfeval.layout import (
     SHEET_SUMMARY,
     STATUS_CELL,
 )
-from selfeval.model import (
-    BENEFIT,
-    COST,
-    OUTPUT,
-    QUALITY,
-    QUANTITY,
-    SATISFACTION,
-    SERVICE_SATISFACTION,
-    TIMELINESS,
-    Funds,
-    FundsLine,
-    Goal,
-    Indicator,
-    Project,
-    Severity,
-)
+from selfeval.model import Project, Severity
 from selfeval.validation import validate_file
 from support.libreoffice import needs_libreoffice
+from support.excel_forms import DEFECTS, make_project, sample_projects
 from support.xlwings_payload import actions_of, payload_from_xlsx
 
 pytestmark = needs_libreoffice
@@ -86,34 +72,8 @@ def remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- workbooks ---------------------------------------------------------------------------
 
 
-def make_project(number: int, defect: str = "") -> Project:
-    """A complete form with weights and funds; `defect` breaks one thing on purpose."""
-    rows = [
-        Indicator(OUTPUT, QUANTITY, "培训人次", "≥100人次", "120人次", 20, 20),
-        Indicator(OUTPUT, QUALITY, "验收合格率", "≥95%", "96%", 10, 10),
-        Indicator(OUTPUT, TIMELINESS, "完成时间", "≤12个月", "12个月", 10, 10),
-        Indicator(OUTPUT, COST, "成本控制", "≤100万元", "95万元", 10, 10),
-        Indicator(BENEFIT, "社会效益指标", "受益人数", "≥1000人", "1050人", 30, 30),
-        Indicator(SATISFACTION, SERVICE_SATISFACTION, "服务对象满意度", "≥90%", "95%", 10, 10),
-    ]
-    if defect == "score_above_weight":  # P01 error on the 数量指标 得分
-        rows[0].score = 25
-    elif defect == "no_reason":  # D01 error: 得分 < 分值 without 偏差原因 (the 实际值 misses)
-        rows[4].actual, rows[4].score = "900人", 27
-    elif defect == "bare_percent":  # Q01 warning on the 数量指标 target
-        rows[0].target, rows[0].actual = "100%", "100%"
-    funds = Funds(FundsLine(100, 100, 95), FundsLine(100, 100, 95), FundsLine(0, 0, 0), FundsLine(0, 0, 0), weight=10)
-    return Project(
-        name=f"示例项目{number:02d}", department="某市民政局", unit="某市养老服务中心", year=2025,
-        funds=funds, goal=Goal("完成年度目标", "已完成"), indicators=rows,
-    )
-
-
-DEFECTS = ("", "score_above_weight", "no_reason", "bare_percent")
-
-
 def fifty_projects() -> list[Project]:
-    return [make_project(i, DEFECTS[i % len(DEFECTS)]) for i in range(1, 51)]
+    return sample_projects(50)
 
 
 @pytest.fixture(scope="module")
