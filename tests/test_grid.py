@@ -134,6 +134,7 @@ def test_national_layout_every_field() -> None:
         "goal.actual": "F11",
         "indicators": "B12",
         "total": "H21",
+        "weight_total": "G21",
         "grade": "B22",
         "filler": "B23",
         "phone": "E23",

@@ -368,6 +368,13 @@ def test_without_weights_only_s08_speaks_for_them() -> None:
     assert [f.location for f in found if f.code == "D01"] == [f"{SHEET}!H15"]
 
 
+def test_w01_points_at_the_weight_total_cell_where_the_form_has_one() -> None:
+    project = changed({"qty.weight": 25.0, "qty.score": 25.0})
+    project.cells["weight_total"] = "F21"
+    (w01,) = of(project, "W01")
+    assert w01.location == f"{SHEET}!F21"
+
+
 def test_proposed_weights_are_no_basis_for_score_findings() -> None:
     """An importer's proposed 分值 is reported (S08) but never judged against (P01, P05, D01…)."""
     project = clean_project()

@@ -143,7 +143,7 @@ def test_two_differently_laid_out_forms_read_with_every_field(two_forms: Path) -
     expected_cells = {
         "year": "A2", "name": "B3", "department": "B4", "unit": "G4", "funds": "A5",
         "funds.weight": "F6", "funds.rate": "G6", "funds.score": "H6",
-        "goal.expected": "B11", "goal.actual": "F11", "indicators": "B12", "total": "H21",
+        "goal.expected": "B11", "goal.actual": "F11", "indicators": "B12", "total": "H21", "weight_total": "G21",
         "grade": "B22", "filler": "B23", "phone": "E23", "date": "H23",
     }  # fmt: skip
     for line, row in (("total", 6), ("fiscal", 7), ("carryover", 8), ("other", 9)):

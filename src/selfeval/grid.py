@@ -621,4 +621,6 @@ class _Reader:
     def read_total(self, project: Project, r: int, cols: dict[str, int]) -> None:
         c = cols["score"]
         project.cells["total"] = self.addr(r, c)
+        if "weight" in cols:  # 分值合计 beside 总分: where W01 points
+            project.cells["weight_total"] = self.addr(r, cols["weight"])
         project.stated_total = parse_number(self.at(r, c))[0]

@@ -359,7 +359,7 @@ def weights_total(ctx: Context) -> Iterator[Hit]:
         yield (
             f"分值合计为 {num(total)} 分（预算执行率 {num(exec_weight)} 分 + 指标分值 "
             f"{num(total - exec_weight)} 分），应为 100 分。",
-            ctx.cell("indicators"),
+            ctx.cell("weight_total") or ctx.cell("indicators"),
         )
 
 
