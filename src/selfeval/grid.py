@@ -12,7 +12,7 @@ and a short tail (总分, 自评等级, 填报人 …) after it. Large sheets co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .cellvalues import (
@@ -29,7 +29,6 @@ from .model import (
     CLASSIFICATIONS,
     LEVEL1_NAMES,
     LEVEL1_OF_LEVEL2,
-    LEVEL2_NAMES,
     SERVICE_SATISFACTION,
     Finding,
     Funds,
