@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import AddinError
 from .ovba import ModuleKind, VbaModule
+from .xlwings_patch import patch_xlwings_module
 
 PROJECT_NAME = "selfeval"
 RIBBON_FILE = "customUI14.xml"
@@ -99,14 +100,16 @@ def document_module(name: str) -> VbaModule:
 
 
 def xlwings_module(xlwings_root: Path) -> VbaModule:
-    """xlwings' module for custom add-ins, with PROJECT_NAME set to ours.
+    """xlwings' module for custom add-ins, with PROJECT_NAME set to ours and hardened.
 
-    PROJECT_NAME selects the config file `%USERPROFILE%\\.selfeval\\selfeval.conf`.
+    PROJECT_NAME selects the config file `%USERPROFILE%\\.selfeval\\selfeval.conf`;
+    `xlwings_patch` removes every setting the active workbook could supply.
     """
     path = xlwings_root / "xlwings_custom_addin.bas"
     source, count = _PROJECT_NAME_LINE.subn(rf'\1"{PROJECT_NAME}"', _read_text(path))
     if count != 1:
         raise AddinError(f"{path} 的格式与预期不符（未找到 PROJECT_NAME），请检查 xlwings 版本")
+    source = patch_xlwings_module(source, str(path))
     return VbaModule(module_name(source, path), ModuleKind.STANDARD, source)
 
 
