@@ -1,19 +1,31 @@
 Attribute VB_Name = "Ribbon"
 ' Ribbon callbacks of the selfeval add-in (the tab defined in customUI14.xml).
 ' Each button runs one function of the Python module selfeval.excel through xlwings'
-' RunPython. Before the first call of a session the interpreter is checked, so a clerk
-' whose PC lacks Python or selfeval gets a plain Chinese explanation, not a traceback.
+' RunPython. Before the first call of a session the pre-check (PythonReady) starts the
+' configured interpreter as RunPython will, so a clerk whose PC lacks Python, selfeval,
+' xlwings or pywin32 gets a plain Chinese explanation of which install step to redo, not a
+' traceback. With "USE UDF SERVER" in the config, RunPython keeps one Python process
+' alive between clicks (xlwings' COM server). One click runs at a time.
 Option Explicit
 
 Private Const ADDIN_VERSION As String = "0.1.0"
 Private Const APP_TITLE As String = "绩效自评"
 Private Const SETUP_HINT As String = "请按以下步骤安装（只需一次）：" & vbCrLf & _
-    "1. 安装 Python 3（3.10 或更高版本）；" & vbCrLf & _
-    "2. 在命令提示符中运行：pip install selfeval" & vbCrLf & _
-    "3. 再运行：selfeval addin install" & vbCrLf & _
+    "1. 安装 64 位 Python（3.10 至 3.13 版，python.org 的安装程序）；" & vbCrLf & _
+    "2. 运行信息技术人员提供的离线安装包中的 install.cmd（安装 selfeval、加载项和配置）；" & vbCrLf & _
     "然后重新打开 Excel。如仍有问题，请联系信息技术人员。"
+' Shown where no Python code can run; selfeval.addin.precheck has the same texts.
+Private Const MSG_NO_INTERPRETER As String = "找不到加载项要使用的 Python。请重做第 1 步和第 2 步。"
+Private Const MSG_STORE_STUB As String = "加载项要使用的 python.exe 是 Windows 应用商店的占位程序，不是真正的 Python。请重做第 1 步（从 python.org 安装），再重做第 2 步。"
+Private Const MSG_NO_SELFEVAL As String = "Python 可以启动，但其中没有安装 selfeval 程序包。请重做第 2 步。"
+Private Const MSG_BUSY As String = "绩效自评：上一个操作还在进行，请稍候。"
+Private Const STATUS_RUNNING As String = "绩效自评：正在处理，请稍候…"
+' The pre-check: put the PYTHONPATH setting on sys.path, then selfeval.addin.precheck.main
+Private Const PROBE_CODE As String = "import sys,os;sys.path[0:0]=[p for p in os.path.expandvars(sys.argv[2]).split(';') if p];import selfeval.addin.precheck as c;c.main(sys.argv[1],sys.argv[3])"
+Private Const EXIT_NOT_FOUND As Long = 9009
 
 Private pythonChecked As Boolean
+Private busy As Boolean
 
 Public Sub ValidateActive(control As IRibbonControl)
     RunSelfeval "import selfeval.excel as x; x.validate_active()"
@@ -47,48 +59,111 @@ Public Sub ShowAbout(control As IRibbonControl)
         vbInformation, APP_TITLE
 End Sub
 
+' Runs one Python command: one click at a time, with the wait cursor and status text.
 Private Sub RunSelfeval(pythonCode As String)
+    If busy Then
+        Application.StatusBar = MSG_BUSY
+        Exit Sub
+    End If
     If ActiveWorkbook Is Nothing Then
         MsgBox "请先打开要处理的工作簿。", vbExclamation, APP_TITLE
         Exit Sub
     End If
-    If Not pythonChecked Then
-        If Not PythonReady() Then Exit Sub
-        pythonChecked = True
-    End If
-    RunPython pythonCode
+    busy = True
+    On Error GoTo Failed
+    Application.Cursor = xlWait
+    Application.StatusBar = STATUS_RUNNING
+    If Not pythonChecked Then pythonChecked = PythonReady()
+    If pythonChecked Then RunPython pythonCode
+    GoTo Finish
+Failed:
+    MsgBox "操作未完成：" & Err.Description & vbCrLf & _
+        "请保存工作簿后重试；如仍出错，请把本提示截图发给技术人员。", vbExclamation, APP_TITLE
+Finish:
+    On Error Resume Next
+    Application.Cursor = xlDefault
+    Application.StatusBar = False
+    busy = False
 End Sub
 
-' True when the configured interpreter starts and can import selfeval.excel.
+' True when the configured interpreter, started as RunPython starts it (same interpreter,
+' conda activation, folder, -B -I and PYTHONPATH setting), can import everything a click
+' needs. selfeval.addin.precheck decides and writes the message; where no Python runs,
+' the exit code decides here.
 Private Function PythonReady() As Boolean
-    Dim interpreter As String, exitCode As Long
 #If Mac Then
     PythonReady = True
-    Exit Function
 #Else
-    On Error GoTo NoPython
+    Dim interpreter As String, command As String, condaPath As String, condaEnv As String
+    Dim verdictFile As String, logFile As String, verdict As String, output As String
+    Dim bits As String, server As Boolean, exitCode As Long, cut As Long
+
     interpreter = GetConfig("INTERPRETER_WIN", "")
     If interpreter = "" Then interpreter = GetConfig("INTERPRETER", "python")
-    If interpreter <> "python" And interpreter <> "pythonw" Then
-        If Dir(interpreter) = "" Then
-            MsgBox "找不到 Python：" & interpreter & vbCrLf & vbCrLf & SETUP_HINT, _
-                vbExclamation, APP_TITLE
-            Exit Function
-        End If
-        interpreter = Chr(34) & interpreter & Chr(34)
-    End If
-    exitCode = CreateObject("WScript.Shell").Run( _
-        interpreter & " -c " & Chr(34) & "import selfeval.excel" & Chr(34), 0, True)
-    On Error GoTo 0
-    If exitCode <> 0 Then
-        MsgBox "已找到 Python，但未安装 selfeval 程序包或安装不完整。" & vbCrLf & vbCrLf & _
-            SETUP_HINT, vbExclamation, APP_TITLE
+    If InStr(1, interpreter, "\WindowsApps\", vbTextCompare) > 0 Then
+        Explain MSG_STORE_STUB, interpreter
         Exit Function
     End If
-    PythonReady = True
-    Exit Function
-NoPython:
-    MsgBox "本机未安装 Python，或未完成加载项配置。" & vbCrLf & vbCrLf & SETUP_HINT, _
-        vbExclamation, APP_TITLE
+    If interpreter <> "python" And interpreter <> "pythonw" Then
+        If Not FileExists(interpreter) Then
+            Explain MSG_NO_INTERPRETER, interpreter
+            Exit Function
+        End If
+        If Left$(interpreter, 2) Like "[A-Za-z]:" Then
+            command = Left$(interpreter, 2) & " & cd """ & ParentFolder(interpreter) & """ & "
+        ElseIf Left$(interpreter, 2) = "\\" Then
+            command = "pushd """ & ParentFolder(interpreter) & """ & "
+        End If
+        command = command & Chr(34) & interpreter & Chr(34)
+    Else
+        command = interpreter
+    End If
+    condaPath = Replace(GetConfig("CONDA PATH"), " ", "^ ")
+    condaEnv = GetConfig("CONDA ENV")
+    If condaPath <> "" And condaEnv <> "" Then
+        command = condaPath & "\condabin\conda activate " & condaEnv & " && " & command
+    End If
+    server = GetConfig("USE UDF SERVER", False)
+    If server Then
+#If Win64 Then
+        bits = "64"
+#Else
+        bits = "32"
+#End If
+    End If
+
+    verdictFile = Environ("TEMP") & "\selfeval-precheck-" & CreateGUID() & ".txt"
+    logFile = verdictFile & ".log"
+    exitCode = CreateObject("WScript.Shell").Run("cmd.exe /C " & command & " -B -I -c """ & PROBE_CODE & _
+        """ """ & verdictFile & """ """ & GetConfig("PYTHONPATH") & """ """ & bits & _
+        """ > """ & logFile & """ 2>&1", 0, True)
+    If FileExists(verdictFile) Then verdict = ReadFile(verdictFile)
+    If FileExists(logFile) Then output = ReadFile(logFile)
+    On Error Resume Next
+    Kill verdictFile
+    Kill logFile
+    On Error GoTo 0
+
+    cut = InStr(verdict, vbCrLf)
+    If cut > 1 Then
+        If Left$(verdict, cut - 1) = "ok" Then
+            PythonReady = True
+        Else
+            MsgBox Mid$(verdict, cut + 2), vbExclamation, APP_TITLE
+        End If
+    ElseIf exitCode = EXIT_NOT_FOUND Then
+        If InStr(1, output, "Microsoft Store", vbTextCompare) > 0 Then
+            Explain MSG_STORE_STUB, interpreter
+        Else
+            Explain MSG_NO_INTERPRETER, interpreter
+        End If
+    Else
+        Explain MSG_NO_SELFEVAL, interpreter
+    End If
 #End If
 End Function
+
+Private Sub Explain(text As String, interpreter As String)
+    MsgBox text & vbCrLf & "（Python：" & interpreter & "）" & vbCrLf & vbCrLf & SETUP_HINT, _
+        vbExclamation, APP_TITLE
+End Sub

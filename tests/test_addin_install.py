@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from selfeval.addin import ADDIN_FILENAME, AddinError, addin_bytes, addin_status, install_addin, remove_addin
-from selfeval.addin.install import CONFIG_ENCODING, read_config
+from selfeval.addin.install import (
+    CONFIG_ENCODING,
+    SERVER_KEY,
+    effective_config,
+    install_paths,
+    read_config,
+    server_available,
+)
 
 
 @pytest.fixture
@@ -39,7 +46,7 @@ def test_install_records_this_interpreter_the_way_the_vba_reads_it(folders):
     install_addin(appdata, home=home)
     raw = config(home).read_bytes()
     # xlwings' GetConfigFromFile reads `"KEY","value"` lines with VBA's Input #.
-    assert raw.decode(CONFIG_ENCODING).splitlines()[-1] == f'"INTERPRETER_WIN","{sys.executable}"'
+    assert f'"INTERPRETER_WIN","{sys.executable}"\r\n' in raw.decode(CONFIG_ENCODING)
     assert dict(read_config(config(home)))["INTERPRETER_WIN"] == sys.executable
 
 
@@ -83,10 +90,58 @@ def test_remove_keeps_a_config_with_other_settings(folders):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="checks the message on systems without Excel for Windows")
-@pytest.mark.parametrize("action", [install_addin, remove_addin, addin_status])
+@pytest.mark.parametrize("action", [install_addin, remove_addin])
 def test_without_appdata_other_systems_get_a_chinese_message(action):
     with pytest.raises(AddinError, match="只适用于 Windows"):
         action()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="checks the message on systems without Excel for Windows")
+def test_status_without_excel_exits_0_and_explains_itself(capsys):
+    from selfeval.cli import main
+
+    assert main(["addin", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "不是 Windows" in out and "install.cmd" in out
+    assert "xlwings（xlwings）：可以加载" in out and "pywintypes（pywin32）：无法加载" in out
+
+
+def test_install_keeps_python_alive_only_where_the_com_server_dll_is(folders):
+    appdata, home = folders
+    install_addin(appdata, home=home)
+    assert dict(read_config(config(home)))[SERVER_KEY] == "False"  # no xlwings DLL on Linux
+
+
+def test_the_com_server_dll_is_looked_for_where_xlwings_vba_looks(tmp_path):
+    import xlwings
+
+    venv_root = tmp_path / "venv"
+    (venv_root / "Scripts").mkdir(parents=True)
+    python = venv_root / "Scripts" / "python.exe"
+    python.write_bytes(b"")
+    assert not server_available(str(python))
+    (venv_root / f"xlwings64-{xlwings.__version__}.dll").write_bytes(b"")  # where pip puts it in a venv
+    assert server_available(str(python))
+
+
+def test_status_runs_the_pre_check_on_the_configured_python(folders):
+    appdata, home = folders
+    install_addin(appdata, home=home)
+    status = addin_status(appdata, home=home)
+    if sys.platform != "win32":
+        assert "预检未通过" in status and "pywin32" in status and "第 2 步" in status
+
+
+def test_the_users_config_wins_over_the_machine_wide_one(folders, monkeypatch, tmp_path):
+    appdata, home = folders
+    monkeypatch.setenv("PROGRAMDATA", str(tmp_path / "ProgramData"))
+    paths = install_paths(appdata, home)
+    paths.machine_config.parent.mkdir(parents=True)
+    paths.machine_config.write_bytes(b'"INTERPRETER_WIN","C:\\IT\\python.exe"\r\n"PYTHONPATH","D:\\share"\r\n')
+    assert effective_config(paths)["INTERPRETER_WIN"] == "C:\\IT\\python.exe"
+    install_addin(appdata, home=home)
+    merged = effective_config(paths)
+    assert merged["INTERPRETER_WIN"] == sys.executable and merged["PYTHONPATH"] == "D:\\share"
 
 
 def test_a_locked_target_gives_a_chinese_error(folders):

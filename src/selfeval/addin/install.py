@@ -15,18 +15,21 @@ from pathlib import Path
 
 from .build import ADDIN_FILENAME, addin_bytes, write_atomically
 from .errors import AddinError
+from .precheck import dll_folders, probe, run_probe
 from .sources import PROJECT_NAME
 
 # VBA reads the config with `Input #`, in the ANSI code page of Windows. Elsewhere
 # (tests) GBK stands in for the code page of a Chinese Windows.
 CONFIG_ENCODING = "mbcs" if sys.platform == "win32" else "gbk"
-_MANAGED_KEYS = ("INTERPRETER_WIN", "CONDA PATH", "CONDA ENV")
+_MANAGED_KEYS = ("INTERPRETER_WIN", "CONDA PATH", "CONDA ENV", "USE UDF SERVER")
+SERVER_KEY = "USE UDF SERVER"
 
 
 @dataclass(frozen=True)
 class InstallPaths:
     addin: Path
-    config: Path
+    config: Path  # the user's; wins over the machine-wide one
+    machine_config: Path  # %PROGRAMDATA%\selfeval\selfeval.conf, deployed by IT if at all
 
 
 def install_paths(appdata: Path | None = None, home: Path | None = None) -> InstallPaths:
@@ -50,10 +53,30 @@ def install_paths(appdata: Path | None = None, home: Path | None = None) -> Inst
     if home is None:
         profile = os.environ.get("USERPROFILE")
         home = Path(profile) if profile else Path(appdata)
+    programdata = os.environ.get("PROGRAMDATA")
+    machine = Path(programdata) if programdata else Path(appdata) / "ProgramData"
     return InstallPaths(
         addin=Path(appdata) / "Microsoft" / "Excel" / "XLSTART" / ADDIN_FILENAME,
         config=Path(home) / f".{PROJECT_NAME}" / f"{PROJECT_NAME}.conf",
+        machine_config=machine / PROJECT_NAME / f"{PROJECT_NAME}.conf",
     )
+
+
+def server_available(executable: str) -> bool:
+    """Whether xlwings' COM server DLL sits where the add-in's VBA looks for it."""
+    try:
+        import xlwings
+    except ImportError:
+        return False
+    names = [f"xlwings{bits}-{xlwings.__version__}.dll" for bits in ("64", "32")]
+    return any((folder / name).is_file() for folder in dll_folders(executable) for name in names)
+
+
+def effective_config(paths: InstallPaths) -> dict[str, str]:
+    """The settings the add-in's GetConfig sees: the user's file over the machine-wide one."""
+    merged = {k.upper(): v for k, v in read_config(paths.machine_config)}
+    merged.update({k.upper(): v for k, v in read_config(paths.config)})
+    return merged
 
 
 def _conda_settings() -> dict[str, str]:
@@ -107,15 +130,21 @@ def install_addin(appdata: Path | None = None, *, home: Path | None = None) -> s
             f"无法写入 {paths.addin}：{exc.strerror}。如果 Excel 正在运行，"
             "请先关闭所有 Excel 窗口，再运行 selfeval addin install。"
         ) from exc
-    settings = {"INTERPRETER_WIN": sys.executable, **_conda_settings()}
+    # One Python process kept alive between clicks (xlwings' COM server), where its DLL is
+    # installed beside this interpreter (a venv made by install.cmd); else one per click.
+    server = server_available(sys.executable)
+    settings = {"INTERPRETER_WIN": sys.executable, **_conda_settings(), SERVER_KEY: str(server)}
     kept = [(k, v) for k, v in read_config(paths.config) if not _managed(k)]
     try:
         _write_config(paths.config, kept + list(settings.items()))
     except OSError as exc:
         raise AddinError(f"无法写入配置文件 {paths.config}：{exc.strerror}") from exc
+    mode = "Python 常驻，第二次点击起无需重新启动 Python" if server else (
+        "每次点击启动一次 Python（未找到 xlwings 的常驻组件 DLL）")
     return (
         f"已安装绩效自评加载项：{paths.addin}\n"
         f"加载项将使用的 Python：{sys.executable}（记录在 {paths.config}）\n"
+        f"运行方式：{mode}\n"
         "请重新启动 Excel，功能区上会出现“绩效自评”选项卡。"
     )
 
@@ -148,7 +177,12 @@ def remove_addin(appdata: Path | None = None, *, home: Path | None = None) -> st
 
 
 def addin_status(appdata: Path | None = None, *, home: Path | None = None) -> str:
-    """Whether the add-in is installed, current, and pointed at an existing Python."""
+    """Whether the add-in is installed and current, and what the pre-check says of its Python.
+
+    Never fails: on a machine without Excel for Windows it explains that instead.
+    """
+    if appdata is None and sys.platform != "win32":
+        return _status_without_excel()
     paths = install_paths(appdata, home)
     lines = []
     if not paths.addin.exists():
@@ -160,11 +194,36 @@ def addin_status(appdata: Path | None = None, *, home: Path | None = None) -> st
             f"绩效自评加载项已安装，但与当前 selfeval 版本不一致：{paths.addin}\n"
             "请关闭 Excel 后运行 selfeval addin install 更新。"
         )
-    interpreter = dict((k.upper(), v) for k, v in read_config(paths.config)).get("INTERPRETER_WIN")
+    config = effective_config(paths)
+    interpreter = config.get("INTERPRETER_WIN") or config.get("INTERPRETER")
     if not interpreter:
-        lines.append(f"尚未为加载项配置 Python（{paths.config} 中没有 INTERPRETER_WIN）。")
-    elif Path(interpreter).exists():
-        lines.append(f"加载项使用的 Python：{interpreter}")
+        lines.append(
+            f"尚未为加载项配置 Python（{paths.config} 和 {paths.machine_config} 中都没有 INTERPRETER_WIN）。"
+            "请运行离线安装包中的 install.cmd，或 selfeval addin install。"
+        )
+        return "\n".join(lines)
+    server = config.get(SERVER_KEY, "").lower() == "true"
+    lines.append(f"加载项使用的 Python：{interpreter}（{'常驻' if server else '每次点击启动'}）")
+    result = run_probe(os.path.expandvars(interpreter), config.get("PYTHONPATH", ""), "64" if server else "")
+    if result.ready:
+        lines.append("预检通过：这个 Python 能加载 xlwings、pywin32 和 selfeval，按钮可以使用。")
     else:
-        lines.append(f"配置的 Python 不存在：{interpreter}。请运行 selfeval addin install 重新配置。")
+        lines.append("预检未通过，Excel 中的按钮将无法使用：\n" + result.message)
     return "\n".join(lines)
+
+
+def _status_without_excel() -> str:
+    """`addin status` where there is no Excel for Windows: say so, and check this Python."""
+    found = []
+    for line in probe():
+        words = line.split(" ", 4)
+        if words[0] == "import":
+            found.append(f"  {words[1]}（{words[2]}）：{'可以加载' if words[3] == 'ok' else '无法加载'}")
+    return "\n".join([
+        f"本机系统是 {sys.platform}，不是 Windows：没有可供加载项使用的 Microsoft Excel，"
+        "因此不检查加载项的安装。",
+        "加载项只能在 Windows 版 Excel 中使用：请在填报人的 Windows 电脑上运行离线安装包中的"
+        " install.cmd（用 selfeval addin bundle 目录 --windows 生成），再运行 selfeval addin status 查看。",
+        f"本机 Python（{sys.executable}）中各程序包的情况（pywin32 只在 Windows 上需要）：",
+        *found,
+    ])

@@ -68,12 +68,33 @@ def _caller(book: "xw.Book | None") -> "xw.Book":
     return xw.Book.caller()
 
 
+NO_CALLER = (
+    "绩效自评加载项无法连接到 Excel 中的工作簿，操作未完成。\n"
+    "请保存并关闭所有工作簿，重新启动 Excel 后再试；如仍出错，请把本提示截图发给技术人员。"
+)
+
+
+def _tell(text: str) -> None:
+    """A Chinese message box where no workbook is reachable (Windows), else stderr."""
+    print(text, file=sys.stderr)
+    if sys.platform == "win32":
+        import ctypes
+
+        # MB_OK | MB_ICONWARNING | MB_SETFOREGROUND | MB_TOPMOST
+        ctypes.windll.user32.MessageBoxW(None, text, TITLE, 0x0 | 0x30 | 0x10000 | 0x40000)
+
+
 def _entry(func: F) -> F:
     """A ribbon button: never a traceback for the clerk, a Chinese message box instead."""
 
     @functools.wraps(func)
     def run(book: "xw.Book | None" = None, *args: object, **kwargs: object) -> object:
-        book = _caller(book)
+        try:
+            book = _caller(book)
+        except Exception:  # noqa: BLE001 - no workbook to show the message in
+            traceback.print_exc(file=sys.stderr)
+            _tell(NO_CALLER)
+            return None
         try:
             return func(book, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - the clerk gets a message, IT gets stderr
