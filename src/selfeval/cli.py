@@ -144,12 +144,36 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_addin(args: argparse.Namespace) -> int:
     from .addin import AddinError, addin_status, install_addin, remove_addin
 
+    if args.action == "bundle":
+        return _addin_bundle(args)
+    if args.dir is not None:
+        raise UsageError(f"addin {args.action} 不需要目录参数：{args.dir}")
     action = {"install": install_addin, "remove": remove_addin, "status": addin_status}[args.action]
     try:
         _out(action())
     except AddinError as exc:
         _err(str(exc))
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _addin_bundle(args: argparse.Namespace) -> int:
+    from .addin import AddinError
+    from .addin.bundle import INSTALL_CMD, PYTHON_VERSIONS, make_bundle
+
+    if args.dir is None:
+        raise UsageError("请指定离线安装包的输出目录，例如：selfeval addin bundle 离线安装包 --windows")
+    versions = tuple(args.python) if args.python else PYTHON_VERSIONS
+    _out(f"正在生成离线安装包（Windows 64 位，Python {'、'.join(versions)}），需要联网下载，请稍候…")
+    try:
+        bundle = make_bundle(Path(args.dir), windows=args.windows, python_versions=versions)
+    except AddinError as exc:
+        _err(str(exc))
+        return EXIT_FINDINGS
+    _out(
+        f"已生成离线安装包：{bundle.folder}（{len(bundle.wheels)} 个 wheel 文件，已离线检查可安装）\n"
+        f"把整个文件夹复制到填报人电脑上，运行其中的 {INSTALL_CMD}。"
+    )
     return EXIT_OK
 
 
@@ -204,8 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default="workbook", help="输出目录（默认 workbook）")
 
     p = command("addin", cmd_addin, "安装、卸载或查看 Excel 加载项「绩效自评」")
-    p.add_argument("action", choices=("install", "remove", "status"), metavar="操作",
-                   help="install（安装）、remove（卸载）或 status（查看状态）")
+    p.add_argument("action", choices=("install", "remove", "status", "bundle"), metavar="操作",
+                   help="install（安装）、remove（卸载）、status（查看状态）或 bundle（生成离线安装包）")
+    p.add_argument("dir", nargs="?", metavar="目录", help="bundle：离线安装包的输出目录（新的或空的文件夹）")
+    p.add_argument("--windows", action="store_true", help="bundle：为 Windows 64 位电脑生成（在其他系统上必须指定）")
+    p.add_argument("--python", action="append", metavar="版本", choices=("3.10", "3.11", "3.12", "3.13"),
+                   help="bundle：只包含这个 Python 版本的 wheel（可重复；默认 3.10 至 3.13 全部）")
 
     p = command("demo", cmd_demo, "用内置示例（鄂州市 2021 年三张自评表）演示完整流程")
     p.add_argument("--out", default="selfeval-demo", help="输出目录（默认 ./selfeval-demo）")
