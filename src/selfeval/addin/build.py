@@ -27,8 +27,9 @@ def addin_bytes(sources: AddinSources | None = None) -> bytes:
     notes = [
         f"{ADDIN_TITLE}（selfeval {__version__}）",
         "这是 Excel 加载项，不需要直接打开或编辑本工作簿。",
-        "安装：在命令提示符中运行 selfeval addin install；卸载：selfeval addin remove。",
-        "Python 解释器的位置记录在 %USERPROFILE%\\.selfeval\\selfeval.conf 中。",
+        "安装：运行离线安装包（selfeval addin bundle 生成）中的 install.cmd；卸载：selfeval addin remove。",
+        "设置只从 %USERPROFILE%\\.selfeval\\selfeval.conf 和 %PROGRAMDATA%\\selfeval\\selfeval.conf 读取，"
+        "从不从所打开的工作簿或其所在文件夹读取。",
     ]
     return build_package(vba, sources.ribbon_xml, ADDIN_TITLE, __version__, notes)
 
