@@ -94,34 +94,38 @@ Private Function PythonReady() As Boolean
 #If Mac Then
     PythonReady = True
 #Else
-    Dim interpreter As String, command As String, condaPath As String, condaEnv As String
-    Dim verdictFile As String, logFile As String, verdict As String, output As String
+    Dim interpreter As String, shellCommand As String, condaPath As String, condaEnv As String
+    Dim verdictFile As String, logFile As String, verdict As String, logText As String
     Dim bits As String, server As Boolean, exitCode As Long, cut As Long
 
     interpreter = GetConfig("INTERPRETER_WIN", "")
     If interpreter = "" Then interpreter = GetConfig("INTERPRETER", "python")
-    If InStr(1, interpreter, "\WindowsApps\", vbTextCompare) > 0 Then
-        Explain MSG_STORE_STUB, interpreter
-        Exit Function
-    End If
     If interpreter <> "python" And interpreter <> "pythonw" Then
         If Not FileExists(interpreter) Then
-            Explain MSG_NO_INTERPRETER, interpreter
+            ' app execution aliases in WindowsApps may not be visible to Dir: the Store stub
+            If InStr(1, interpreter, "\WindowsApps\", vbTextCompare) > 0 Then
+                Explain MSG_STORE_STUB, interpreter
+            Else
+                Explain MSG_NO_INTERPRETER, interpreter
+            End If
             Exit Function
         End If
+        ' as xlwings' ExecuteWindows: change to Python's folder, then conda, then Python
         If Left$(interpreter, 2) Like "[A-Za-z]:" Then
-            command = Left$(interpreter, 2) & " & cd """ & ParentFolder(interpreter) & """ & "
+            shellCommand = Left$(interpreter, 2) & " & cd """ & ParentFolder(interpreter) & """ & "
         ElseIf Left$(interpreter, 2) = "\\" Then
-            command = "pushd """ & ParentFolder(interpreter) & """ & "
+            shellCommand = "pushd """ & ParentFolder(interpreter) & """ & "
         End If
-        command = command & Chr(34) & interpreter & Chr(34)
-    Else
-        command = interpreter
     End If
     condaPath = Replace(GetConfig("CONDA PATH"), " ", "^ ")
     condaEnv = GetConfig("CONDA ENV")
     If condaPath <> "" And condaEnv <> "" Then
-        command = condaPath & "\condabin\conda activate " & condaEnv & " && " & command
+        shellCommand = shellCommand & condaPath & "\condabin\conda activate " & condaEnv & " && "
+    End If
+    If interpreter <> "python" And interpreter <> "pythonw" Then
+        shellCommand = shellCommand & Chr(34) & interpreter & Chr(34)
+    Else
+        shellCommand = shellCommand & interpreter
     End If
     server = GetConfig("USE UDF SERVER", False)
     If server Then
@@ -134,11 +138,11 @@ Private Function PythonReady() As Boolean
 
     verdictFile = Environ("TEMP") & "\selfeval-precheck-" & CreateGUID() & ".txt"
     logFile = verdictFile & ".log"
-    exitCode = CreateObject("WScript.Shell").Run("cmd.exe /C " & command & " -B -I -c """ & PROBE_CODE & _
+    exitCode = CreateObject("WScript.Shell").Run("cmd.exe /C " & shellCommand & " -B -I -c """ & PROBE_CODE & _
         """ """ & verdictFile & """ """ & GetConfig("PYTHONPATH") & """ """ & bits & _
         """ > """ & logFile & """ 2>&1", 0, True)
     If FileExists(verdictFile) Then verdict = ReadFile(verdictFile)
-    If FileExists(logFile) Then output = ReadFile(logFile)
+    If FileExists(logFile) Then logText = ReadFile(logFile)
     On Error Resume Next
     Kill verdictFile
     Kill logFile
@@ -152,7 +156,8 @@ Private Function PythonReady() As Boolean
             MsgBox Mid$(verdict, cut + 2), vbExclamation, APP_TITLE
         End If
     ElseIf exitCode = EXIT_NOT_FOUND Then
-        If InStr(1, output, "Microsoft Store", vbTextCompare) > 0 Then
+        If InStr(1, logText, "Microsoft Store", vbTextCompare) > 0 Or _
+            InStr(1, interpreter, "\WindowsApps\", vbTextCompare) > 0 Then
             Explain MSG_STORE_STUB, interpreter
         Else
             Explain MSG_NO_INTERPRETER, interpreter
@@ -163,7 +168,7 @@ Private Function PythonReady() As Boolean
 #End If
 End Function
 
-Private Sub Explain(text As String, interpreter As String)
-    MsgBox text & vbCrLf & "（Python：" & interpreter & "）" & vbCrLf & vbCrLf & SETUP_HINT, _
+Private Sub Explain(message As String, interpreter As String)
+    MsgBox message & vbCrLf & "（Python：" & interpreter & "）" & vbCrLf & vbCrLf & SETUP_HINT, _
         vbExclamation, APP_TITLE
 End Sub

@@ -69,6 +69,12 @@ def test_store_stub_by_exit_code_and_path():
     assert "应用商店的占位程序" in result.message and "第 1 步" in result.message and STORE_PYTHON in result.message
 
 
+def test_a_real_python_from_the_store_is_not_the_stub():
+    real = r"C:\Users\clerk\AppData\Local\Microsoft\WindowsApps\PythonSoftwareFoundation.Python.3.12_qbz5n2kfra8p0\python.exe"
+    assert verdict(0, report(), real).ready
+    assert verdict(0, report(), STORE_PYTHON).ready  # the alias, once the Store's Python is installed
+
+
 def test_store_stub_found_on_path_as_plain_python():
     assert verdict(EXIT_NOT_FOUND, STORE_OUTPUT, "python").problem == "store-stub"
 

@@ -138,7 +138,8 @@ def probe(bits: str = "") -> list[str]:
 
 def verdict(exit_code: int | None, output: str, interpreter: str) -> Verdict:
     """Decide from the probe's exit code (None: could not start) and its output."""
-    if exit_code is None or exit_code == EXIT_NOT_FOUND or is_store_stub(interpreter):
+    # (a real Python from the Store also sits under WindowsApps: the exit code decides)
+    if exit_code is None or exit_code == EXIT_NOT_FOUND:
         problem = "store-stub" if is_store_stub(interpreter, output) else "no-interpreter"
         return Verdict(problem, fallback_message(problem, interpreter))
     lines = output.splitlines()
