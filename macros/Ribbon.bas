@@ -24,8 +24,11 @@ Private Const STATUS_RUNNING As String = "绩效自评：正在处理，请稍�
 Private Const PROBE_CODE As String = "import sys,os;sys.path[0:0]=[p for p in os.path.expandvars(sys.argv[2]).split(';') if p];import selfeval.addin.precheck as c;c.main(sys.argv[1],sys.argv[3])"
 Private Const EXIT_NOT_FOUND As Long = 9009
 
+Private Const QUEUED_CLICK_SECONDS As Double = 0.3
+
 Private pythonChecked As Boolean
 Private busy As Boolean
+Private finishedAt As Double
 
 Public Sub ValidateActive(control As IRibbonControl)
     RunSelfeval "import selfeval.excel as x; x.validate_active()"
@@ -65,6 +68,8 @@ Private Sub RunSelfeval(pythonCode As String)
         Application.StatusBar = MSG_BUSY
         Exit Sub
     End If
+    ' a click made while Excel was blocked arrives just after the run ends: drop it
+    If Timer - finishedAt >= 0 And Timer - finishedAt < QUEUED_CLICK_SECONDS Then Exit Sub
     If ActiveWorkbook Is Nothing Then
         MsgBox "请先打开要处理的工作簿。", vbExclamation, APP_TITLE
         Exit Sub
@@ -83,6 +88,7 @@ Finish:
     On Error Resume Next
     Application.Cursor = xlDefault
     Application.StatusBar = False
+    finishedAt = Timer
     busy = False
 End Sub
 

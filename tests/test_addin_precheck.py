@@ -192,6 +192,9 @@ def test_one_click_at_a_time_with_wait_cursor_and_status():
     assert body.index("RunPython") < body.rindex("busy = False")
     assert "Application.Cursor = xlWait" in body and "Application.Cursor = xlDefault" in body
     assert "Application.StatusBar = STATUS_RUNNING" in body and "Application.StatusBar = False" in body
+    # clicks queued while Excel was blocked, arriving right after the end, are dropped
+    assert body.index("QUEUED_CLICK_SECONDS Then Exit Sub") < body.index("busy = True")
+    assert body.index("finishedAt = Timer") < body.rindex("busy = False")
     # every way out after busy = True passes through Finish
     after = body[body.index("busy = True"):]
     assert "Exit Sub" not in after
