@@ -92,7 +92,7 @@ def test_cli_reports_a_schema_violation_without_traceback(tmp_path: Path, monkey
 
     def corrupt(files):
         built = real(files)
-        built.projects["total"] = pd.Series([250.0] * len(built.projects), dtype="float64")
+        built.projects["total"] = pd.Series([-250.0] * len(built.projects), dtype="float64")
         return built
 
     monkeypatch.setattr(frames_module, "frames_from_rows", corrupt)
