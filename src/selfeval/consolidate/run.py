@@ -30,6 +30,8 @@ from ..outputs import OutputSet, PartlyPublished, name_problem, reason
 from .rows import DUPLICATE, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .frames import Frames
     from .summary import Summary
 
@@ -307,9 +309,16 @@ def _write_csv_file(frames: "Frames", name: str, path: Path) -> None:
 
     attribute = next(a for a, n in CSV_NAMES.items() if n == name)
     frame = getattr(frames, attribute)
-    texts = [c for c in frame.columns if frame[c].dtype == object]
+    texts = [c for c in frame.columns if _is_text(frame[c])]
     safe = frame.assign(**{c: frame[c].map(csv_field) for c in texts})
     safe.rename(columns=FRAME_LABELS[attribute]).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _is_text(series: "pd.Series") -> bool:
+    """A text column (object or pandas' string dtype), as opposed to numbers."""
+    import pandas as pd
+
+    return not pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
 def _illegal_cells(frames: "Frames") -> int:
@@ -317,7 +326,7 @@ def _illegal_cells(frames: "Frames") -> int:
     count = 0
     for frame in (frames.projects, frames.indicators, frames.findings):
         for column in frame.columns:
-            if frame[column].dtype == object:
+            if _is_text(frame[column]):
                 count += int(frame[column].map(lambda v: isinstance(v, str) and bool(XML_ILLEGAL.search(v))).sum())
     return count
 
