@@ -327,7 +327,7 @@ def _illegal_cells(frames: "Frames") -> int:
     for frame in (frames.projects, frames.indicators, frames.findings):
         for column in frame.columns:
             if _is_text(frame[column]):
-                count += int(frame[column].map(lambda v: isinstance(v, str) and bool(XML_ILLEGAL.search(v))).sum())
+                count += int(frame[column].astype(str).str.contains(XML_ILLEGAL.pattern, regex=True).sum())
     return count
 
 
