@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..inert import XML_ILLEGAL, csv_field, printable, printable_lines
-from ..outputs import OutputSet, PartlyPublished, name_problem, reason
+from ..outputs import OutputSet, PartlyPublished, name_problem, reason, signals_held
 from .rows import DUPLICATE, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
@@ -85,6 +85,8 @@ def _worker_start() -> None:
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # forked while the parent held signals back
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT, signal.SIGTERM])
 
 
 def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
@@ -241,8 +243,10 @@ def _read_all(todo: list[tuple[int, str, str]], jobs: int | None, progress: bool
 
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
     try:
-        # map submits every chunk now, before a progress thread starts (workers are forked)
-        stream = pool.map(read_rows, labels, digests, chunksize=chunk)
+        # map submits every chunk now, before a progress thread starts (workers are forked).
+        # Signals wait until the forks are done: a handler raising inside fork's hooks is lost.
+        with signals_held():
+            stream = pool.map(read_rows, labels, digests, chunksize=chunk)
         _warm_up()
         yield from _with_progress(stream, len(todo), progress)
     except BaseException:  # an interrupt, a dead worker, or the consumer closing early
