@@ -42,6 +42,8 @@ _SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "S
 
 def reason(exc: OSError) -> str:
     """Why a file operation failed, in Chinese, without OS text or temporary file names."""
+    if exc.errno == errno.ENOENT and exc.filename and Path(os.fsdecode(exc.filename)).parent.is_dir():
+        return "此位置不能创建文件"  # e.g. /proc: the folder exists but takes no new files
     if exc.errno in _REASONS:
         return _REASONS[exc.errno]
     return f"系统错误（代码 {exc.errno}）" if exc.errno else "系统错误"
