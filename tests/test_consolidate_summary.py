@@ -57,7 +57,9 @@ def test_projects_block_matches_scoring_and_counts():
 
 def test_total_above_100_is_shown_and_counted_as_an_error():
     project = make_project("超分项目", "水务局", seed=6)
-    project.indicators[0].score = 80.0  # 分值 20: P01, and the total passes 100: P08
+    for row in project.indicators:  # no 分值 column: only the total can show the mistake
+        row.weight = None
+    project.indicators[0].score = 45.0  # within 产出指标's 50, but the total passes 100: P08
     report = _report("水务局.xlsx", [project])
     scores = report.projects[0].scores
     assert scores.total > 100
@@ -66,8 +68,8 @@ def test_total_above_100_is_shown_and_counted_as_an_error():
     assert row["总分"] == pytest.approx(scores.total) and row["等级"] == "优"
     assert row["产出得分"] == pytest.approx(scores.by_level1["产出指标"])
     findings = _rows(summary, "问题清单")
-    assert {"P01", "P08"} <= {r["代码"] for r in findings}
-    assert row["错误数"] == sum(r["严重程度"] == "错误" for r in findings) >= 2
+    assert [r["代码"] for r in findings if r["严重程度"] == "错误"] == ["P08"]
+    assert row["错误数"] == 1
 
 
 def test_unknown_level2_is_kept_as_unrecognised():

@@ -239,7 +239,8 @@ FIRES = [
     Fires("P07", {"ben.score": 20.0, "ben.deviation": REASON}, "G19", ("24–30", "建议 30", "20")),
     Fires("P07", {"ben.actual": "基本完成", "ben.deviation": REASON}, "G19", ("部分达成", "18–24", "30")),
     Fires("P08", {"stated_total": 205.0}, "G21", ("205", "G21", "100", "按各项得分合计为 100")),
-    Fires("P08", {"qty.score": 25.0}, "G21", ("各项得分合计为 105", "G21")),  # P01 for the row
+    Fires("P08", lambda p: [_no_weights(p), setattr(p.indicators[0], "score", 45.0)], "G21",
+          ("各项得分合计为 125", "G21")),  # every 得分 within its level-1 weight: only the total says it
     Fires("P08", {"sat.weight": None, "sat.score": 12.0, "qty.score": 18.0, "qty.deviation": REASON},
           "G20", ("12", "G20", "满意度指标的权重 10")),
     Fires("D01", {"qty.actual": "3次", "qty.score": 15.0}, "H15", ("4次", "3次")),
@@ -317,6 +318,8 @@ QUIET: list[tuple[str, Change]] = [
     ("P07", {"ben.weight": None, "ben.score": 5.0, "ben.deviation": REASON}),
     ("P07", {"ben.actual": "效果明显", "ben.score": 5.0, "ben.deviation": REASON}),
     ("P08", {"stated_total": 100.005}),  # within the tolerance
+    ("P08", {"qty.score": 25.0}),  # 105 only because of a 得分 above its 分值: P01 says it
+    ("P08", {"qty.weight": 30.0, "qty.score": 30.0}),  # 分值 add up to 110 and the total too: W01 says it
     ("P08", {"sat.weight": None, "sat.score": 10.0}),  # no 分值, but within the level-1 weight
     ("P08", {"sat.weight_proposed": True, "sat.score": 10.0}),
     ("D01", {"qty.actual": "3次", "qty.score": 15.0, "qty.deviation": REASON}),
@@ -385,9 +388,10 @@ def test_p08_judges_a_score_of_an_unknown_group_against_100_and_the_total_too() 
 
 
 def test_p08_speaks_once_when_the_stated_total_equals_the_computed_one() -> None:
-    project = changed({"qty.score": 25.0, "stated_total": 105.0})
+    project = changed(lambda p: [_no_weights(p), setattr(p.indicators[0], "score", 45.0)])
+    project.stated_total = 125.0
     (p08,) = of(project, "P08")
-    assert p08.message.startswith("总分填写为 105 分（单元格 G21），超过满分") and "按各项得分" not in p08.message
+    assert p08.message.startswith("总分填写为 125 分（单元格 G21），超过满分") and "按各项得分" not in p08.message
 
 
 def test_w01_points_at_the_weight_total_cell_where_the_form_has_one() -> None:

@@ -524,15 +524,34 @@ def _in_cell(cell: str | None) -> str:
     return f"（单元格 {cell}）" if cell else ""
 
 
+def _excess(ctx: Context) -> float:
+    """Points above 100 that other findings already explain: 得分 above 分值 (P01) or above the
+    level-1 weight (P08 on the row), and 分值 adding to more than 100 (W01)."""
+    excess = 0.0
+    for row in ctx.project.indicators:
+        if row.score is None:
+            continue
+        bound = row.judged_weight if row.judged_weight is not None else _full_mark_of(row)[0]
+        if bound > 0 and row.score > bound + SCORE_TOLERANCE:
+            excess += row.score - bound
+    weights = ctx.scores.weight_total
+    if ctx.weights_known and weights is not None and weights > FULL_MARK:
+        excess += weights - FULL_MARK
+    return excess
+
+
 @rule("P08", Severity.ERROR, "总分超过 100 分，或未填分值的指标得分超过其一级指标的权重")
 def impossible_score(ctx: Context) -> Iterator[Hit]:
     stated, total, cell = ctx.project.stated_total, ctx.scores.total, ctx.cell("total")
     over = FULL_MARK + SCORE_TOLERANCE
-    if stated is not None and stated > over:
-        computed = "" if total is None or abs(total - stated) <= SCORE_TOLERANCE else f"（按各项得分合计为 {num(total)} 分）"
+    if stated is not None and stated > over and (total is None or abs(total - stated) > SCORE_TOLERANCE):
+        computed = "" if total is None else f"（按各项得分合计为 {num(total)} 分）"
         yield (f"总分填写为 {num(stated)} 分{_in_cell(cell)}{computed}，超过满分 100 分；请核对各项得分。", cell)
-    elif total is not None and total > over:
-        yield (f"各项得分合计为 {num(total)} 分{_in_cell(cell)}，超过满分 100 分；请核对各项得分。", cell)
+    elif total is not None and total - _excess(ctx) > over:
+        # One root cause, one finding: a total above 100 only because a 得分 exceeds its 分值
+        # (P01) or the 分值 add up to more than 100 (W01) is not reported again here.
+        written = "总分填写为" if stated is not None and stated > over else "各项得分合计为"
+        yield (f"{written} {num(total)} 分{_in_cell(cell)}，超过满分 100 分；请核对各项得分。", cell)
     for row in ctx.project.indicators:
         if row.score is None or row.judged_weight is not None:
             continue  # with a 分值, P01 judges the score
