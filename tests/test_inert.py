@@ -20,7 +20,7 @@ import pytest
 
 from selfeval.cli import main
 from selfeval.importing import example_source
-from selfeval.inert import CSV_FORMULA_TRIGGERS, csv_field, printable
+from selfeval.inert import CSV_FORMULA_TRIGGERS, csv_field, csv_texts, printable
 from selfeval.model import Project
 from selfeval.writer import write_workbook
 from support.department_books import make_project
@@ -67,6 +67,13 @@ def test_csv_field_marks_formula_like_text_and_keeps_numbers() -> None:
     assert [csv_field(p) for p in PAYLOADS] == ["'" + p for p in PAYLOADS]
     assert csv_field(-5.0) == -5.0 and csv_field(3) == 3 and csv_field("项目") == "项目"
     assert csv_field("a\x1bb\x07") == "ab" and csv_field("=a\x1b") == "'=a"
+
+
+def test_csv_texts_does_for_a_column_what_csv_field_does_for_a_value() -> None:
+    import pandas as pd
+
+    values = [*PAYLOADS, "项目", "", "a\x1bb", "=a\x1b", "\x1b=b", "1.5", "-3"]
+    assert csv_texts(pd.Series(values, dtype="str")).tolist() == [csv_field(v) for v in values]
 
 
 def test_printable_shows_control_characters() -> None:
