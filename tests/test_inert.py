@@ -20,7 +20,7 @@ import pytest
 
 from selfeval.cli import main
 from selfeval.importing import example_source
-from selfeval.inert import CSV_FORMULA_TRIGGERS, csv_field, csv_texts, printable
+from selfeval.inert import CSV_FORMULA_TRIGGERS, csv_field, csv_texts, json_text, printable
 from selfeval.model import Project
 from selfeval.writer import write_workbook
 from support.department_books import make_project
@@ -74,6 +74,14 @@ def test_csv_texts_does_for_a_column_what_csv_field_does_for_a_value() -> None:
 
     values = [*PAYLOADS, "项目", "", "a\x1bb", "=a\x1b", "\x1b=b", "1.5", "-3"]
     assert csv_texts(pd.Series(values, dtype="str")).tolist() == [csv_field(v) for v in values]
+
+
+def test_json_text_escapes_what_json_leaves_raw() -> None:
+    import json
+
+    value = {"name": "a\x1b\x9b[2J\u202eb\x7f"}
+    text = json_text(json.dumps(value, ensure_ascii=False))
+    assert not any(ch in text for ch in "\x1b\x9b\u202e\x7f") and json.loads(text) == value
 
 
 def test_printable_shows_control_characters() -> None:
@@ -179,3 +187,15 @@ def test_validate_on_a_terminal_keeps_its_own_colours_only(hostile_folder: Path)
     os.waitpid(pid, 0)
     text = b"".join(chunks).decode("utf-8", "replace")
     assert "␛[2J" in text and "\x1b[2J" not in text and "\x1b[H" not in text and "\x07" not in text
+
+
+def test_import_of_a_text_with_escape_characters_removes_them_and_says_where(
+        hostile_folder: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "导入.xlsx"
+    assert main(["import", str(hostile_folder / "控制字符.txt"), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "控制字符" in printed and "已删除" in printed and "!B3" in printed
+    assert "\x1b" not in printed and "\x07" not in printed
+    book = openpyxl.load_workbook(out)
+    names = {ws["B3"].value for ws in book.worksheets if ws.title not in ("填表说明", "目录", "汇总", "代码表", "项目模板")}
+    assert "督查[2J[H效能业务" in names

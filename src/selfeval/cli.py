@@ -80,8 +80,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
         mark_reports(reports)  # X04: one project in two files
     if args.format == "json":
-        json.dump(to_json(reports), sys.stdout, ensure_ascii=False, indent=2)
-        _out()
+        from .inert import json_text
+
+        print(json_text(json.dumps(to_json(reports), ensure_ascii=False, indent=2)), flush=True)
     else:
         write_text(reports)
     return EXIT_FINDINGS if any(report.has_errors for report in reports) else EXIT_OK

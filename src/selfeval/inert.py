@@ -38,6 +38,15 @@ def printable(text: str) -> str:
     return _LINE_BREAKS.sub(_picture, text)
 
 
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # json.dumps escapes C0 itself
+
+
+def json_text(text: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with DEL, C1 controls and bidi
+    overrides written as \\uXXXX escapes, so printing it cannot drive a terminal."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def printable_lines(text: str) -> str:
     """Like `printable`, but keeps line feeds (for selfeval's own multi-line messages)."""
     return "\n".join(printable(line) for line in text.split("\n"))
