@@ -56,6 +56,16 @@ def _alive(pid: int) -> bool:
     return text[text.rfind(")") + 2] != "Z"
 
 
+def _catches_sigterm(pid: int) -> bool:
+    """Whether the process has installed a handler for SIGTERM (SigCgt in /proc/<pid>/status)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    mask = next(int(line.split()[1], 16) for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(mask & (1 << (signal.SIGTERM - 1)))
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -113,7 +123,7 @@ class Phases:
 
 
 def _run(command: list[str], on_tick=None) -> tuple[subprocess.Popen, set[int], Phases]:
-    """Start `command`; poll its workers every 10 ms; `on_tick(elapsed, workers_seen, workers_now)`
+    """Start `command`; poll its workers every 10 ms; `on_tick(elapsed, workers first seen, workers gone, pid)`
     returns a signal to send (or None). Returns the process, every descendant seen, the phases."""
     start = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -129,7 +139,7 @@ def _run(command: list[str], on_tick=None) -> tuple[subprocess.Popen, set[int], 
             done = elapsed
         seen |= now
         if on_tick is not None and not sent:
-            signum = on_tick(elapsed, first, done)
+            signum = on_tick(elapsed, first, done, process.pid)
             if signum is not None:
                 process.send_signal(signum)
                 sent = True
@@ -167,7 +177,7 @@ def test_signals_leave_previous_or_complete_outputs_and_no_workers(inputs, previ
         out = tmp_path / name.replace(" ", "-")
         shutil.copytree(before, out)
 
-        def tick(t: float, first: float | None, done: float | None, when=when, signum=signum):
+        def tick(t: float, first: float | None, done: float | None, pid: int, when=when, signum=signum):
             return signum if when(t, first, done) else None
 
         process, seen, _ = _run(_command(folder, out), tick)
@@ -198,3 +208,25 @@ def test_signals_leave_previous_or_complete_outputs_and_no_workers(inputs, previ
             interrupted_while_reading += 1
     assert interrupted_while_reading >= 2, outcomes
     assert ("previous" in {o for _, o in outcomes}), outcomes
+
+
+def test_sigterm_with_one_process_is_not_taken_for_a_broken_file(inputs, previous, tmp_path: Path) -> None:
+    """--jobs 1 reads in the parent, where readers catch every Exception of a broken file."""
+    folder, _ = inputs
+    before, old = previous
+    out = tmp_path / "one"
+    shutil.copytree(before, out)
+    command = [part.replace("'--jobs', '2'", "'--jobs', '1'") for part in _command(folder, out)]
+    caught: list[float] = []
+
+    def when_handled(t: float, first: float | None, done: float | None, pid: int):
+        if not caught and _catches_sigterm(pid):
+            caught.append(t)  # selfeval's handler is installed: consolidation has begun
+        return signal.SIGTERM if caught and t > caught[0] + 0.3 else None
+
+    process, _, _ = _run(command, when_handled)
+    stderr = process.stderr.read()
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert "没有写出任何文件" in stderr and "Traceback" not in stderr
+    assert _outputs(out) == old
+    assert sorted(p.name for p in out.iterdir()) == ["csv", "汇总.xlsx"]

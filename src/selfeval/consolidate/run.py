@@ -25,7 +25,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from ..inert import XML_ILLEGAL, csv_texts, printable_lines
+from ..inert import XML_ILLEGAL, csv_texts, printable, printable_lines
 from ..outputs import OutputSet, PartlyPublished, name_problem, reason, signals_held
 from .rows import DUPLICATE, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
 
@@ -53,8 +53,12 @@ def _out(text: str) -> None:
     print(printable_lines(text), flush=True)
 
 
-class Interrupted(Exception):
-    """SIGINT or SIGTERM arrived while consolidating."""
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived while consolidating.
+
+    A KeyboardInterrupt, so the readers' guards (one broken file must not stop a batch, even a
+    BaseException from a Rust panic) let it through instead of turning it into a finding.
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
@@ -389,11 +393,11 @@ def _report(summary: "Summary", entries: Sequence[FileEntry], output: Path) -> N
     read = summary.files - summary.unreadable - summary.duplicates
     _out(f"已汇总 {summary.files} 个文件：读取 {read} 个，共 {summary.projects} 个项目；"
          f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个。")
-    for entry in entries:
+    for entry in entries:  # one line each: a line break in a file name or reason is shown, not obeyed
         if entry.status == UNREADABLE:
-            _err(f"无法读取：{entry.path}：{entry.reason}")
+            _err(f"无法读取：{printable(entry.path)}：{printable(entry.reason)}")
         elif entry.status == DUPLICATE:
-            _err(f"重复文件：{entry.path}：{entry.reason}")
+            _err(f"重复文件：{printable(entry.path)}：{printable(entry.reason)}")
     _out(f"汇总表已写入：{output}")
 
 
