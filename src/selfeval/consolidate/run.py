@@ -174,7 +174,7 @@ def _consolidate(paths: list[Path], output: Path, *, jobs: int | None, csv_dir: 
             _err(_partly_published(exc, output))
             return EXIT_WRITE
         except OSError as exc:
-            _err(f"错误：无法写入 {target}：{reason(exc)}。汇总表和 CSV 文件都没有写出，原有文件保持不变。")
+            _err(f"错误：无法写入 {target}：{reason(exc)}。没有写出任何文件，原有的汇总表和 CSV 文件保持不变。")
             return EXIT_WRITE
     for path in written[1:]:
         _out(f"已写出 CSV：{path}")
