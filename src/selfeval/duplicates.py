@@ -7,9 +7,8 @@ naming the first. Projects without a 项目名称 are never matched (S01 speaks 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from .consolidate.rows import NO_SHEET, PROJECT_COLUMNS, FileRows, finding_row
@@ -77,10 +76,6 @@ def x04(item: Occurrence, earlier: Occurrence, *, sheet: str | None = None, cell
     )
 
 
-def occurrences(items: Iterable[tuple[str, str, str, str, int | None]]) -> list[Occurrence]:
-    return [Occurrence(*item) for item in items]
-
-
 def mark_reports(reports: Sequence["FileReport"]) -> int:
     """Add X04 to every project of `reports` that repeats one of an earlier file; their number."""
     items, places = [], []
@@ -111,6 +106,7 @@ def mark_rows(files: Sequence[FileRows]) -> int:
         for f, i in places
     ]
     repeats = first_occurrences(items)
+    names: dict[int, list[str]] = {}  # id(FileRows) → names of its repeated projects
     for index, earlier in repeats.items():
         rows, i = places[index]
         row = list(rows.projects[i])
@@ -119,6 +115,14 @@ def mark_rows(files: Sequence[FileRows]) -> int:
         rows.projects[i] = tuple(row)
         item = items[index]
         rows.findings.append(finding_row(item.file, x04(item, earlier, sheet=item.sheet), item.name, item.sheet))
-        note = f"项目「{clean_text(item.name)}」{duplicate_note(earlier)}，汇总只计一次"
-        rows.entry.reason = "；".join(r for r in (rows.entry.reason, note) if r)
+        names.setdefault(id(rows), []).append(clean_text(item.name))
+    for rows in files:
+        repeated = names.get(id(rows))
+        if repeated:
+            shown = "、".join(f"「{n}」" for n in repeated[:_NAMES_SHOWN]) + ("等" if len(repeated) > _NAMES_SHOWN else "")
+            note = f"{len(repeated)} 个项目与先前文件中的项目重复（{shown}），汇总只计一次"
+            rows.entry.reason = "；".join(r for r in (rows.entry.reason, note) if r)
     return len(repeats)
+
+
+_NAMES_SHOWN = 3  # repeated projects named in one 文件清单 note
