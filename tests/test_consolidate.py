@@ -145,11 +145,11 @@ def test_workbook_features(good_books: Path, tmp_path: Path):
     header = [c.value for c in ws[1]]
     assert header == ["文件", "工作表", "项目名称", "主管部门", "实施单位", "项目类别", "年初预算数", "全年预算数",
                       "全年执行数", "执行率", "执行率得分", "产出得分", "效益得分", "满意度得分", "总分", "等级",
-                      "错误数", "警告数"]
+                      "错误数", "警告数", "重复（部门汇总不计）"]
     assert ws.freeze_panes == "A2"
     table = ws.tables["ProjectSummary"]
-    assert table.ref == f"A1:R{ws.max_row}" and table.totalsRowCount == 1
-    assert table.autoFilter.ref == f"A1:R{ws.max_row - 1}"
+    assert table.ref == f"A1:S{ws.max_row}" and table.totalsRowCount == 1
+    assert table.autoFilter.ref == f"A1:S{ws.max_row - 1}"
     assert ws.cell(2, 8).number_format == "#,##0.00" and ws.cell(2, 10).number_format == "0.0%"
     assert ws.cell(ws.max_row, 1).value == "合计"
     assert ws.cell(ws.max_row, 8).value == f"=SUBTOTAL(109,H2:H{ws.max_row - 1})"

@@ -36,7 +36,7 @@ def test_schemas_pass_on_real_output(frames: Frames):
 
 
 CORRUPTIONS = {
-    "score above 100": ("projects", "total", 1, 150.0, "总分"),
+    "negative total": ("projects", "total", 1, -3.0, "总分"),  # above 100 is kept: P08 reports it
     "negative amount": ("projects", "budget", 0, -5.0, "全年预算数"),
     "negative rate": ("projects", "execution_rate", 2, -0.1, "执行率"),
     "unknown grade": ("projects", "grade", 3, "甲", "等级"),
@@ -92,7 +92,7 @@ def test_cli_reports_a_schema_violation_without_traceback(tmp_path: Path, monkey
 
     def corrupt(files):
         built = real(files)
-        built.projects["total"] = pd.Series([250.0] * len(built.projects), dtype="float64")
+        built.projects["total"] = pd.Series([-250.0] * len(built.projects), dtype="float64")
         return built
 
     monkeypatch.setattr(frames_module, "frames_from_rows", corrupt)

@@ -33,7 +33,7 @@ def test_department_rate_is_total_executed_over_total_budget():
     summary = build_summary([_report("卫健委.xlsx", projects[:2]), _report("审计局.xlsx", projects[2:])])
     departments = {row["主管部门"]: row for row in _rows(summary, "部门汇总")}
     health = departments["卫健委"]
-    assert health["项目数"] == 2
+    assert health["项目数（重复只计一次）"] == 2
     assert health["全年预算数"] == pytest.approx(400) and health["全年执行数"] == pytest.approx(250)
     assert health["执行率"] == pytest.approx(250 / 400)  # a mean of the rates would be 0.75
     totals = {c.header: c.total for c in summary.sheet("部门汇总").blocks[0].columns}
@@ -55,16 +55,21 @@ def test_projects_block_matches_scoring_and_counts():
     assert row["错误数"] == errors
 
 
-def test_out_of_range_total_is_left_blank_and_reported():
+def test_total_above_100_is_shown_and_counted_as_an_error():
     project = make_project("超分项目", "水务局", seed=6)
-    project.indicators[0].score = 80.0  # 分值 20: P01, and the total passes 100
+    for row in project.indicators:  # no 分值 column: only the total can show the mistake
+        row.weight = None
+    project.indicators[0].score = 45.0  # within 产出指标's 50, but the total passes 100: P08
     report = _report("水务局.xlsx", [project])
-    assert report.projects[0].scores.total > 100
+    scores = report.projects[0].scores
+    assert scores.total > 100
     summary = build_summary([report])
     row = _rows(summary, "汇总")[0]
-    assert row["总分"] is None and row["等级"] == "" and row["产出得分"] is None
-    codes = {r["代码"] for r in _rows(summary, "问题清单")}
-    assert "P01" in codes
+    assert row["总分"] == pytest.approx(scores.total) and row["等级"] == "优"
+    assert row["产出得分"] == pytest.approx(scores.by_level1["产出指标"])
+    findings = _rows(summary, "问题清单")
+    assert [r["代码"] for r in findings if r["严重程度"] == "错误"] == ["P08"]
+    assert row["错误数"] == 1
 
 
 def test_unknown_level2_is_kept_as_unrecognised():

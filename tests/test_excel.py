@@ -459,7 +459,7 @@ def test_build_summary_makes_a_filterable_table_and_replaces_it_next_time(payloa
     x.build_summary(book)
     (table,) = [a for a in actions_of(book) if a["func"] == "addTable"]
     address, has_headers, _style, name = table["args"]
-    assert (address, has_headers, name) == ("$A$1:$R$5", True, "ProjectSummary")  # 18 columns: header + 4 projects
+    assert (address, has_headers, name) == ("$A$1:$S$5", True, "ProjectSummary")  # 19 columns: header + 4 projects
     summary_at = [s.name for s in book.sheets].index(SHEET_SUMMARY)
 
     x.build_summary(book)  # again: the old table's sheet is replaced, not cleared under the table

@@ -45,10 +45,10 @@ SPEC_SEVERITIES: dict[str, Severity] = {
     "S01": E, "S02": E, "S03": E, "S04": W, "S05": E, "S06": W, "S07": E, "S08": W,
     "F01": E, "F02": E, "F03": E, "F04": E, "F05": E, "F06": W,
     "W01": E, "W02": W, "W03": E,
-    "P01": E, "P02": E, "P03": E, "P04": W, "P05": W, "P06": E, "P07": W,
+    "P01": E, "P02": E, "P03": E, "P04": W, "P05": W, "P06": E, "P07": W, "P08": E,
     "D01": E, "D02": I,
     "Q01": W, "Q02": I, "Q03": W, "Q04": I,
-    "X01": E, "X02": W, "X03": E,
+    "X01": E, "X02": W, "X03": E, "X04": W,
 }  # fmt: skip
 
 SHEET = "项目1"
@@ -238,6 +238,11 @@ FIRES = [
     Fires("P06", {"qty.actual": "3次", "qty.deviation": REASON}, "G15", ("3次", "4次", "20")),
     Fires("P07", {"ben.score": 20.0, "ben.deviation": REASON}, "G19", ("24–30", "建议 30", "20")),
     Fires("P07", {"ben.actual": "基本完成", "ben.deviation": REASON}, "G19", ("部分达成", "18–24", "30")),
+    Fires("P08", {"stated_total": 205.0}, "G21", ("205", "G21", "100", "按各项得分合计为 100")),
+    Fires("P08", lambda p: [_no_weights(p), setattr(p.indicators[0], "score", 45.0)], "G21",
+          ("各项得分合计为 125", "G21")),  # every 得分 within its level-1 weight: only the total says it
+    Fires("P08", {"sat.weight": None, "sat.score": 12.0, "qty.score": 18.0, "qty.deviation": REASON},
+          "G20", ("12", "G20", "满意度指标的权重 10")),
     Fires("D01", {"qty.actual": "3次", "qty.score": 15.0}, "H15", ("4次", "3次")),
     Fires("D01", {"qty.actual": "3次", "qty.score": 15.0, "qty.deviation": "—"}, "H15", ("偏差原因",)),
     Fires("D01", {"ben.score": 27.0}, "H19", ("27", "分值 30")),
@@ -312,6 +317,11 @@ QUIET: list[tuple[str, Change]] = [
     ("P07", {"ben.score": 24.0, "ben.deviation": REASON}),
     ("P07", {"ben.weight": None, "ben.score": 5.0, "ben.deviation": REASON}),
     ("P07", {"ben.actual": "效果明显", "ben.score": 5.0, "ben.deviation": REASON}),
+    ("P08", {"stated_total": 100.005}),  # within the tolerance
+    ("P08", {"qty.score": 25.0}),  # 105 only because of a 得分 above its 分值: P01 says it
+    ("P08", {"qty.weight": 30.0, "qty.score": 30.0}),  # 分值 add up to 110 and the total too: W01 says it
+    ("P08", {"sat.weight": None, "sat.score": 10.0}),  # no 分值, but within the level-1 weight
+    ("P08", {"sat.weight_proposed": True, "sat.score": 10.0}),
     ("D01", {"qty.actual": "3次", "qty.score": 15.0, "qty.deviation": REASON}),
     ("D01", {"ben.weight": None, "ben.score": 27.0}),  # no 分值: "得分 < 分值" is not judged
     ("D02", {"qty.deviation": "无"}),
@@ -366,6 +376,22 @@ def test_without_weights_only_s08_speaks_for_them() -> None:
     assert not {"W01", "W02", "P01", "P04", "P05", "P06", "P07"} & {f.code for f in found}
     # D01 still judges the missed target, not "得分 < 分值" (质量 8 without a reason).
     assert [f.location for f in found if f.code == "D01"] == [f"{SHEET}!H15"]
+
+
+def test_p08_judges_a_score_of_an_unknown_group_against_100_and_the_total_too() -> None:
+    project = changed({"ben.weight": None, "ben.level1": "", "ben.level2": "", "ben.score": 101.0,
+                       "ben.deviation": REASON})
+    found = {f.cell: f.message for f in of(project, "P08")}
+    assert set(found) == {"G19", "G21"}
+    assert "101" in found["G19"] and "满分 100" in found["G19"]
+    assert "各项得分合计为 171" in found["G21"]  # 100 - 30 + 101
+
+
+def test_p08_speaks_once_when_the_stated_total_equals_the_computed_one() -> None:
+    project = changed(lambda p: [_no_weights(p), setattr(p.indicators[0], "score", 45.0)])
+    project.stated_total = 125.0
+    (p08,) = of(project, "P08")
+    assert p08.message.startswith("总分填写为 125 分（单元格 G21），超过满分") and "按各项得分" not in p08.message
 
 
 def test_w01_points_at_the_weight_total_cell_where_the_form_has_one() -> None:
@@ -539,7 +565,7 @@ def test_catalog_severity_and_title(item) -> None:  # type: ignore[no-untyped-de
 
 
 def test_only_reader_rules_have_no_check() -> None:
-    assert {r.code for r in catalog() if r.check is None} == {"X02", "X03"}
+    assert {r.code for r in catalog() if r.check is None} == {"X02", "X03", "X04"}
 
 
 # --- the seed's three forms (SPEC §6) -------------------------------------------------------------

@@ -1,7 +1,9 @@
 """`selfeval` command line: the same jobs as the ribbon, without Excel.
 
 Exit codes: 0 success (validate: no errors), 1 findings of severity error or unreadable
-inputs, 2 usage errors or missing paths. Heavy modules load inside their commands.
+inputs, 2 usage errors or missing paths, 3 (consolidate) outputs could not be written,
+130/143 interrupted. Heavy modules load inside their commands. Every line printed passes
+`inert.printable`: a control character from a file is shown (␛), never sent to the terminal.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+YEAR_RANGE = (2000, 2100)  # `new --year`: a budget year selfeval accepts
 
 
 class UsageError(Exception):
@@ -45,11 +48,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _out(text: str = "") -> None:
-    print(text, flush=True)
+    from .inert import printable_lines
+
+    print(printable_lines(text), flush=True)
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    from .inert import printable_lines
+
+    print(printable_lines(text), file=sys.stderr, flush=True)
 
 
 # --- commands --------------------------------------------------------------------------
@@ -68,9 +75,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
             _err("没有找到可校验的文件（.xlsx、.xlsm、.xls、.ods、.docx 或 .txt）。")
         return EXIT_USAGE
     reports = validate_files(paths)
+    if len(reports) > 1:
+        from .duplicates import mark_reports
+
+        mark_reports(reports)  # X04: one project in two files
     if args.format == "json":
-        json.dump(to_json(reports), sys.stdout, ensure_ascii=False, indent=2)
-        _out()
+        from .inert import json_text
+
+        print(json_text(json.dumps(to_json(reports), ensure_ascii=False, indent=2)), flush=True)
     else:
         write_text(reports)
     return EXIT_FINDINGS if any(report.has_errors for report in reports) else EXIT_OK
@@ -85,16 +97,29 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from .outputs import name_problem, reason
     from .writer import new_workbook
 
     out = Path(args.out)
     if args.projects < 1:
         raise UsageError("--projects 至少为 1。")
+    low, high = YEAR_RANGE
+    if args.year is not None and not low <= args.year <= high:
+        raise UsageError(f"--year {args.year} 不是有效的评价年度，请填写 {low} 到 {high} 之间的年份。")
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"输出文件 {out} 应以 .xlsx 结尾（生成的是 Excel 工作簿）。")
+    too_long = name_problem(out)
+    if too_long:
+        raise UsageError(f"无法写入 {out}：{too_long}，请换一个短一些的文件名。")
+    if out.is_dir():
+        raise UsageError(f"{out} 是一个文件夹，请给出输出文件名（如 {out / '自评表.xlsx'}）。")
     try:
         written = new_workbook(out, projects=args.projects, year=args.year,
                                department=args.department or "", force=args.force)
     except FileExistsError:
         raise UsageError(f"文件 {out} 已存在；如需覆盖请加 --force。") from None
+    except OSError as exc:
+        raise UsageError(f"无法写入 {out}：{reason(exc)}。") from None
     _out(f"已生成工作簿：{written}（{args.projects} 张项目表）")
     return EXIT_OK
 
@@ -256,6 +281,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("已中断。")
         return 130
+    except OSError as exc:  # a file system refusal no command foresaw: Chinese, no traceback
+        from .outputs import reason
+
+        where = f"{exc.filename}：" if exc.filename else ""
+        _err(f"错误：{where}{reason(exc)}。")
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

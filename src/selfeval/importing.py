@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from .inert import printable_lines
 from .model import Finding, Project, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -22,11 +23,11 @@ EXAMPLE_WORKBOOK = "鄂州市督查考评办公室2021年自评表（示例）.x
 
 
 def _out(text: str = "") -> None:
-    print(text, flush=True)
+    print(printable_lines(text), flush=True)
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    print(printable_lines(text), file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -88,17 +89,23 @@ def import_sources(sources: list[Path], output: Path, *, force: bool) -> int:
         return EXIT_FINDINGS
 
     names = sheet_names(projects)
+    cleaned: list[str] = []
     try:
-        written = write_workbook(projects, output, force=force)
+        written = write_workbook(projects, output, force=force, cleaned=cleaned)
     except FileExistsError:
         _err(f"文件 {output} 已存在；为免覆盖已有内容，请换一个文件名，或加 --force 覆盖。")
         return EXIT_USAGE
     except OSError as exc:
-        _err(f"无法写入 {output}：{exc.strerror or exc}")
+        from .outputs import reason
+
+        _err(f"无法写入 {output}：{reason(exc)}。")
         return EXIT_USAGE
 
     reports = validate_projects(projects)
     _out(f"已生成工作簿：{written}（{len(projects)} 张项目表）")
+    if cleaned:
+        shown = "、".join(cleaned[:10]) + ("……" if len(cleaned) > 10 else "")
+        _out(f"  提示：{len(cleaned)} 个单元格的文字含有控制字符（如 ESC、BEL），工作簿不能保存这些字符，已删除：{shown}")
     for name, report in zip(names, reports):
         project = report.project
         errors = sum(f.severity is Severity.ERROR for f in report.findings)

@@ -1,10 +1,15 @@
-"""Validation results for people (Chinese text, coloured on a terminal) and for tools (JSON)."""
+"""Validation results for people (Chinese text, coloured on a terminal) and for tools (JSON).
+
+Texts from files reach the terminal through `inert.printable` (ESC → ␛, BEL → ␇, line breaks
+shown), so a cell cannot clear the screen or print a line that looks like selfeval's own.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from .inert import printable
 from .model import Finding, Severity
 from .rules import at, num, summarize
 from .validation import FileReport, ProjectReport
@@ -85,16 +90,20 @@ def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, c
     console = Console(file=stream, highlight=False, soft_wrap=True, force_terminal=color,
                       no_color=color is False)
 
+    def show(text: str) -> None:
+        """One line; control characters from a file are shown as symbols (ESC → ␛), never sent."""
+        console.print(printable(text))
+
     def line(finding: Finding, indent: str) -> None:
         style = SEVERITY_STYLES[finding.severity]
         where = f" {escape(finding.location)}" if finding.location else ""
-        console.print(
+        show(
             f"{indent}[{style}]{finding.severity.label} {finding.code}[/]{where}  {escape(finding.message)}"
         )
 
     for report in reports:
         state = "" if report.status == "ok" else "  [bold red]（无法读取）[/]"
-        console.print(f"[bold]文件 {escape(report.path)}[/]{state}")
+        show(f"[bold]文件 {escape(report.path)}[/]{state}")
         for finding in report.findings:
             line(finding, "  ")
         for item in report.projects:
@@ -102,7 +111,7 @@ def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, c
             sheet = f"（工作表 {escape(project.sheet)}）" if project.sheet else ""
             total = "无法计算" if scores.total is None else num(scores.total)
             name = escape(project.name or "（未填写项目名称）")
-            console.print(
+            show(
                 f"  项目「{name}」{sheet}：总分 {total}，等级 {scores.grade or '无'}；{_counts_text(item.findings)}"
             )
             for finding in item.findings:
@@ -112,4 +121,4 @@ def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, c
     projects = sum(len(report.projects) for report in reports)
     unreadable = sum(report.status != "ok" for report in reports)
     extra = f"（{unreadable} 个无法读取）" if unreadable else ""
-    console.print(f"共 {len(reports)} 个文件{extra}、{projects} 个项目：{_counts_text(everything)}。")
+    show(f"共 {len(reports)} 个文件{extra}、{projects} 个项目：{_counts_text(everything)}。")

@@ -512,6 +512,59 @@ def qualitative_band(ctx: Context) -> Iterator[Hit]:
             )
 
 
+def _full_mark_of(row: Indicator) -> tuple[float, str]:
+    """The most an indicator without a known 分值 may score: its level-1 weight, else 100."""
+    level1 = row.level1 if row.level1 in DEFAULT_LEVEL1_WEIGHTS else LEVEL1_OF_LEVEL2.get(row.level2, "")
+    if level1:
+        return DEFAULT_LEVEL1_WEIGHTS[level1], f"{level1}的权重 {num(DEFAULT_LEVEL1_WEIGHTS[level1])} 分"
+    return FULL_MARK, f"满分 {num(FULL_MARK)} 分"
+
+
+def _in_cell(cell: str | None) -> str:
+    return f"（单元格 {cell}）" if cell else ""
+
+
+def _excess(ctx: Context) -> float:
+    """Points above 100 that other findings already explain: 得分 above 分值 (P01) or above the
+    level-1 weight (P08 on the row), and 分值 adding to more than 100 (W01)."""
+    excess = 0.0
+    for row in ctx.project.indicators:
+        if row.score is None:
+            continue
+        bound = row.judged_weight if row.judged_weight is not None else _full_mark_of(row)[0]
+        if bound > 0 and row.score > bound + SCORE_TOLERANCE:
+            excess += row.score - bound
+    weights = ctx.scores.weight_total
+    if ctx.weights_known and weights is not None and weights > FULL_MARK:
+        excess += weights - FULL_MARK
+    return excess
+
+
+@rule("P08", Severity.ERROR, "总分超过 100 分，或未填分值的指标得分超过其一级指标的权重")
+def impossible_score(ctx: Context) -> Iterator[Hit]:
+    stated, total, cell = ctx.project.stated_total, ctx.scores.total, ctx.cell("total")
+    over = FULL_MARK + SCORE_TOLERANCE
+    if stated is not None and stated > over and (total is None or abs(total - stated) > SCORE_TOLERANCE):
+        computed = "" if total is None else f"（按各项得分合计为 {num(total)} 分）"
+        yield (f"总分填写为 {num(stated)} 分{_in_cell(cell)}{computed}，超过满分 100 分；请核对各项得分。", cell)
+    elif total is not None and total - _excess(ctx) > over:
+        # One root cause, one finding: a total above 100 only because a 得分 exceeds its 分值
+        # (P01) or the 分值 add up to more than 100 (W01) is not reported again here.
+        written = "总分填写为" if stated is not None and stated > over else "各项得分合计为"
+        yield (f"{written} {num(total)} 分{_in_cell(cell)}，超过满分 100 分；请核对各项得分。", cell)
+    for row in ctx.project.indicators:
+        if row.score is None or row.judged_weight is not None:
+            continue  # with a 分值, P01 judges the score
+        limit, what = _full_mark_of(row)
+        if row.score > limit + SCORE_TOLERANCE:
+            where = at(row, "score")
+            yield (
+                f"指标{label(row)}的得分为 {num(row.score)} 分{_in_cell(where)}，未填分值，"
+                f"但已超过{what}；请填写分值并核对得分。",
+                where,
+            )
+
+
 # --- D: deviation ----------------------------------------------------------------------
 
 _NO_REASON = {"", "无", "没有", "暂无"}
@@ -669,6 +722,7 @@ def typed_over_formula(ctx: Context) -> Iterator[Hit]:
 
 RULES["X02"] = Rule("X02", Severity.WARNING, "同一工作簿中两个项目表的项目名称相同", None)
 RULES["X03"] = Rule("X03", Severity.ERROR, "看起来是自评表的工作表或文件无法读取", None)
+RULES["X04"] = Rule("X04", Severity.WARNING, "同一批文件中两个文件含有同一项目（项目名称、主管部门、年度均相同）", None)
 
 
 # --- running the catalog ---------------------------------------------------------------

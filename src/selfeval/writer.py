@@ -15,9 +15,11 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .grid import level1_name, level2_name
+from .inert import without_illegal
 from .layout import (
     COLUMN_WIDTHS,
     FUNDS_LINE_KEYS,
@@ -41,15 +43,22 @@ _EXCEL_RESERVED = frozenset({"history"})  # Excel refuses a sheet named History
 LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
 
 
-def write_workbook(projects: Sequence[Project], path: Path, *, force: bool = False) -> Path:
-    """A new template workbook at `path` with one filled project sheet per Project."""
+def write_workbook(projects: Sequence[Project], path: Path, *, force: bool = False,
+                   cleaned: list[str] | None = None) -> Path:
+    """A new template workbook at `path` with one filled project sheet per Project.
+
+    Characters a workbook cannot hold (ESC, BEL, …) are removed; `cleaned`, when given,
+    receives each such cell as `工作表!单元格`, for the command to report.
+    """
     path = Path(path)
     _refuse_existing(path, force)
     names = sheet_names(projects)
     layouts = [project_layout(project) for project in projects]
     wb = build_workbook(list(zip(names, layouts)))
     for name, project, layout in zip(names, projects, layouts):
-        fill_sheet(wb[name], project, layout)
+        for address in fill_sheet(wb[name], project, layout):
+            if cleaned is not None:
+                cleaned.append(f"{name}!{address}")
     return save_workbook(wb, path, force=force)
 
 
@@ -73,7 +82,7 @@ def new_workbook(
         ws = wb[name]
         if year is not None:
             ws[layout.cells["year"]].value = year
-        put_value(ws[layout.cells["department"]], department)
+        put_value(ws[layout.cells["department"]], without_illegal(department)[0])
     return save_workbook(wb, path, force=force)
 
 
@@ -145,24 +154,42 @@ def _fit_height(ws: Worksheet, row: int, minimum: float, texts: list[tuple[str, 
     ws.row_dimensions[row].height = max(minimum, lines * LINE_HEIGHT + 6)
 
 
-def fill_sheet(ws: Worksheet, project: Project, layout: SheetLayout) -> None:
-    """Write `project` into an empty project sheet built with `layout`."""
+def _put(cell: Cell, value: object, cleaned: list[str]) -> None:
+    """`put_value` of a value from a form, without characters XML cannot hold (noted in `cleaned`)."""
+    if isinstance(value, str):
+        value, removed = without_illegal(value)
+        if removed:
+            cleaned.append(cell.coordinate)
+    put_value(cell, value)
+
+
+def fill_sheet(ws: Worksheet, project: Project, layout: SheetLayout) -> list[str]:
+    """Write `project` into an empty project sheet built with `layout`.
+
+    Returns the cells whose text had control characters removed (an .xlsx cannot hold them).
+    """
+    cleaned: list[str] = []
+    _fill(ws, project, layout, cleaned)
+    return cleaned
+
+
+def _fill(ws: Worksheet, project: Project, layout: SheetLayout, cleaned: list[str]) -> None:
     cells = layout.cells
     if project.year is not None:
         ws[cells["year"]].value = project.year
     for key in ("name", "department", "unit", "category", "attribute", "kind", "filler", "phone"):
-        put_value(ws[cells[key]], getattr(project, key))
+        _put(ws[cells[key]], getattr(project, key), cleaned)
     date = project.date.strip()
     if _ISO_DATE.match(date):
         try:
             ws[cells["date"]].value = dt.datetime.strptime(date, "%Y-%m-%d")
         except ValueError:
-            put_value(ws[cells["date"]], date)
+            _put(ws[cells["date"]], date, cleaned)
     else:
-        put_value(ws[cells["date"]], date)
+        _put(ws[cells["date"]], date, cleaned)
 
-    put_value(ws[cells["goal.expected"]], project.goal.expected)
-    put_value(ws[cells["goal.actual"]], project.goal.actual)
+    _put(ws[cells["goal.expected"]], project.goal.expected, cleaned)
+    _put(ws[cells["goal.actual"]], project.goal.actual, cleaned)
     goal_width = sum(COLUMN_WIDTHS[c] for c in "CDEFGH")
     _fit_height(ws, ROW_GOAL_EXPECTED, GOAL_HEIGHT, [(project.goal.expected, goal_width)])
     _fit_height(ws, ROW_GOAL_ACTUAL, GOAL_HEIGHT, [(project.goal.actual, goal_width)])
@@ -174,13 +201,13 @@ def fill_sheet(ws: Worksheet, project: Project, layout: SheetLayout) -> None:
             for column in ("initial", "budget", "executed"):
                 number = getattr(values, column)
                 raw = funds.bad_cells.get(f"{line}.{column}")
-                put_value(ws[cells[f"funds.{line}.{column}"]], number if number is not None else raw)
-        put_value(ws[cells["funds.weight"]], funds.weight)
+                _put(ws[cells[f"funds.{line}.{column}"]], number if number is not None else raw, cleaned)
+        _put(ws[cells["funds.weight"]], funds.weight, cleaned)
 
-    _fill_indicators(ws, project, layout)
+    _fill_indicators(ws, project, layout, cleaned)
 
 
-def _fill_indicators(ws: Worksheet, project: Project, layout: SheetLayout) -> None:
+def _fill_indicators(ws: Worksheet, project: Project, layout: SheetLayout, cleaned: list[str]) -> None:
     next_row = {(g.level1, g.level2): span.first for g, span in zip(layout.groups, layout.group_spans)}
     widths = {key: COLUMN_WIDTHS[column] for key, column in INDICATOR_COLUMNS.items()}
     for indicator in project.indicators:
@@ -188,9 +215,9 @@ def _fill_indicators(ws: Worksheet, project: Project, layout: SheetLayout) -> No
         row = next_row[key]
         next_row[key] = row + 1
         for field in ("name", "target", "actual", "deviation"):
-            put_value(ws[layout.indicator_cell(field, row)], getattr(indicator, field))
+            _put(ws[layout.indicator_cell(field, row)], getattr(indicator, field), cleaned)
         for field in ("weight", "score"):
             number = getattr(indicator, field)
-            put_value(ws[layout.indicator_cell(field, row)], number if number is not None else indicator.raw.get(field))
+            _put(ws[layout.indicator_cell(field, row)], number if number is not None else indicator.raw.get(field), cleaned)
         texts = [(getattr(indicator, f), widths[f]) for f in ("name", "target", "actual", "deviation")]
         _fit_height(ws, row, INDICATOR_HEIGHT, texts)

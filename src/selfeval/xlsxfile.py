@@ -7,13 +7,14 @@ dates, so building the same workbook twice gives the same bytes (no churn in git
 
 from __future__ import annotations
 
-import os
+import errno
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+
+from .outputs import publish, signals_held, temp_beside
 
 FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -26,18 +27,21 @@ def save_workbook(workbook: Workbook, path: Path, *, force: bool = False) -> Pat
     path = Path(path)
     if path.exists() and not force:
         raise FileExistsError(f"文件已存在：{path}。为免覆盖已有内容，请换一个文件名，或使用 --force 覆盖。")
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, raw_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    raw = Path(raw_name)
-    final = raw.with_name(raw.name + "2")
+    temps: list[Path] = []
     try:
+        with signals_held():  # short names: `path` may be near the 255-byte limit
+            temps.append(temp_beside(path))
+            temps.append(temp_beside(path))
+        raw, final = temps
         workbook.save(raw)
         _normalise(raw, final)
-        os.replace(final, path)
+        publish(final, path)
     finally:
-        raw.unlink(missing_ok=True)
-        final.unlink(missing_ok=True)
+        for temp in temps:
+            temp.unlink(missing_ok=True)
     return path
 
 

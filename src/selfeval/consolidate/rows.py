@@ -29,7 +29,7 @@ PROJECT_COLUMNS: tuple[str, ...] = (
     "file", "sheet", "name", "department", "unit", "category", "year",
     "initial", "budget", "executed", "execution_rate", "execution_score",
     "output_score", "benefit_score", "satisfaction_score", "total", "grade",
-    "errors", "warnings", "infos",
+    "errors", "warnings", "infos", "duplicate",
 )
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "file", "sheet", "project", "cell", "level1", "level2", "level_note", "name",
@@ -95,17 +95,17 @@ def report_rows(report: FileReport, digest: str = "", file_label: str | None = N
     elif reasons:
         rows.entry.reason = f"部分内容未能读取：{reasons}"
     for finding in report.findings:
-        rows.findings.append(_finding_row(label, finding, "", finding.sheet or ""))
+        rows.findings.append(finding_row(label, finding, "", finding.sheet or ""))
     for number, item in enumerate(report.projects, start=1):
         sheet = item.project.sheet or NO_SHEET.format(n=number)
         rows.projects.append(_project_row(label, sheet, item))
         rows.indicators.extend(_indicator_rows(label, sheet, item))
-        rows.findings.extend(_finding_row(label, f, item.project.name, sheet) for f in item.findings)
+        rows.findings.extend(finding_row(label, f, item.project.name, sheet) for f in item.findings)
     rows.entry.projects = len(report.projects)
     return rows
 
 
-def _finding_row(file: str, finding: Finding, project: str, sheet: str) -> tuple:
+def finding_row(file: str, finding: Finding, project: str, sheet: str) -> tuple:
     return (file, sheet, finding.cell or "", project, finding.code, finding.severity.label, finding.message)
 
 
@@ -117,9 +117,10 @@ def _project_row(file: str, sheet: str, item: ProjectReport) -> tuple:
     def amount(value: float | None) -> float | None:
         return _in_range(value, 0.0, math.inf)
 
-    total = _in_range(scores.total, 0.0, FULL_MARK)
+    # A total or subtotal above 100 is shown as it is: P08 counts it as an error.
+    total = _in_range(scores.total, 0.0, math.inf)
     by_level1 = {
-        column: _in_range(scores.by_level1.get(level1), 0.0, FULL_MARK)
+        column: _in_range(scores.by_level1.get(level1), 0.0, math.inf)
         for level1, column in _LEVEL1_SCORE_COLUMNS.items()
     }
     counts = {severity: 0 for severity in Severity}
@@ -136,6 +137,7 @@ def _project_row(file: str, sheet: str, item: ProjectReport) -> tuple:
         total,
         (scores.grade or "") if total is not None else "",
         counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO],
+        "",  # duplicate: filled by duplicates.mark_rows across the batch (X04)
     )
 
 
@@ -169,8 +171,8 @@ def _in_range(value: float | None, low: float, high: float) -> float | None:
 
     A computed value out of range (a 得分 above its 分值, a negative amount, weights over 100)
     comes from a clerk's error that has its own finding (P01, F05, W01); the summary leaves the
-    cell blank rather than adding nonsense to the totals.
+    cell blank rather than adding nonsense to the totals. Infinite values are never kept.
     """
-    if value is None or value != value or not (low - 1e-9 <= value <= high + 1e-9):
+    if value is None or not math.isfinite(value) or not (low - 1e-9 <= value <= high + 1e-9):
         return None
     return float(value)

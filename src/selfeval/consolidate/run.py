@@ -2,42 +2,95 @@
 
 Files are hashed first (duplicates are listed, not read twice), then read by a process
 pool in chunks; each worker returns compact rows (`rows.read_rows`), so the parent never
-holds the raw grids. Exit 0 when every input was read, 1 when some could not be (the
-summary still lists them), 2 for usage errors or no inputs.
+holds the raw grids. The summary and its CSV files are written to temporaries and renamed
+together (`outputs.OutputSet`); SIGINT/SIGTERM stop the workers and remove the temporaries,
+so the previous outputs or the complete new ones remain, never a mix.
+
+Exit codes: 0 every input read; 1 some could not be (the summary still lists them); 2 usage
+errors or no inputs; 3 the outputs could not be written; 130/143 interrupted (SIGINT/SIGTERM).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from ..inert import XML_ILLEGAL, csv_texts, printable, printable_lines
+from ..outputs import OutputSet, PartlyPublished, name_problem, reason, signals_held
 from .rows import DUPLICATE, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .frames import Frames
     from .summary import Summary
 
 # pandas, pandera and openpyxl load after the workers have started (see `_warm_up`), so the
 # parent's start-up overlaps the reading and the forked workers stay small.
 
-EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3
+EXIT_SIGNAL_BASE = 128  # + the signal number, as shells report it: 130 SIGINT, 143 SIGTERM
+_WORKER_STOP_SECONDS = 5.0
 CSV_NAMES = {"projects": "项目.csv", "indicators": "指标.csv", "findings": "问题.csv"}
 _SUMMARY_SHEETS = {"汇总", "文件清单"}  # an existing output with these sheets may be replaced
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    print(printable_lines(text), file=sys.stderr, flush=True)
 
 
 def _out(text: str) -> None:
-    print(text, flush=True)
+    print(printable_lines(text), flush=True)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived while consolidating.
+
+    A KeyboardInterrupt, so the readers' guards (one broken file must not stop a batch, even a
+    BaseException from a Rust panic) let it through instead of turning it into a finding.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGINT and SIGTERM raise `Interrupted` in the main thread (cleanup runs as for an error)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    names = [getattr(signal, n) for n in ("SIGINT", "SIGTERM") if hasattr(signal, n)]
+    previous = {signum: signal.signal(signum, stop) for signum in names}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _worker_start() -> None:
+    """In a reading worker: Ctrl+C is the parent's business; SIGTERM ends the worker at once."""
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # forked while the parent held signals back
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT, signal.SIGTERM])
 
 
 def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
@@ -46,11 +99,25 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
 
     `timings`, when given, receives the seconds of each phase (for the benchmark).
     """
+    written: list[Path] = []
+    try:
+        with _interruptible():
+            return _consolidate(paths, output, jobs=jobs, csv_dir=csv_dir, timings=timings, written=written)
+    except Interrupted as exc:
+        if written:  # the signal was held back until every output was renamed
+            _err(f"已中断：汇总表 {output}" + ("及 CSV 文件" if csv_dir else "") + " 已完整写出。")
+        else:
+            _err("已中断：汇总未完成，没有写出任何文件，原有的汇总表和 CSV 文件保持不变。")
+        return EXIT_SIGNAL_BASE + exc.signum
+
+
+def _consolidate(paths: list[Path], output: Path, *, jobs: int | None, csv_dir: Path | None,
+                 timings: dict[str, float] | None, written: list[Path]) -> int:
     from ..sources import expand_paths
 
     clock = _Clock(timings)
 
-    problem = _check_output(output) or _check_jobs(jobs)
+    problem = _check_output(output) or _check_csv_dir(csv_dir) or _check_jobs(jobs)
     if problem:
         _err(problem)
         return EXIT_USAGE
@@ -89,18 +156,39 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
         return EXIT_UNREADABLE
     summary = summary_from_frames(frames, [r.entry for r in results])
     clock.lap("summary")
-    try:
-        write_summary(summary, output)
-        clock.lap("xlsx")
-        written = write_csv(frames, csv_dir) if csv_dir is not None else []
-        clock.lap("csv")
-    except OSError as exc:
-        _err(f"错误：无法写入 {exc.filename or output}：{exc.strerror or exc}")
-        return EXIT_USAGE
-    for path in written:
+    cleaned = _illegal_cells(frames)
+    with OutputSet() as outputs:
+        target = output
+        try:
+            write_summary(summary, outputs.temp_for(output))
+            clock.lap("xlsx")
+            if csv_dir is not None:
+                target = csv_dir
+                csv_dir.mkdir(parents=True, exist_ok=True)
+                for name, temp in zip(CSV_NAMES.values(), _csv_temps(outputs, csv_dir)):
+                    target = csv_dir / name
+                    _write_csv_file(frames, name, temp)
+                clock.lap("csv")
+            outputs.publish(written)
+        except PartlyPublished as exc:
+            _err(_partly_published(exc, output))
+            return EXIT_WRITE
+        except OSError as exc:
+            _err(f"错误：无法写入 {target}：{reason(exc)}。没有写出任何文件，原有的汇总表和 CSV 文件保持不变。")
+            return EXIT_WRITE
+    for path in written[1:]:
         _out(f"已写出 CSV：{path}")
+    if cleaned:
+        _out(f"提示：{cleaned} 个单元格含有控制字符（如 ESC、BEL），写入汇总表和 CSV 时已删除这些字符。")
     _report(summary, [r.entry for r in results], output)
     return EXIT_UNREADABLE if summary.unreadable else EXIT_OK
+
+
+def _partly_published(exc: PartlyPublished, output: Path) -> str:
+    done = "、".join(str(p) for p in exc.done)
+    summary = f"汇总表已写入 {output}" if output in exc.done else "汇总表没有写出"
+    return (f"错误：无法写入 {exc.failed}：{reason(exc.cause)}。{summary}；已写出：{done or '无'}。"
+            "其余 CSV 文件保持原样，请排除问题后重新运行。")
 
 
 class _Clock:
@@ -119,6 +207,8 @@ class _Clock:
 def consolidate_files(files: Sequence[Path], *, jobs: int | None = None,
                       progress: bool = False) -> list[FileRows]:
     """Rows of every file, in input order; duplicates and unopenable files become entries only."""
+    from ..duplicates import mark_rows
+
     results: list[FileRows | None] = [None] * len(files)
     first_by_digest: dict[str, str] = {}
     todo: list[tuple[int, str, str]] = []
@@ -127,18 +217,21 @@ def consolidate_files(files: Sequence[Path], *, jobs: int | None = None,
         try:
             digest = file_digest(path)
         except OSError as exc:
-            reason = f"无法打开文件：{exc.strerror or exc}"
-            results[index] = FileRows(FileEntry(label, UNREADABLE, reason))
+            why = f"无法打开文件：{reason(exc)}"
+            results[index] = FileRows(FileEntry(label, UNREADABLE, why))
             continue
         if digest in first_by_digest:
-            reason = f"与 {first_by_digest[digest]} 内容完全相同，未重复计入"
-            results[index] = FileRows(FileEntry(label, DUPLICATE, reason, digest=digest))
+            why = f"与 {first_by_digest[digest]} 内容完全相同，未重复计入"
+            results[index] = FileRows(FileEntry(label, DUPLICATE, why, digest=digest))
             continue
         first_by_digest[digest] = label
         todo.append((index, label, digest))
-    for (index, _label, _digest), rows in zip(todo, _read_all(todo, jobs, progress)):
-        results[index] = rows
-    return [r for r in results if r is not None]
+    with closing(_read_all(todo, jobs, progress)) as stream:  # closing stops the workers on an interrupt
+        for (index, _label, _digest), rows in zip(todo, stream):
+            results[index] = rows
+    read = [r for r in results if r is not None]
+    mark_rows(read)
+    return read
 
 
 def _read_all(todo: list[tuple[int, str, str]], jobs: int | None, progress: bool) -> Iterator[FileRows]:
@@ -152,11 +245,32 @@ def _read_all(todo: list[tuple[int, str, str]], jobs: int | None, progress: bool
     chunk = max(1, min(32, len(todo) // (workers * 8)))
     from .. import validation  # noqa: F401 - loaded once here, inherited by forked workers
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        # map submits every chunk now, before a progress thread starts (workers are forked)
-        stream = pool.map(read_rows, labels, digests, chunksize=chunk)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+    try:
+        # map submits every chunk now, before a progress thread starts (workers are forked).
+        # Signals wait until the forks are done: a handler raising inside fork's hooks is lost.
+        with signals_held():
+            stream = pool.map(read_rows, labels, digests, chunksize=chunk)
         _warm_up()
         yield from _with_progress(stream, len(todo), progress)
+    except BaseException:  # an interrupt, a dead worker, or the consumer closing early
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the workers now (queued work is dropped) and wait until they are gone."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(_WORKER_STOP_SECONDS)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _warm_up() -> None:
@@ -182,18 +296,48 @@ def _with_progress(stream: Iterator[FileRows], total: int, enabled: bool) -> Ite
 
 
 def write_csv(frames: "Frames", directory: Path) -> list[Path]:
-    """The three frames as UTF-8 with BOM CSV files (Excel in China opens them right)."""
-    from .frames import LABELS
+    """The three frames as UTF-8 with BOM CSV files (Excel in China opens them right).
 
+    Written to temporaries and renamed together; texts are inert (`inert.csv_field`).
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for attribute, name in CSV_NAMES.items():
-        path = directory / name
-        temp = path.with_name(f".{name}.tmp")
-        getattr(frames, attribute).rename(columns=LABELS).to_csv(temp, index=False, encoding="utf-8-sig")
-        os.replace(temp, path)
-        written.append(path)
-    return written
+    with OutputSet() as outputs:
+        for name, temp in zip(CSV_NAMES.values(), _csv_temps(outputs, directory)):
+            _write_csv_file(frames, name, temp)
+        return outputs.publish()
+
+
+def _csv_temps(outputs: OutputSet, directory: Path) -> list[Path]:
+    return [outputs.temp_for(directory / name) for name in CSV_NAMES.values()]
+
+
+def _write_csv_file(frames: "Frames", name: str, path: Path) -> None:
+    """One frame as CSV: Chinese headers, formula-like texts marked, control characters removed."""
+    from .frames import FRAME_LABELS
+
+    attribute = next(a for a, n in CSV_NAMES.items() if n == name)
+    frame = getattr(frames, attribute)
+    texts = [c for c in frame.columns if _is_text(frame[c])]
+    safe = frame.assign(**{c: csv_texts(frame[c]) for c in texts})
+    safe.rename(columns=FRAME_LABELS[attribute]).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _is_text(series: "pd.Series") -> bool:
+    """A text column (object or pandas' string dtype), as opposed to numbers."""
+    import pandas as pd
+
+    return not pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _illegal_cells(frames: "Frames") -> int:
+    """How many text cells hold characters a workbook cannot (they are removed when written)."""
+    count = 0
+    for frame in (frames.projects, frames.indicators, frames.findings):
+        for column in frame.columns:
+            values = frame[column]
+            if _is_text(values) and XML_ILLEGAL.search("\n".join(values.astype(str))):  # rare: count then
+                count += int(values.astype(str).str.contains(XML_ILLEGAL.pattern, regex=True).sum())
+    return count
 
 
 def _check_output(output: Path) -> str | None:
@@ -201,10 +345,24 @@ def _check_output(output: Path) -> str | None:
         return f"错误：输出文件 {output} 应以 .xlsx 结尾。"
     if not output.parent.is_dir():
         return f"错误：输出文件夹 {output.parent} 不存在。"
+    too_long = name_problem(output)
+    if too_long:
+        return f"错误：输出文件 {output} 的{too_long}，请换一个短一些的文件名。"
     if output.is_dir():
         return f"错误：{output} 是一个文件夹，请给出输出文件名。"
     if output.exists() and not _is_summary(output):
         return f"错误：{output} 已存在且不是 selfeval 生成的汇总表；为免覆盖他人文件，请换一个输出文件名。"
+    return None
+
+
+def _check_csv_dir(directory: Path | None) -> str | None:
+    if directory is None:
+        return None
+    if directory.exists() and not directory.is_dir():
+        return f"错误：无法写入 CSV 文件：{directory} 是一个文件，--csv 应给出文件夹。"
+    for name in CSV_NAMES.values():
+        if (directory / name).is_dir():
+            return f"错误：无法写入 {directory / name}：这是一个文件夹，不能写出同名的 CSV 文件。"
     return None
 
 
@@ -235,11 +393,11 @@ def _report(summary: "Summary", entries: Sequence[FileEntry], output: Path) -> N
     read = summary.files - summary.unreadable - summary.duplicates
     _out(f"已汇总 {summary.files} 个文件：读取 {read} 个，共 {summary.projects} 个项目；"
          f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个。")
-    for entry in entries:
+    for entry in entries:  # one line each: a line break in a file name or reason is shown, not obeyed
         if entry.status == UNREADABLE:
-            _err(f"无法读取：{entry.path}：{entry.reason}")
+            _err(f"无法读取：{printable(entry.path)}：{printable(entry.reason)}")
         elif entry.status == DUPLICATE:
-            _err(f"重复文件：{entry.path}：{entry.reason}")
+            _err(f"重复文件：{printable(entry.path)}：{printable(entry.reason)}")
     _out(f"汇总表已写入：{output}")
 
 

@@ -29,6 +29,11 @@ def _score(**kwargs) -> pa.Field:
     return pa.Field(ge=0.0, le=FULL_MARK, nullable=True, **kwargs)
 
 
+def _points() -> pa.Field:
+    """A total or level-1 subtotal: shown even above 100 (P08 reports it)."""
+    return pa.Field(ge=0.0, nullable=True)
+
+
 def _amount() -> pa.Field:
     return pa.Field(ge=0.0, nullable=True)
 
@@ -48,14 +53,15 @@ class ProjectsSchema(pa.DataFrameModel):
     executed: Series[float] = _amount()
     execution_rate: Series[float] = pa.Field(ge=0.0, nullable=True)
     execution_score: Series[float] = _score()
-    output_score: Series[float] = _score()
-    benefit_score: Series[float] = _score()
-    satisfaction_score: Series[float] = _score()
-    total: Series[float] = _score()
+    output_score: Series[float] = _points()
+    benefit_score: Series[float] = _points()
+    satisfaction_score: Series[float] = _points()
+    total: Series[float] = _points()
     grade: Series[str] = pa.Field(isin=[*GRADES, ""])
     errors: Series[int] = pa.Field(ge=0)
     warnings: Series[int] = pa.Field(ge=0)
     infos: Series[int] = pa.Field(ge=0)
+    duplicate: Series[str]  # "" or which earlier project this one repeats (X04)
 
     class Config:
         strict = True

@@ -58,6 +58,8 @@ SHEET_CHARTS = "图表"
 NO_DEPARTMENT = "（未填写主管部门）"
 NO_GRADE = "未评定"
 TOTAL_LABEL = "合计"
+DUPLICATE_HEADER = "重复（部门汇总不计）"  # 汇总: which earlier project a row repeats (X04)
+COUNTED_HEADER = "项目数（重复只计一次）"  # 部门汇总
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,7 @@ def _projects_sheet(frame: pd.DataFrame) -> SheetSpec:
         ("grade", Column("等级", 7, TEXT)),
         ("errors", Column("错误数", 8, COUNT, Total("sum", int(frame["errors"].sum())))),
         ("warnings", Column("警告数", 8, COUNT, Total("sum", int(frame["warnings"].sum())))),
+        ("duplicate", Column(DUPLICATE_HEADER, 30, TEXT)),
     ]
     ordered = frame.sort_values(["department", "file", "sheet"], kind="stable")
     block = Block(
@@ -232,8 +235,17 @@ def _projects_sheet(frame: pd.DataFrame) -> SheetSpec:
     return SheetSpec(SHEET_PROJECTS, [block])
 
 
+def counted(projects: pd.DataFrame) -> pd.DataFrame:
+    """The projects 部门汇总 and 图表 count: a project repeated in another file (X04) once."""
+    return projects[projects["duplicate"] == ""]
+
+
 def department_frame(projects: pd.DataFrame) -> pd.DataFrame:
-    """Per 主管部门: counts, budget totals, execution rate = Σ executed / Σ budget, scores, grades."""
+    """Per 主管部门: counts, budget totals, execution rate = Σ executed / Σ budget, scores, grades.
+
+    Projects flagged in the 重复 column are left out (each project counts once).
+    """
+    projects = counted(projects)
     frame = projects.assign(department=projects["department"].where(projects["department"] != "", NO_DEPARTMENT))
     grouped = frame.groupby("department", sort=True)
     result = grouped.agg(
@@ -254,10 +266,11 @@ def department_frame(projects: pd.DataFrame) -> pd.DataFrame:
 
 def _departments_sheet(projects: pd.DataFrame) -> SheetSpec:
     frame = department_frame(projects)
+    projects = counted(projects)
     budget, executed = _sum(frame["budget"]), _sum(frame["executed"])
     spec = [
         ("department", Column("主管部门", 26, TEXT, Total("label", label=TOTAL_LABEL))),
-        ("projects", Column("项目数", 8, COUNT, Total("sum", int(frame["projects"].sum())))),
+        ("projects", Column(COUNTED_HEADER, 10, COUNT, Total("sum", int(frame["projects"].sum())))),
         ("initial", Column("年初预算数", 14, AMOUNT, Total("sum", _sum(frame["initial"])))),
         ("budget", Column("全年预算数", 14, AMOUNT, Total("sum", budget))),
         ("executed", Column("全年执行数", 14, AMOUNT, Total("sum", executed))),
@@ -319,6 +332,7 @@ def _files_sheet(entries: Sequence[FileEntry], findings: pd.DataFrame) -> SheetS
 
 
 def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
+    projects = counted(projects)
     grades = projects["grade"].where(projects["grade"] != "", NO_GRADE).value_counts()
     grade_rows = [(g, int(grades.get(g, 0))) for g in (*GRADES, NO_GRADE)]
     departments = department_frame(projects)

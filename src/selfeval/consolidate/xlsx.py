@@ -14,9 +14,7 @@ openpyxl's per-cell writer took 2.4 s of the 2.8 s the summary cost, this writer
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +29,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..outputs import publish, signals_held, temp_beside
 from ..xlsxcells import sheet_parts
 from .summary import HEADER_FILL, GENERAL, Block, Chart, SheetSpec, Summary, Total
 
@@ -61,21 +60,20 @@ def save_atomically(workbook: Workbook, path: Path, cells: dict[str, "_SheetCell
     `cells`: sheet name → cells to splice into that sheet's (otherwise empty) sheet data.
     """
     path = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(handle)
+    temp: Path | None = None
     try:
+        with signals_held():
+            temp = temp_beside(path)  # a short name: `path` may be near the 255-byte limit
         if cells:
             layout = io.BytesIO()
             workbook.save(layout)
-            _splice(layout, Path(temp), cells)
+            _splice(layout, temp, cells)
         else:
             workbook.save(temp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
+        publish(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         raise
 
 
