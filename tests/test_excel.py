@@ -436,9 +436,10 @@ def test_build_summary_writes_the_consolidation_rows(files: dict[str, Path], pay
     assert x.build_summary(book) == 4
     actions = actions_of(book)
     values = written_values(actions, names, SHEET_SUMMARY)
-    header = values[0]
-    assert header[:3] == ["文件", "工作表", "项目名称"]
-    body, totals = values[1:-1], values[-1]
+    assert values[0][0].endswith("项目支出绩效自评汇总表") and values[1][0] == "单位：万元"
+    header = values[2]
+    assert header[:3] == ["序号", "项目名称", "主管部门"] and header[-2:] == ["文件", "工作表"]
+    body, totals = values[3:7], values[7]
     from selfeval.consolidate import build_summary
 
     # the same summary, built by consolidation from the file read by the CLI's reader
@@ -448,7 +449,7 @@ def test_build_summary_writes_the_consolidation_rows(files: dict[str, Path], pay
     expected = sorted([["" if row[i] is None else row[i] for i in keep] for row in block.rows])
     assert sorted([line[i] for i in keep] for line in body) == expected
     assert {line[header.index("项目名称")] for line in body} == {make_project(i).name for i in range(1, 5)}
-    assert totals[0] == "合计"
+    assert totals[:2] == ["合计", "共4个项目"] and values[8][0].startswith("注：合计行中")
     funcs = [a["func"] for a in actions]
     assert funcs[0] == "sheetClear" and funcs[-1] == "activateSheet"
 
@@ -459,7 +460,7 @@ def test_build_summary_makes_a_filterable_table_and_replaces_it_next_time(payloa
     x.build_summary(book)
     (table,) = [a for a in actions_of(book) if a["func"] == "addTable"]
     address, has_headers, _style, name = table["args"]
-    assert (address, has_headers, name) == ("$A$1:$R$5", True, "ProjectSummary")  # 18 columns: header + 4 projects
+    assert (address, has_headers, name) == ("$A$3:$S$7", True, "ProjectSummary")  # 19 columns: header + 4 projects
     summary_at = [s.name for s in book.sheets].index(SHEET_SUMMARY)
 
     x.build_summary(book)  # again: the old table's sheet is replaced, not cleared under the table
