@@ -111,6 +111,7 @@ TITLE_HEIGHT = 34
 GOAL_HEIGHT = 60
 INDICATOR_HEIGHT = 28
 
+NO_PROJECT_NAME = "（未填项目名称）"
 PROTECTION_NOTE = "工作表保护无密码：仅防误改公式，允许插入/删除行和设置格式。"
 
 
@@ -168,6 +169,98 @@ def formulas(layout: SheetLayout) -> dict[str, str]:
         for part, column in (("weight", "F"), ("score", "G")):
             result[f"subtotal.{level1}.{part}"] = f"=SUM({span.range(column)})" if span else "=0"
     return result
+
+
+# --- the formulas' values --------------------------------------------------------------
+
+
+def _number(value: object) -> float | None:
+    """A cell value as Excel's SUM/COUNT/ISNUMBER see it: numbers only (not text, not booleans)."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
+    """The value each formula of `formulas(layout)` has on the filled sheet `ws`, computed as the
+    formula computes it ('' for a blank result): cached in the file for previews that do not
+    calculate. The sheet's inputs are read from `ws`; no formula is parsed."""
+    c = layout.cells
+    cell = lambda address: ws[address].value  # noqa: E731 - a short reader
+    fund_row = FUNDS_ROWS["total"]
+    budget = cell(f"{FUNDS_COLUMNS['budget']}{fund_row}")
+    executed = cell(f"{FUNDS_COLUMNS['executed']}{fund_row}")
+    weight = _number(cell(c["funds.weight"]))
+    exec_weight = weight if weight is not None else float(DEFAULT_EXECUTION_WEIGHT)
+    rate: float | str = ""
+    if (_number(budget) or 0.0) > 0:
+        rate = (_number(executed) or 0.0) / float(budget)
+    score: float | str = "" if rate == "" else exec_weight * min(float(rate), 1.0)
+    rows = range(ROW_INDICATOR_HEADER, layout.last_indicator_row + 1)
+    weights = [w for w in (_number(cell(f"F{r}")) for r in rows) if w is not None]
+    scores = [g for g in (_number(cell(f"G{r}")) for r in rows) if g is not None]
+    total: float | str = "" if score == "" and not scores else (score or 0.0) + sum(scores)
+    year = cell(YEAR_CELL)
+    values: dict[str, object] = {
+        "title": f"{TITLE}（{'　　' if year in (None, '') else _display(year)}年度）",
+        "funds.rate": rate,
+        "funds.score": score,
+        "total": total,
+        "weight_total": "" if not weights else exec_weight + sum(weights),
+        "grade": "" if total == "" else grade_of(round(float(total), 2)),
+        "subtotal.execution.weight": exec_weight,
+        "subtotal.execution.score": score,
+    }
+    for level1 in LEVEL1_NAMES:
+        span = layout.block_spans.get(level1)
+        for part, column in (("weight", "F"), ("score", "G")):
+            numbers = [_number(cell(f"{column}{r}")) for r in range(span.first, span.last + 1)] if span else []
+            values[f"subtotal.{level1}.{part}"] = sum(n for n in numbers if n is not None)
+    return {layout.computed[key]: value for key, value in values.items()}
+
+
+def grade_of(total: float) -> str:
+    """The grade the template's formula gives a rounded total."""
+    return "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
+
+
+def _display(value: object) -> str:
+    """A value as Excel shows it in text (2024.0 as 2024)."""
+    number = _number(value)
+    if number is not None and number == int(number):
+        return str(int(number))
+    return str(value)
+
+
+def index_values(ws: Worksheet, sheets: Sequence[tuple[str, SheetLayout]],
+                 computed: dict[str, dict[str, object]], project_sheets: dict[str, Worksheet]) -> dict[str, object]:
+    """The values of 目录's formulas: each project sheet's name, total, grade and status."""
+    col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
+    values: dict[str, object] = {}
+    for i, (name, layout) in enumerate(sheets):
+        row = INDEX_FIRST_ROW + i
+        sheet, results = project_sheets[name], computed[name]
+        project_name = sheet[layout.cells["name"]].value
+        values[f"{col['name']}{row}"] = NO_PROJECT_NAME if project_name in (None, "") else project_name
+        values[f"{col['total']}{row}"] = results[layout.cells["total"]]
+        values[f"{col['grade']}{row}"] = results[layout.cells["grade"]]
+        status = sheet[STATUS_CELL].value
+        values[f"{col['status']}{row}"] = "" if status is None else status
+    return values
+
+
+def workbook_values(wb: Workbook, sheets: Sequence[tuple[str, SheetLayout]]) -> dict[str, dict[str, object]]:
+    """Sheet title → formula cell → its value, for every formula `build_workbook` wrote."""
+    project_sheets = {name: wb[name] for name, _layout in sheets}
+    values = {name: sheet_values(wb[name], layout) for name, layout in sheets}
+    if SHEET_MASTER in wb.sheetnames:
+        values[SHEET_MASTER] = sheet_values(wb[SHEET_MASTER], DEFAULT_LAYOUT)
+    if SHEET_INDEX in wb.sheetnames:
+        values[SHEET_INDEX] = index_values(wb[SHEET_INDEX], sheets, values, project_sheets)
+    return values
+
+
+def save(wb: Workbook, sheets: Sequence[tuple[str, SheetLayout]], path: Path, *, force: bool = False) -> Path:
+    """Save a workbook made by `build_workbook` (and filled), every formula's value cached."""
+    return save_workbook(wb, Path(path), force=force, values=workbook_values(wb, sheets))
 
 
 # --- project sheet ---------------------------------------------------------------------
@@ -549,7 +642,7 @@ def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: Sh
     link = _cell(ws, f"{col['sheet']}{row}", font=Font(name=FONT_NAME, size=10, color="0563C1", underline="single"))
     put_value(link, sheet)
     link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{ref}A1", display=sheet)
-    _cell(ws, f"{col['name']}{row}", f'=IF({ref}{c["name"]}="","（未填项目名称）",{ref}{c["name"]})')
+    _cell(ws, f"{col['name']}{row}", f'=IF({ref}{c["name"]}="","{NO_PROJECT_NAME}",{ref}{c["name"]})')
     _cell(ws, f"{col['total']}{row}", f'=IF({ref}{c["total"]}="","",{ref}{c["total"]})', align=RIGHT, fmt=SCORE_FORMAT)
     _cell(ws, f"{col['grade']}{row}", f'=IF({ref}{c["grade"]}="","",{ref}{c["grade"]})', align=CENTER)
     _cell(ws, f"{col['status']}{row}", f'=IF({ref}{STATUS_CELL}="","",{ref}{STATUS_CELL})')
@@ -615,6 +708,9 @@ def build_workbook(sheets: Sequence[tuple[str, SheetLayout]] = ((project_sheet_n
     return wb
 
 
+DEFAULT_SHEETS: tuple[tuple[str, SheetLayout], ...] = ((project_sheet_name(1), DEFAULT_LAYOUT),)
+
+
 def build_template(path: Path = DEFAULT_TEMPLATE_PATH) -> Path:
     """Write the committed template (one empty project sheet) to `path`, replacing it."""
-    return save_workbook(build_workbook(), Path(path), force=True)
+    return save(build_workbook(DEFAULT_SHEETS), DEFAULT_SHEETS, path, force=True)

@@ -33,8 +33,7 @@ from .layout import (
     project_sheet_name,
 )
 from .model import LEVEL1_OF_LEVEL2, Indicator, Project
-from .template import GOAL_HEIGHT, INDICATOR_HEIGHT, build_workbook, put_value
-from .xlsxfile import save_workbook
+from .template import GOAL_HEIGHT, INDICATOR_HEIGHT, build_workbook, put_value, save
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EXCEL_RESERVED = frozenset({"history"})  # Excel refuses a sheet named History
@@ -47,10 +46,11 @@ def write_workbook(projects: Sequence[Project], path: Path, *, force: bool = Fal
     _refuse_existing(path, force)
     names = sheet_names(projects)
     layouts = [project_layout(project) for project in projects]
-    wb = build_workbook(list(zip(names, layouts)))
+    sheets = list(zip(names, layouts))
+    wb = build_workbook(sheets)
     for name, project, layout in zip(names, projects, layouts):
         fill_sheet(wb[name], project, layout)
-    return save_workbook(wb, path, force=force)
+    return save(wb, sheets, path, force=force)
 
 
 def new_workbook(
@@ -68,13 +68,14 @@ def new_workbook(
     _refuse_existing(path, force)
     names = [project_sheet_name(i) for i in range(1, projects + 1)]
     layout = SheetLayout()
-    wb = build_workbook([(name, layout) for name in names])
+    sheets = [(name, layout) for name in names]
+    wb = build_workbook(sheets)
     for name in [*names, SHEET_MASTER]:
         ws = wb[name]
         if year is not None:
             ws[layout.cells["year"]].value = year
         put_value(ws[layout.cells["department"]], department)
-    return save_workbook(wb, path, force=force)
+    return save(wb, sheets, path, force=force)
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
