@@ -10,6 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
+from support.department_books import make_project
+from support.libreoffice import convert, needs_libreoffice
 
 from selfeval.consolidate import build_summary, write_summary
 from selfeval.consolidate.summary import SHEET_PROJECTS
@@ -17,8 +19,6 @@ from selfeval.importing import example_projects
 from selfeval.template import build_template
 from selfeval.validation import FileReport, validate_projects
 from selfeval.writer import new_workbook, write_workbook
-from support.department_books import make_project
-from support.libreoffice import convert, needs_libreoffice
 
 
 def _formula_cells(path: Path) -> dict[str, list[tuple[int, int]]]:

@@ -7,6 +7,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support.department_books import make_project
+from support.libreoffice import convert, needs_libreoffice
+from support.pdf import (
+    header_cells,
+    info,
+    needs_poppler,
+    page_text,
+    pages,
+    smallest_text,
+)
 
 from selfeval.consolidate import build_summary, write_summary
 from selfeval.consolidate.summary import (
@@ -19,9 +29,6 @@ from selfeval.consolidate.summary import (
     TOP_N,
 )
 from selfeval.validation import FileReport, validate_projects
-from support.department_books import make_project
-from support.libreoffice import convert, needs_libreoffice
-from support.pdf import header_cells, info, needs_poppler, page_text, pages, smallest_text
 
 DEPARTMENTS = [f"第{i}号主管部门" for i in range(1, 31)]
 TODAY = dt.date(2025, 3, 31)
@@ -136,7 +143,7 @@ def test_charts_grow_with_their_bars_and_score_axes_end_at_100(summary) -> None:
     assert rates.height_cm >= 30 * BAR_CM  # one bar per department, each labelled
     assert totals.axis_max == SCORE_AXIS_MAX
     projects = summary.sheet(SHEET_CHARTS).block("项目总分").rows
-    assert len(projects) == 2 * TOP_N and f"共 45 个项目有总分" in totals.note
+    assert len(projects) == 2 * TOP_N and "共 45 个项目有总分" in totals.note
     rows = [int(c.anchor[1:]) for c in summary.sheet(SHEET_CHARTS).charts]
     assert rows == sorted(rows) and len(set(rows)) == 3  # stacked, never on top of each other
 

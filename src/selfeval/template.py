@@ -36,6 +36,10 @@ from .layout import (
     FUNDS_LABEL,
     FUNDS_LINE_LABELS,
     FUNDS_ROWS,
+    GOAL_HEIGHT,
+    INDICATOR_HEIGHT,
+    ROW_HEIGHT,
+    TITLE_HEIGHT,
     GOAL_ACTUAL_LABEL,
     GOAL_EXPECTED_LABEL,
     GOAL_LABEL,
@@ -79,6 +83,7 @@ from .layout import (
     project_sheet_name,
 )
 from .model import CLASSIFICATIONS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
+from .scoring import grade
 from .xlsxfile import save_workbook
 
 DEFAULT_TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "workbook" / TEMPLATE_FILENAME
@@ -106,10 +111,6 @@ SCORE_FORMAT = "0.00"
 SUBTOTAL_FORMAT = "0.00;-0.00;;@"  # zero shows as blank on an empty form
 RATE_FORMAT = "0.00%"
 
-ROW_HEIGHT = 22
-TITLE_HEIGHT = 34
-GOAL_HEIGHT = 60
-INDICATOR_HEIGHT = 28
 
 NO_PROJECT_NAME = "（未填项目名称）"
 PROTECTION_NOTE = "工作表保护无密码：仅防误改公式，允许插入/删除行和设置格式。"
@@ -205,7 +206,7 @@ def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
         "funds.score": score,
         "total": total,
         "weight_total": "" if not weights else exec_weight + sum(weights),
-        "grade": "" if total == "" else grade_of(round(float(total), 2)),
+        "grade": "" if total == "" else (grade(float(total)) or ""),
         "subtotal.execution.weight": exec_weight,
         "subtotal.execution.score": score,
     }
@@ -215,11 +216,6 @@ def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
             numbers = [_number(cell(f"{column}{r}")) for r in range(span.first, span.last + 1)] if span else []
             values[f"subtotal.{level1}.{part}"] = sum(n for n in numbers if n is not None)
     return {layout.computed[key]: value for key, value in values.items()}
-
-
-def grade_of(total: float) -> str:
-    """The grade the template's formula gives a rounded total."""
-    return "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
 
 
 def _display(value: object) -> str:

@@ -10,7 +10,6 @@ file unless asked to.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,25 +18,27 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .grid import level1_name, level2_name
 from .layout import (
-    COLUMN_WIDTHS,
     FUNDS_LINE_KEYS,
-    INDICATOR_COLUMNS,
     RESERVED_SHEETS,
+    ROW_DEPARTMENT,
     ROW_GOAL_ACTUAL,
     ROW_GOAL_EXPECTED,
+    ROW_NAME,
     SHEET_MASTER,
     SHEET_NAME_FORBIDDEN,
     SHEET_NAME_MAX,
     SheetLayout,
+    goal_height,
+    identity_height,
+    indicator_height,
     layout_for,
     project_sheet_name,
 )
 from .model import LEVEL1_OF_LEVEL2, Indicator, Project
-from .template import GOAL_HEIGHT, INDICATOR_HEIGHT, build_workbook, put_value, save
+from .template import build_workbook, put_value, save
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EXCEL_RESERVED = frozenset({"history"})  # Excel refuses a sheet named History
-LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
 
 
 def write_workbook(projects: Sequence[Project], path: Path, *, force: bool = False) -> Path:
@@ -133,19 +134,6 @@ def project_layout(project: Project) -> SheetLayout:
 # --- filling ---------------------------------------------------------------------------
 
 
-def _lines(text: str, width: float) -> int:
-    """Rough count of wrapped lines of `text` in a column `width` characters wide."""
-    if not text:
-        return 1
-    chars_per_line = max(1.0, width / 2 * 1.1)  # a Chinese character is two width units
-    return sum(max(1, math.ceil(len(part) / chars_per_line)) for part in text.split("\n"))
-
-
-def _fit_height(ws: Worksheet, row: int, minimum: float, texts: list[tuple[str, float]]) -> None:
-    lines = max((_lines(text, width) for text, width in texts), default=1)
-    ws.row_dimensions[row].height = max(minimum, lines * LINE_HEIGHT + 6)
-
-
 def fill_sheet(ws: Worksheet, project: Project, layout: SheetLayout) -> None:
     """Write `project` into an empty project sheet built with `layout`."""
     cells = layout.cells
@@ -164,9 +152,11 @@ def fill_sheet(ws: Worksheet, project: Project, layout: SheetLayout) -> None:
 
     put_value(ws[cells["goal.expected"]], project.goal.expected)
     put_value(ws[cells["goal.actual"]], project.goal.actual)
-    goal_width = sum(COLUMN_WIDTHS[c] for c in "CDEFGH")
-    _fit_height(ws, ROW_GOAL_EXPECTED, GOAL_HEIGHT, [(project.goal.expected, goal_width)])
-    _fit_height(ws, ROW_GOAL_ACTUAL, GOAL_HEIGHT, [(project.goal.actual, goal_width)])
+    ws.row_dimensions[ROW_GOAL_EXPECTED].height = goal_height(project.goal.expected)
+    ws.row_dimensions[ROW_GOAL_ACTUAL].height = goal_height(project.goal.actual)
+    ws.row_dimensions[ROW_NAME].height = identity_height({"name": project.name})
+    ws.row_dimensions[ROW_DEPARTMENT].height = identity_height({"department": project.department,
+                                                                "unit": project.unit})
 
     funds = project.funds
     if funds is not None:
@@ -183,7 +173,6 @@ def fill_sheet(ws: Worksheet, project: Project, layout: SheetLayout) -> None:
 
 def _fill_indicators(ws: Worksheet, project: Project, layout: SheetLayout) -> None:
     next_row = {(g.level1, g.level2): span.first for g, span in zip(layout.groups, layout.group_spans)}
-    widths = {key: COLUMN_WIDTHS[column] for key, column in INDICATOR_COLUMNS.items()}
     for indicator in project.indicators:
         key = group_key(indicator)
         row = next_row[key]
@@ -193,5 +182,5 @@ def _fill_indicators(ws: Worksheet, project: Project, layout: SheetLayout) -> No
         for field in ("weight", "score"):
             number = getattr(indicator, field)
             put_value(ws[layout.indicator_cell(field, row)], number if number is not None else indicator.raw.get(field))
-        texts = [(getattr(indicator, f), widths[f]) for f in ("name", "target", "actual", "deviation")]
-        _fit_height(ws, row, INDICATOR_HEIGHT, texts)
+        texts = {f: getattr(indicator, f) for f in ("name", "target", "actual", "deviation")}
+        ws.row_dimensions[row].height = indicator_height(texts)

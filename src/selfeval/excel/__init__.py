@@ -44,6 +44,7 @@ from .marks import (
     template_fill,
 )
 from .reading import SheetRead, project_sheets, read_sheet
+from .rows import fit_rows
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -156,6 +157,8 @@ def _mark_sheet(sheet: "xw.Sheet", read: SheetRead, findings: Sequence[Finding],
     with engine.unprotected(sheet):
         if project is not None and "status" in project.cells:
             sheet.range(project.cells["status"]).value = status_text(findings, _now())
+        if project is not None:
+            fit_rows(sheet, project)
         _paint(sheet, fills)
         for row in previous:
             if row.noted:
