@@ -108,12 +108,33 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_consolidate(args: argparse.Namespace) -> int:
     from .consolidate import run_consolidate
 
-    return run_consolidate(
+    code = run_consolidate(
         [Path(p) for p in args.paths],
         Path(args.output),
         jobs=args.jobs,
         csv_dir=Path(args.csv) if args.csv else None,
     )
+    if args.feedback and code != EXIT_USAGE:
+        code = max(code, _feedback(args))
+    return code
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    """--feedback: one workbook per 实施单位, to send back for correction."""
+    from .consolidate.feedback import feedback_from_paths
+
+    folder = Path(args.feedback)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--feedback 应为文件夹，{folder} 是一个文件。")
+    try:
+        written = feedback_from_paths([Path(p) for p in args.paths], folder, jobs=args.jobs)
+    except OSError as exc:
+        _err(f"错误：无法写入反馈文件到 {folder}：{exc.strerror or exc}")
+        return EXIT_USAGE
+    _out(f"已按实施单位写出 {len(written)} 个问题反馈工作簿到 {folder}：")
+    for path in written:
+        _out(f"  {path.name}")
+    return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -197,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="输出文件", help="汇总工作簿 .xlsx")
     p.add_argument("--jobs", type=int, default=None, help="并行读取的进程数（默认 CPU 核数）")
     p.add_argument("--csv", metavar="文件夹", help="另存项目、指标、问题三张表为 CSV（UTF-8 BOM）")
+    p.add_argument("--feedback", metavar="文件夹",
+                   help="另按实施单位各写一个问题反馈工作簿（该单位的问题清单和项目汇总），用于退回修改")
 
     p = command("build", cmd_build, "由源代码重新生成 workbook/ 下的模板、示例和加载项")
     p.add_argument("what", choices=("template", "examples", "addin", "all"), metavar="目标",
