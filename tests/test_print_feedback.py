@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+from support.department_books import make_project
 
 from selfeval.cli import main
 from selfeval.consolidate.feedback import file_name
 from selfeval.writer import write_workbook
-from support.department_books import make_project
 
 UNITS = {"城区中学": ("教育局", 3), "实验小学": ("教育局", 2), "公路管理所": ("交通局", 2)}
 

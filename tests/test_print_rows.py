@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-import pytest
+from support.department_books import make_project
+from support.libreoffice import convert, needs_libreoffice
+from support.pdf import Word, needs_poppler, pages
+from support.xlwings_payload import actions_of, payload_from_xlsx
+from test_excel import open_book, remote_engine, target  # noqa: F401 - the engine fixture
 
 import selfeval.excel as x
 from selfeval.layout import (
@@ -19,11 +23,6 @@ from selfeval.layout import (
 )
 from selfeval.textfit import line_count, text_width
 from selfeval.writer import new_workbook, write_workbook
-from support.department_books import make_project
-from support.libreoffice import convert, needs_libreoffice
-from support.pdf import Word, needs_poppler, pages
-from support.xlwings_payload import actions_of, payload_from_xlsx
-from test_excel import open_book, remote_engine, target  # noqa: F401 - the engine fixture
 
 FILLER = "本年度按计划推进各项工作，其中第{i}批次任务因汛期施工受限延后{i}天，已调整工期并加强督办；"
 

@@ -67,7 +67,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if not paths and not missing:
             _err("没有找到可校验的文件（.xlsx、.xlsm、.xls、.ods、.docx 或 .txt）。")
         return EXIT_USAGE
+    if args.mark and (len(paths) != 1 or len(args.paths) != 1):
+        _err("--mark 只能用于一个工作簿：请只给出一个 .xlsx 或 .xlsm 文件。")
+        return EXIT_USAGE
     reports = validate_files(paths)
+    if args.mark:
+        from .excel.markfile import mark_copy
+
+        try:
+            result = mark_copy(paths[0], Path(args.mark), report=reports[0])
+        except ValueError as exc:
+            _err(f"错误：{exc}")
+            return EXIT_USAGE
+        except OSError as exc:
+            _err(f"错误：无法写入 {args.mark}：{exc.strerror or exc}")
+            return EXIT_USAGE
+        say = _err if args.format == "json" else _out  # JSON output stays parseable
+        say(f"已写出标记副本：{result.path}（标记 {result.marked} 个单元格，批注 {result.noted} 条；"
+            f"问题列表见「校验结果」表）")
     if args.format == "json":
         json.dump(to_json(reports), sys.stdout, ensure_ascii=False, indent=2)
         _out()
@@ -200,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("validate", cmd_validate, "校验自评表（文件或文件夹），按文件和项目列出问题")
     p.add_argument("paths", nargs="+", metavar="路径", help="工作簿、Word 文档、文本文件或文件夹")
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+    p.add_argument("--mark", metavar="输出文件",
+                   help="另存一份带校验标记的副本（底色、批注、校验结果表，与加载项相同），原文件不变")
 
     p = command("new", cmd_new, "新建一个部门的自评工作簿（基于模板）")
     p.add_argument("out", metavar="输出文件", help="例如 财政局2025年自评.xlsx")

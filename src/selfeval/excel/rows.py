@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..layout import GOAL_HEIGHT, INDICATOR_HEIGHT, ROW_HEIGHT, goal_height, identity_height, indicator_height
+from ..layout import (
+    GOAL_HEIGHT,
+    INDICATOR_HEIGHT,
+    ROW_HEIGHT,
+    goal_height,
+    identity_height,
+    indicator_height,
+)
 from ..model import Project
 from .marks import is_address, split_address
 
