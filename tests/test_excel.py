@@ -234,7 +234,7 @@ def test_writes_target_only_status_findings_index_or_summary(payloads: dict[str,
     book = open_book(payload)
     x.validate_all(book)
     x.build_summary(book)
-    names = sheet_names(payload) + [SHEET_FINDINGS]
+    names = sheet_names(payload) + [SHEET_FINDINGS, SHEET_SUMMARY]  # both added at the end
     allowed_sheets = {SHEET_FINDINGS, SHEET_INDEX, SHEET_SUMMARY}
     writes = [a for a in actions_of(book) if a["func"] not in FORMAT_ACTIONS]
     assert writes
@@ -432,7 +432,7 @@ def test_new_project_refuses_bad_names(payloads: dict[str, dict], name: str, rea
 
 def test_build_summary_writes_the_consolidation_rows(files: dict[str, Path], payloads: dict[str, dict]) -> None:
     payload = payloads["four"]
-    names = sheet_names(payload)
+    names = sheet_names(payload) + [SHEET_SUMMARY]  # the template has none: added at the end
     book = open_book(payload)
     assert x.build_summary(book) == 4
     actions = actions_of(book)
@@ -452,7 +452,7 @@ def test_build_summary_writes_the_consolidation_rows(files: dict[str, Path], pay
     assert {line[header.index("项目名称")] for line in body} == {make_project(i).name for i in range(1, 5)}
     assert totals[:2] == ["合计", "共4个项目"] and values[8][0].startswith("注：合计行中")
     funcs = [a["func"] for a in actions]
-    assert funcs[0] == "sheetClear" and funcs[-1] == "activateSheet"
+    assert funcs[:2] == ["addSheet", "sheetClear"] and funcs[-1] == "activateSheet"
 
 
 def test_build_summary_makes_a_filterable_table_and_replaces_it_next_time(payloads: dict[str, dict]) -> None:

@@ -52,6 +52,17 @@ def project_sheet_name(number: int) -> str:
     return f"{PROJECT_SHEET_PREFIX}{number}"
 
 
+# The add-in's buttons (ribbon tab 绩效自评), named the same in every message, guide and README.
+BUTTON_VALIDATE_ACTIVE = "校验本表"
+BUTTON_VALIDATE_ALL = "校验全部"
+BUTTON_CLEAR = "清除标记"
+BUTTON_NEW_PROJECT = "新建项目表"
+BUTTON_SUMMARY = "生成汇总"
+BUTTON_GUIDE = "填表说明"
+BUTTONS: tuple[str, ...] = (BUTTON_VALIDATE_ACTIVE, BUTTON_VALIDATE_ALL, BUTTON_CLEAR, BUTTON_NEW_PROJECT,
+                            BUTTON_SUMMARY, BUTTON_GUIDE)
+
+
 # What a clerk may still do on a protected sheet (protected without a password): add and
 # remove indicator rows and format cells. Names are openpyxl's SheetProtection fields; the
 # Excel layer maps them to COM's Protect(Allow…) when it protects a sheet again.

@@ -1,8 +1,10 @@
 """Build the template workbook from `layout` with openpyxl.
 
-Sheets: 填表说明, 目录, the project sheets, 汇总 (reserved for the summary), and hidden
-代码表 and 项目模板 (the master the add-in copies). Every computed value of a project sheet is
-a native formula, so totals stay live in Excel without Python.
+Sheets: 填表说明, 目录, the project sheets, and very hidden 代码表 and 项目模板 (the master the
+add-in copies); 汇总 is made by the add-in's 生成汇总, so an empty one never prints. Every
+computed value of a project sheet is a native formula, so totals stay live in Excel without
+Python, and the file carries each formula's value for previews that do not calculate. Every
+sheet prints on whole A4 pages (fit to the width, rows that fit their text).
 """
 
 from __future__ import annotations
@@ -69,7 +71,6 @@ from .layout import (
     SHEET_GUIDE,
     SHEET_INDEX,
     SHEET_MASTER,
-    SHEET_SUMMARY,
     STATUS_CELL,
     STATUS_LABEL,
     SUBTOTAL_LABELS,
@@ -84,6 +85,7 @@ from .layout import (
 )
 from .model import CLASSIFICATIONS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
 from .scoring import grade
+from .textfit import fit_height
 from .xlsxfile import save_workbook
 
 DEFAULT_TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "workbook" / TEMPLATE_FILENAME
@@ -104,6 +106,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
 RIGHT = Alignment(horizontal="right", vertical="center")
+WRAP_TOP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 
 AMOUNT_FORMAT = "#,##0.00"
@@ -113,6 +116,10 @@ RATE_FORMAT = "0.00%"
 
 
 NO_PROJECT_NAME = "（未填项目名称）"
+INDEX_WIDTHS: dict[str, float] = {"A": 6, "B": 18, "C": 34, "D": 8, "E": 9, "F": 24}  # 目录, portrait A4
+FOOTER = "第 &P 页，共 &N 页"
+GUIDE_COLUMNS: dict[str, float] = {"A": 8, "B": 9, "C": 80}  # 填表说明, portrait A4
+GUIDE_WIDTH = sum(GUIDE_COLUMNS.values())  # its lines are merged over A:C
 PROTECTION_NOTE = "工作表保护无密码：仅防误改公式，允许插入/删除行和设置格式。"
 
 
@@ -454,6 +461,10 @@ def _unlock_inputs(ws: Worksheet, layout: SheetLayout) -> None:
     for ref in layout.input_ranges:
         for address in _cells(ref):
             ws[address].protection = UNLOCKED
+    # Excel deletes rows of a protected sheet only when every cell of them is unlocked: the
+    # indicator rows are unlocked whole (the row's format covers the columns right of H).
+    for row in layout.indicator_rows():
+        ws.row_dimensions[row].protection = UNLOCKED
 
 
 def _validations(ws: Worksheet, layout: SheetLayout) -> None:
@@ -534,9 +545,10 @@ def _hints(ws: Worksheet, layout: SheetLayout) -> None:
     )
 
 
-def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
+def _page(ws: Worksheet, *, landscape: bool = False, title_rows: str | None = None) -> None:
+    """A4, fit to the page width (as many pages down as needed), centred, page numbers."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -544,9 +556,14 @@ def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_title_rows = PRINT_TITLE_ROWS
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = FOOTER
+
+
+def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
+    _page(ws, title_rows=PRINT_TITLE_ROWS)
     ws.print_area = f"{FIRST_COLUMN}1:{LAST_COLUMN}{layout.last_row}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 # --- the other sheets ------------------------------------------------------------------
@@ -554,9 +571,8 @@ def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
 
 def build_guide_sheet(ws: Worksheet) -> None:
     """填表说明: how to fill the form, the grade bands and the rule codes."""
-    ws.column_dimensions["A"].width = 10
-    ws.column_dimensions["B"].width = 10
-    ws.column_dimensions["C"].width = 90
+    for column, width in GUIDE_COLUMNS.items():
+        ws.column_dimensions[column].width = width
     ws.sheet_view.showGridLines = False
     ws.merge_cells("A1:C1")
     _cell(ws, "A1", guide.GUIDE_TITLE, font=TITLE_FONT, align=Alignment(horizontal="center"))
@@ -573,7 +589,7 @@ def build_guide_sheet(ws: Worksheet) -> None:
         nonlocal row
         ws.merge_cells(f"A{row}:C{row}")
         _cell(ws, f"A{row}", text)
-        ws.row_dimensions[row].height = 16 * (1 + len(text) // 55)
+        ws.row_dimensions[row].height = fit_height([(text, GUIDE_WIDTH)], 16)
         row += 1
 
     heading("一、填写方法")
@@ -600,21 +616,19 @@ def build_guide_sheet(ws: Worksheet) -> None:
         for address, text, align in ((f"A{row}", code, CENTER), (f"B{row}", severity, CENTER), (f"C{row}", meaning, LEFT)):
             _cell(ws, address, text, align=align)
             ws[address].border = BORDER
+        ws.row_dimensions[row].height = fit_height([(meaning, GUIDE_COLUMNS["C"])], 16)
         row += 1
     row += 1
     line(PROTECTION_NOTE)
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _page(ws)
+    ws.print_area = f"A1:C{row - 1}"
     ws.protection = _protection()
 
 
 def build_index_sheet(ws: Worksheet, sheet_names: Sequence[str], layout: SheetLayout | Sequence[SheetLayout] = DEFAULT_LAYOUT) -> None:
     """目录: one live row per project sheet (formulas into the sheet) and a link to it."""
     layouts = [layout] * len(sheet_names) if isinstance(layout, SheetLayout) else list(layout)
-    widths = {"A": 6, "B": 16, "C": 40, "D": 10, "E": 10, "F": 36}
-    for column, width in widths.items():
+    for column, width in INDEX_WIDTHS.items():
         ws.column_dimensions[column].width = width
     ws.sheet_view.showGridLines = False
     last = get_column_letter(len(INDEX_COLUMNS))
@@ -626,7 +640,17 @@ def build_index_sheet(ws: Worksheet, sheet_names: Sequence[str], layout: SheetLa
     for i, (name, sheet_layout) in enumerate(zip(sheet_names, layouts)):
         row = INDEX_FIRST_ROW + i
         write_index_row(ws, row, i + 1, name, sheet_layout)
+    ws.row_dimensions[1].height = TITLE_HEIGHT
+    ws.row_dimensions[INDEX_HEADER_ROW].height = ROW_HEIGHT
+    _page(ws, landscape=False, title_rows=f"1:{INDEX_HEADER_ROW}")
+    ws.print_area = f"A1:{last}{max(INDEX_HEADER_ROW, INDEX_FIRST_ROW + len(sheet_names) - 1)}"
     ws.protection = _protection()
+
+
+def index_height(sheet: str, name: str) -> float:
+    """Height of the 目录 row of sheet `sheet` holding project `name` (both wrap)."""
+    col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
+    return fit_height([(sheet, INDEX_WIDTHS[col["sheet"]]), (name, INDEX_WIDTHS[col["name"]])], ROW_HEIGHT)
 
 
 def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: SheetLayout = DEFAULT_LAYOUT) -> None:
@@ -635,13 +659,14 @@ def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: Sh
     c = layout.cells
     col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
     _cell(ws, f"{col['number']}{row}", number, align=CENTER)
-    link = _cell(ws, f"{col['sheet']}{row}", font=Font(name=FONT_NAME, size=10, color="0563C1", underline="single"))
+    link = _cell(ws, f"{col['sheet']}{row}", font=Font(name=FONT_NAME, size=10, color="0563C1", underline="single"),
+                 align=WRAP_TOP)
     put_value(link, sheet)
     link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{ref}A1", display=sheet)
-    _cell(ws, f"{col['name']}{row}", f'=IF({ref}{c["name"]}="","{NO_PROJECT_NAME}",{ref}{c["name"]})')
+    _cell(ws, f"{col['name']}{row}", f'=IF({ref}{c["name"]}="","{NO_PROJECT_NAME}",{ref}{c["name"]})', align=WRAP_TOP)
     _cell(ws, f"{col['total']}{row}", f'=IF({ref}{c["total"]}="","",{ref}{c["total"]})', align=RIGHT, fmt=SCORE_FORMAT)
     _cell(ws, f"{col['grade']}{row}", f'=IF({ref}{c["grade"]}="","",{ref}{c["grade"]})', align=CENTER)
-    _cell(ws, f"{col['status']}{row}", f'=IF({ref}{STATUS_CELL}="","",{ref}{STATUS_CELL})')
+    _cell(ws, f"{col['status']}{row}", f'=IF({ref}{STATUS_CELL}="","",{ref}{STATUS_CELL})', align=WRAP_TOP)
     for column, _header in INDEX_COLUMNS.values():
         ws[f"{column}{row}"].border = BORDER
 
@@ -670,14 +695,8 @@ def build_codes_sheet(ws: Worksheet, workbook: Workbook) -> None:
         ws[f"{column}{i}"] = f"{grade}：{band}"
     for index in range(1, 2 + len(LEVEL1_NAMES) + len(CLASSIFICATIONS) + 1):
         ws.column_dimensions[get_column_letter(index)].width = 22
-    ws.sheet_state = "hidden"
+    ws.sheet_state = "veryHidden"  # the dropdowns read it; a clerk cannot unhide and edit it
     ws.protection = _protection()
-
-
-def build_summary_sheet(ws: Worksheet) -> None:
-    """汇总: reserved; the add-in and `selfeval consolidate` write it."""
-    _cell(ws, "A1", "本表由“汇总”功能自动生成，请勿手工填写。", font=Font(name=FONT_NAME, size=10, color="808080"))
-    ws.column_dimensions["A"].width = 50
 
 
 # --- the workbook ----------------------------------------------------------------------
@@ -692,11 +711,10 @@ def build_workbook(sheets: Sequence[tuple[str, SheetLayout]] = ((project_sheet_n
     build_index_sheet(index, [name for name, _ in sheets], [layout for _, layout in sheets])
     for name, layout in sheets:
         build_project_sheet(wb.create_sheet(name), layout)
-    build_summary_sheet(wb.create_sheet(SHEET_SUMMARY))
     build_codes_sheet(wb.create_sheet(SHEET_CODES), wb)
     master = wb.create_sheet(SHEET_MASTER)
     build_project_sheet(master)
-    master.sheet_state = "hidden"
+    master.sheet_state = "veryHidden"  # only the add-in copies it; a clerk cannot unhide it
     active = 2 if sheets else 0
     for i, ws in enumerate(wb.worksheets):
         ws.sheet_view.tabSelected = i == active

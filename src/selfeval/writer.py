@@ -19,6 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .grid import level1_name, level2_name
 from .layout import (
     FUNDS_LINE_KEYS,
+    INDEX_FIRST_ROW,
+    SHEET_INDEX,
     RESERVED_SHEETS,
     ROW_DEPARTMENT,
     ROW_GOAL_ACTUAL,
@@ -35,7 +37,7 @@ from .layout import (
     project_sheet_name,
 )
 from .model import LEVEL1_OF_LEVEL2, Indicator, Project
-from .template import build_workbook, put_value, save
+from .template import NO_PROJECT_NAME, build_workbook, index_height, put_value, save
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EXCEL_RESERVED = frozenset({"history"})  # Excel refuses a sheet named History
@@ -49,8 +51,10 @@ def write_workbook(projects: Sequence[Project], path: Path, *, force: bool = Fal
     layouts = [project_layout(project) for project in projects]
     sheets = list(zip(names, layouts))
     wb = build_workbook(sheets)
-    for name, project, layout in zip(names, projects, layouts):
+    index = wb[SHEET_INDEX]
+    for number, (name, project, layout) in enumerate(zip(names, projects, layouts)):
         fill_sheet(wb[name], project, layout)
+        index.row_dimensions[INDEX_FIRST_ROW + number].height = index_height(name, project.name or NO_PROJECT_NAME)
     return save(wb, sheets, path, force=force)
 
 

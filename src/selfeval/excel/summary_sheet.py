@@ -77,7 +77,7 @@ def _fresh_summary_sheet(book: "xw.Book") -> "xw.Sheet":
     """汇总, empty: an earlier summary's Excel table cannot be cleared away, so such a sheet
     is replaced by a new one at the same place (汇总 only ever holds generated content)."""
     sheet = next((s for s in book.sheets if s.name == SHEET_SUMMARY), None)
-    if sheet is None:
+    if sheet is None:  # the template has none (an empty one would print): at the end
         return book.sheets.add(SHEET_SUMMARY, after=book.sheets[len(book.sheets) - 1])
     if len(sheet.tables) == 0:
         return sheet
