@@ -715,6 +715,7 @@ def build_workbook(sheets: Sequence[tuple[str, SheetLayout]] = ((project_sheet_n
     master = wb.create_sheet(SHEET_MASTER)
     build_project_sheet(master)
     master.sheet_state = "veryHidden"  # only the add-in copies it; a clerk cannot unhide it
+    master.print_area = None  # an explicit print area makes LibreOffice print even a hidden sheet
     active = 2 if sheets else 0
     for i, ws in enumerate(wb.worksheets):
         ws.sheet_view.tabSelected = i == active
