@@ -369,7 +369,8 @@ def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> 
 
 def _build_funds(ws: Worksheet) -> None:
     header, first, last_row = ROW_FUNDS_HEADER, FUNDS_ROWS["total"], FUNDS_ROWS["other"]
-    _label(ws, f"A{header}", FUNDS_LABEL, f"A{last_row}")
+    # broken before the bracket: 「项目资金 / （万元）」, never 「项目资金（万 / 元）」 (readers join the lines)
+    _label(ws, f"A{header}", FUNDS_LABEL.replace("（", "\n（", 1), f"A{last_row}")
     _label(ws, f"B{header}", "")
     for key, column in FUNDS_COLUMNS.items():
         _label(ws, f"{column}{header}", FUNDS_COLUMN_LABELS[key])

@@ -318,8 +318,8 @@ def _projects_sheet(frame: pd.DataFrame, heading: Heading) -> SheetSpec:
         ("errors", Column("错误数", 4.5, COUNT, Total("sum", int(frame["errors"].sum())))),
         ("warnings", Column("警告数", 4.5, COUNT, Total("sum", int(frame["warnings"].sum())))),
         # where each row comes from: on screen, not on paper
-        ("file_name", Column("文件", 16, TEXT, wrap=True, printed=False)),
-        ("sheet", Column("工作表", 10, TEXT, wrap=True, printed=False)),
+        ("file_name", Column("文件", 30, TEXT, wrap=True, printed=False)),
+        ("sheet", Column("工作表", 14, TEXT, wrap=True, printed=False)),
     ]
     ordered = frame.sort_values(["department", "unit", "file", "sheet"], kind="stable")
     ordered = ordered.assign(file_name=ordered["file"].map(file_name))
