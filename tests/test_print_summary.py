@@ -167,3 +167,6 @@ def test_the_rate_chart_labels_every_department(rendered) -> None:
     text = "".join(page_text(w) for w in chart_pages)
     missing = [d for d in DEPARTMENTS if d not in text]
     assert not missing
+    titles = ("各等级项目数", "各主管部门预算执行率", "各项目总分")
+    on = [[n for n, words in enumerate(chart_pages) if title in page_text(words)] for title in titles]
+    assert on == [[0], [1], [2]] and len(chart_pages) == 3  # each chart whole, on a page of its own

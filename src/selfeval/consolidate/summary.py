@@ -436,13 +436,10 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
     grade_rows = [(g, int(grades.get(g, 0))) for g in (*GRADES, NO_GRADE)]
     departments = department_frame(projects)
     departments = departments[departments["execution_rate"].notna()]
+    departments, rate_note = _ends(departments, "execution_rate", "个主管部门有执行率", "执行率", SHEET_DEPARTMENTS)
     dept_rows = _values(departments, ["department", "execution_rate"])
-    scored = projects[projects["total"].notna()].sort_values("total", ascending=False, kind="stable")
-    note = ""
-    if len(scored) > 2 * TOP_N:
-        note = (f"共 {len(scored)} 个项目有总分，图中为总分最高的 {TOP_N} 个和最低的 {TOP_N} 个；"
-                f"全部项目见「{SHEET_PROJECTS}」表。")
-        scored = pd.concat([scored.head(TOP_N), scored.tail(TOP_N)])
+    scored = projects[projects["total"].notna()]
+    scored, note = _ends(scored, "total", "个项目有总分", "总分", SHEET_PROJECTS)
     total_rows = list(zip(_project_labels(scored), scored["total"].astype(float)))
     rate_max = max([1.0] + [r for _, r in dept_rows if r is not None])
     data = CHART_DATA_COLUMN
@@ -457,7 +454,7 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
               empty="没有可汇总的项目，未绘制等级分布图。"),
         Chart("各主管部门预算执行率", "bar", "部门执行率", "主管部门", "执行率", "", y_title="执行率",
               number_format="0%", height_cm=_bar_height(len(dept_rows)), axis_max=_round_up(rate_max, 0.2),
-              empty="没有填写全年预算数的项目，无法计算执行率，未绘制执行率图。"),
+              note=rate_note, empty="没有填写全年预算数的项目，无法计算执行率，未绘制执行率图。"),
         Chart("各项目总分（从高到低）", "bar", "项目总分", "项目", "总分", "", y_title="总分",
               number_format=COUNT, height_cm=_bar_height(len(total_rows)), axis_max=SCORE_AXIS_MAX, note=note,
               empty="没有能计算总分的项目，未绘制总分图。"),
@@ -468,9 +465,20 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
             row += 1  # the note's row
         charts.append(replace(chart, anchor=f"A{row}"))
         drawn = bool(next(b for b in blocks if b.title == chart.block).rows)
-        row += (int(chart.height_cm / ROW_CM) + 2) if drawn else 2
+        row += (int(chart.height_cm / ROW_CM) + 3) if drawn else 2
     return SheetSpec(SHEET_CHARTS, blocks, charts, freeze=None, print_title_rows=None, landscape=False,
                      print_columns=CHART_PRINT_COLUMNS)
+
+
+def _ends(frame: pd.DataFrame, column: str, counted: str, what: str, sheet: str) -> tuple[pd.DataFrame, str]:
+    """`frame` from the highest `column` down; beyond 2 × TOP_N rows only the TOP_N highest and
+    lowest, with the note that says so (a bar chart stays on one page, every bar labelled)."""
+    ordered = frame.sort_values(column, ascending=False, kind="stable")
+    if len(ordered) <= 2 * TOP_N:
+        return ordered, ""
+    note = (f"共 {len(ordered)} {counted}，图中为{what}最高的 {TOP_N} 个和最低的 {TOP_N} 个；"
+            f"全部见「{sheet}」表。")
+    return pd.concat([ordered.head(TOP_N), ordered.tail(TOP_N)]), note
 
 
 def _bar_height(bars: int) -> float:

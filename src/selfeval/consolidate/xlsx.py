@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -244,8 +245,10 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec) -> _SheetCells:
         _write_block(ws, cells, block)
     if spec.heading is not None and spec.blocks:
         _write_heading(ws, cells, spec.heading, spec.blocks[0])
-    for chart in spec.charts:
+    for number, chart in enumerate(spec.charts):
         _add_chart(ws, cells, spec, chart)
+        if number:  # each chart starts a page (after a blank row): none is cut by a page break
+            ws.row_breaks.append(Break(id=_origin(chart.anchor)[0] - (3 if chart.note else 2)))
     if spec.freeze:
         ws.freeze_panes = spec.freeze
     if spec.print_title_rows:
