@@ -110,3 +110,19 @@ def test_validating_grows_rows_a_clerk_filled_with_long_text(tmp_path: Path) -> 
     assert heights[f"A{ROW_GOAL_ACTUAL}"] == goal_height(ACTUAL)
     assert heights[f"A{row}"] > INDICATOR_HEIGHT and len(heights) == 2  # short rows keep their height
     assert sum(COLUMN_WIDTHS.values()) < 120  # still one portrait page wide
+
+
+def test_validating_all_fits_the_index_rows_to_long_names(tmp_path: Path) -> None:
+    from selfeval.layout import INDEX_FIRST_ROW, SHEET_INDEX, index_height
+
+    long = "农村公路养护及危桥改造工程专项补助资金绩效自评项目"
+    path = write_workbook([make_project("短名", "交通局", seed=1), make_project(long, "交通局", seed=2)],
+                          tmp_path / "目录.xlsx")
+    payload = payload_from_xlsx(path, recalculate=False)
+    book = open_book(payload)
+    x.validate_all(book)
+    names = [s["name"] for s in payload["sheets"]] + ["校验结果"]
+    heights = {target(a, names): a["args"][0] for a in actions_of(book) if a["func"] == "setRowHeight"}
+    sheet_name = long[:31]
+    assert heights[(SHEET_INDEX, f"A{INDEX_FIRST_ROW + 1}")] == index_height(sheet_name, long) > 22
+    assert heights[(SHEET_INDEX, f"A{INDEX_FIRST_ROW}")] == index_height("短名", "短名")

@@ -222,6 +222,13 @@ INDEX_COLUMNS: dict[str, tuple[str, str]] = {
     "grade": ("E", "自评等级"),
     "status": ("F", "校验状态"),
 }
+INDEX_WIDTHS: dict[str, float] = {"A": 6, "B": 18, "C": 34, "D": 8, "E": 9, "F": 24}  # 目录, portrait A4
+
+
+def index_height(sheet: str, name: str) -> float:
+    """Height of the 目录 row of sheet `sheet` holding project `name` (both wrap)."""
+    col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
+    return fit_height([(sheet, INDEX_WIDTHS[col["sheet"]]), (name, INDEX_WIDTHS[col["name"]])], ROW_HEIGHT)
 
 
 # --- the indicator table and everything below it ---------------------------------------

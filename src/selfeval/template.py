@@ -51,6 +51,7 @@ from .layout import (
     INDEX_COLUMNS,
     INDEX_FIRST_ROW,
     INDEX_HEADER_ROW,
+    INDEX_WIDTHS,
     INDICATOR_COLUMN_LABELS,
     INDICATOR_COLUMNS,
     LAST_COLUMN,
@@ -116,7 +117,6 @@ RATE_FORMAT = "0.00%"
 
 
 NO_PROJECT_NAME = "（未填项目名称）"
-INDEX_WIDTHS: dict[str, float] = {"A": 6, "B": 18, "C": 34, "D": 8, "E": 9, "F": 24}  # 目录, portrait A4
 FOOTER = "第 &P 页，共 &N 页"
 GUIDE_COLUMNS: dict[str, float] = {"A": 8, "B": 9, "C": 80}  # 填表说明, portrait A4
 GUIDE_WIDTH = sum(GUIDE_COLUMNS.values())  # its lines are merged over A:C
@@ -646,12 +646,6 @@ def build_index_sheet(ws: Worksheet, sheet_names: Sequence[str], layout: SheetLa
     _page(ws, landscape=False, title_rows=f"1:{INDEX_HEADER_ROW}")
     ws.print_area = f"A1:{last}{max(INDEX_HEADER_ROW, INDEX_FIRST_ROW + len(sheet_names) - 1)}"
     ws.protection = _protection()
-
-
-def index_height(sheet: str, name: str) -> float:
-    """Height of the 目录 row of sheet `sheet` holding project `name` (both wrap)."""
-    col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
-    return fit_height([(sheet, INDEX_WIDTHS[col["sheet"]]), (name, INDEX_WIDTHS[col["name"]])], ROW_HEIGHT)
 
 
 def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: SheetLayout = DEFAULT_LAYOUT) -> None:

@@ -32,12 +32,13 @@ from .layout import (
     SheetLayout,
     goal_height,
     identity_height,
+    index_height,
     indicator_height,
     layout_for,
     project_sheet_name,
 )
 from .model import LEVEL1_OF_LEVEL2, Indicator, Project
-from .template import NO_PROJECT_NAME, build_workbook, index_height, put_value, save
+from .template import NO_PROJECT_NAME, build_workbook, put_value, save
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EXCEL_RESERVED = frozenset({"history"})  # Excel refuses a sheet named History

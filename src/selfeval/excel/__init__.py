@@ -140,6 +140,7 @@ def validate_all(book: "xw.Book") -> dict[str, list[Finding]] | None:
     if index is not None:
         with engine.unprotected(index):
             index_sheet.refresh(index, [(r.name, r.project.cells if r.project else None) for r in forms])
+            index_sheet.fit_rows(index, [(r.name, r.project.name if r.project else "") for r in forms])
     engine.show_status(book, None)
     if any(row.marked for row in rows):
         findings_sheet.find_sheet(book).activate()
@@ -266,6 +267,7 @@ def new_project(book: "xw.Book", name: str | None = None) -> str | None:
         listed = index_sheet.listed_sheets(index)
         with engine.unprotected(index):
             index_sheet.write_rows(index, [(name, None)], first=len(listed) + 1)
+            index_sheet.fit_rows(index, [(name, "")], first=len(listed) + 1)
     copy.activate()
     return name
 
