@@ -4,8 +4,6 @@ pages, each project sheet on one A4 page, nothing else printed (no empty 汇总,
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 import pytest
 
 from selfeval.layout import SHEET_INDEX

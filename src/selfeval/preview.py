@@ -138,7 +138,6 @@ def render_readme_images(docs: Path, example: Path | None = None) -> list[Path]:
     """docs/template.png, docs/index.png and docs/summary.png from the shipped example workbook."""
     from .consolidate import build_summary, write_summary
     from .importing import EXAMPLE_WORKBOOK
-    from .layout import SHEET_INDEX
     from .validation import validate_file
 
     root = Path(__file__).resolve().parents[2]

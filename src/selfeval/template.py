@@ -85,7 +85,7 @@ from .layout import (
     project_sheet_name,
 )
 from .model import CLASSIFICATIONS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
-from .scoring import grade
+from . import scoring
 from .textfit import fit_height
 from .xlsxfile import save_workbook
 
@@ -213,7 +213,7 @@ def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
         "funds.score": score,
         "total": total,
         "weight_total": "" if not weights else exec_weight + sum(weights),
-        "grade": "" if total == "" else (grade(float(total)) or ""),
+        "grade": "" if total == "" else (scoring.grade(float(total)) or ""),
         "subtotal.execution.weight": exec_weight,
         "subtotal.execution.score": score,
     }
