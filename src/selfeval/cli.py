@@ -144,7 +144,8 @@ def _feedback(args: argparse.Namespace) -> int:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--feedback 应为文件夹，{folder} 是一个文件。")
     try:
-        written = feedback_from_paths([Path(p) for p in args.paths], folder, jobs=args.jobs)
+        written = feedback_from_paths([Path(p) for p in args.paths], folder, jobs=args.jobs,
+                                      exclude=[Path(args.output)])
     except OSError as exc:
         _err(f"错误：无法写入反馈文件到 {folder}：{exc.strerror or exc}")
         return EXIT_USAGE
