@@ -8,6 +8,7 @@ Needs `soffice` (Debian: libreoffice-calc) and `pdftoppm` (poppler-utils).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -126,10 +127,24 @@ def _page_with(pdf: Path, text: str) -> int:
     raise ValueError(f"no page of {pdf.name} shows {text}")
 
 
-def _png(pdf: Path, page: int, target: Path, dpi: int = DPI) -> Path:
+def _content_bottom(pdf: Path, page: int) -> float | None:
+    """Points from the top of `page` to the end of its content (the page-number footer left out)."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', out).group(1))
+    bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', out) if float(y) < height - 60]
+    return min(height, max(bottoms) + 24) if bottoms else None
+
+
+def _png(pdf: Path, page: int, target: Path, dpi: int = DPI, *, crop: bool = False) -> Path:
+    """Page `page` as a PNG; `crop`: only down to the end of its content (no empty half page)."""
     _, pdftoppm = _tools()
     stem = target.with_suffix("")
-    subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
+    region: list[str] = []
+    bottom = _content_bottom(pdf, page) if crop else None
+    if bottom is not None:
+        region = ["-x", "0", "-y", "0", "-W", "10000", "-H", str(int(bottom * dpi / 72))]
+    subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", *region,
                     str(pdf), str(stem)], check=True, capture_output=True, timeout=60)
     return target
 
@@ -153,8 +168,8 @@ def render_readme_images(docs: Path, example: Path | None = None) -> list[Path]:
         summary_pdf = _pdf(summary, work)
         return [
             _png(book_pdf, _page_with(book_pdf, f"项目名称{first.name}"), docs / "template.png"),
-            _png(book_pdf, _page_with(book_pdf, "项目目录"), docs / "index.png"),
-            _png(summary_pdf, 1, docs / "summary.png"),
+            _png(book_pdf, _page_with(book_pdf, "项目目录"), docs / "index.png", crop=True),
+            _png(summary_pdf, 1, docs / "summary.png", crop=True),
         ]
 
 

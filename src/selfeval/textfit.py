@@ -16,7 +16,8 @@ from functools import lru_cache
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 LINE_FACTOR = 1.45  # line height ÷ font size: CJK fonts (Noto CJK, 宋体 with leading) need ~1.3–1.45
 PADDING = 5.0  # points above and below the text
-CELL_MARGIN = 1.5  # column-width units lost to the cell's margins and indent
+CELL_MARGIN = 1.5  # column-width units lost to the cell's margins and a one-level indent (the template)
+PLAIN_MARGIN = 0.5  # … to the margins of a cell without indent (the summary)
 BASE_FONT = 11.0  # the workbook's default font size: the unit of column widths
 
 
@@ -31,11 +32,11 @@ def text_width(text: str) -> int:
     return sum(char_width(ch) for ch in text)
 
 
-def line_count(text: str, width: float, font_size: float = 10.0) -> int:
+def line_count(text: str, width: float, font_size: float = 10.0, margin: float = CELL_MARGIN) -> int:
     """Lines that `text` wraps to in a cell `width` column units wide (greedy, by character)."""
     if not text:
         return 1
-    room = max(2.0, (width - CELL_MARGIN) * BASE_FONT / font_size * 0.95)
+    room = max(2.0, (width - margin) * BASE_FONT / font_size * 0.95)
     lines = 0
     for paragraph in str(text).split("\n"):
         used, count = 0.0, 1
@@ -54,8 +55,9 @@ def height_for(lines: int, font_size: float = 10.0) -> float:
     return min(MAX_ROW_HEIGHT, round(lines * font_size * LINE_FACTOR + PADDING, 1))
 
 
-def fit_height(texts: Iterable[tuple[object, float]], minimum: float, font_size: float = 10.0) -> float:
+def fit_height(texts: Iterable[tuple[object, float]], minimum: float, font_size: float = 10.0,
+               margin: float = CELL_MARGIN) -> float:
     """The height that shows every (text, width) of one row, at least `minimum` points."""
-    lines = max((line_count(str(text), width, font_size) for text, width in texts if text not in (None, "")),
-                default=1)
+    lines = max((line_count(str(text), width, font_size, margin) for text, width in texts
+                 if text not in (None, "")), default=1)
     return max(minimum, height_for(lines, font_size))

@@ -36,7 +36,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..textfit import fit_height, height_for, line_count
+from ..textfit import PLAIN_MARGIN, fit_height, height_for, line_count
 from ..xlsxcells import sheet_parts
 from .summary import GENERAL, HEADER_FILL, TEXT, Block, Chart, Column, Heading, SheetSpec, Summary, Total
 
@@ -332,13 +332,14 @@ def _write_block(ws: Worksheet, cells: _SheetCells, block: Block) -> None:
     cells.add(top, left, width, "".join(
         cells.cell(f"{letter}{top}", header, column.header) for letter, column in zip(letters, block.columns)
     ))
-    cells.heights[top] = fit_height(((c.header, c.width) for c in block.columns), 0, FONT_SIZE)
+    cells.heights[top] = fit_height(((c.header, c.width) for c in block.columns), 0, FONT_SIZE, PLAIN_MARGIN)
     rows = block.rows or ([tuple(None for _ in block.columns)] if block.table_name else [])  # a table needs a row
     wrapped = [(i, column.width) for i, column in enumerate(block.columns) if column.wrap]
     for r, (values, xml) in enumerate(zip(rows, _data_rows(cells, block, letters, rows)), start=top + 1):
         cells.add(r, left, width, xml)
         if wrapped:
-            lines = max((line_count(str(values[i]), w, FONT_SIZE) for i, w in wrapped if values[i]), default=1)
+            lines = max((line_count(str(values[i]), w, FONT_SIZE, PLAIN_MARGIN) for i, w in wrapped if values[i]),
+                        default=1)
             if lines > 1:
                 cells.heights[r] = height_for(lines, FONT_SIZE)
     last_data = top + len(rows)
@@ -354,7 +355,7 @@ def _write_block(ws: Worksheet, cells: _SheetCells, block: Block) -> None:
         style = cells.style(font=_BODY_FONT, alignment=_WRAP)
         cells.add(after, left, 1, cells.cell(f"{letters[0]}{after}", style, note))
         _merge(ws, f"{letters[0]}{after}:{letters[printed - 1]}{after}")
-        cells.heights[after] = height_for(line_count(note, note_width, FONT_SIZE), FONT_SIZE)
+        cells.heights[after] = height_for(line_count(note, note_width, FONT_SIZE, PLAIN_MARGIN), FONT_SIZE)
         after += 1
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..consolidate import Block, SheetSpec, build_summary
 from ..consolidate.summary import HEADER_FILL, SHEET_PROJECTS
 from ..layout import SHEET_SUMMARY
-from ..textfit import fit_height, height_for, line_count
+from ..textfit import PLAIN_MARGIN, fit_height, height_for, line_count
 from ..validation import FileReport, validate_projects
 from . import engine
 from .reading import SheetRead
@@ -154,10 +154,10 @@ def _write_sheet(sheet: "xw.Sheet", spec: SheetSpec) -> None:
 
 def row_heights(block: Block) -> dict[int, float]:
     """Row offset below the header (0: the header) → height, for rows whose text wraps."""
-    heights = {0: fit_height(((c.header, c.width) for c in block.columns), 0)}
+    heights = {0: fit_height(((c.header, c.width) for c in block.columns), 0, margin=PLAIN_MARGIN)}
     wrapped = [(i, c.width) for i, c in enumerate(block.columns) if c.wrap]
     for offset, row in enumerate(block.rows, start=1):
-        lines = max((line_count(str(row[i]), w) for i, w in wrapped if row[i]), default=1)
+        lines = max((line_count(str(row[i]), w, margin=PLAIN_MARGIN) for i, w in wrapped if row[i]), default=1)
         if lines > 1:
             heights[offset] = height_for(lines)
     return heights
