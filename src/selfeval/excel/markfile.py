@@ -1,7 +1,7 @@
 """`selfeval validate --mark`: a copy of a workbook with the marks the ribbon would make.
 
 For units without the add-in: the same status text, fill colours, notes and 校验结果 sheet as
-全部校验 (`excel.validate_all`), and the same row heights, written with openpyxl into a new
+校验全部 (`excel.validate_all`), and the same row heights, written with openpyxl into a new
 file. The input is never changed; the copy appears atomically.
 """
 
