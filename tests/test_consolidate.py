@@ -53,8 +53,16 @@ def _rows(path: Path, sheet: str) -> list[tuple]:
 
 
 def _by_header(rows: list[tuple]) -> list[dict]:
-    header = rows[0]
-    return [dict(zip(header, row)) for row in rows[1:]]
+    """The data rows under the header row (the one starting with 序号), by header."""
+    top = next(i for i, row in enumerate(rows) if row[0] == "序号")
+    header = rows[top]
+    return [dict(zip(header, row)) for row in rows[top + 1:] if isinstance(row[0], int)]
+
+
+def _totals(rows: list[tuple]) -> dict:
+    """The totals row (starting with 合计), by header."""
+    header = next(row for row in rows if row[0] == "序号")
+    return dict(zip(header, next(row for row in rows if row[0] == "合计")))
 
 
 def test_mixed_folder_lists_every_input_and_counts_duplicates_once(mixed_folder: Path, tmp_path: Path, capsys):
@@ -76,7 +84,7 @@ def test_mixed_folder_lists_every_input_and_counts_duplicates_once(mixed_folder:
         assert files[name]["说明"], name
     assert files[original]["项目数"] == 10
 
-    projects = _by_header(_rows(out, "汇总"))[:-1]  # the last row is the totals row
+    projects = _by_header(_rows(out, "汇总"))
     assert len(projects) == 22  # the duplicate is not counted twice
     assert sum(r["主管部门"] == "教育局" for r in projects) == 10
     findings = _by_header(_rows(out, "问题清单"))
@@ -96,14 +104,14 @@ def test_summary_opens_in_libreoffice_with_text_kept_as_text(mixed_folder: Path,
     # re-saved by LibreOffice: totals computed by a spreadsheet, names still plain text
     resaved = openpyxl.load_workbook(convert(out, "xlsx", tmp_path / "lo"), data_only=True)
     rows = list(resaved["汇总"].iter_rows(values_only=True))
-    names = [row[2] for row in rows]
+    projects, totals = _by_header(rows), _totals(rows)
+    names = [row["项目名称"] for row in projects]
     assert FORMULA_NAME in names and "@SUM(A1)" in names
-    totals = rows[-1]
-    assert totals[0] == "合计" and totals[2] == 22  # SUBTOTAL(103, 项目名称)
-    budgets = [row[7] for row in rows[1:-1]]
-    executed = [row[8] for row in rows[1:-1]]
-    assert totals[7] == pytest.approx(sum(budgets))
-    assert totals[9] == pytest.approx(sum(executed) / sum(budgets))  # total rate, not a mean of rates
+    assert totals["项目名称"] == "共22个项目"  # SUBTOTAL(103, 项目名称) in its caption
+    budgets = [row["全年预算数"] for row in projects]
+    executed = [row["全年执行数"] for row in projects]
+    assert totals["全年预算数"] == pytest.approx(sum(budgets))
+    assert totals["执行率"] == pytest.approx(sum(executed) / sum(budgets))  # total rate, not a mean of rates
     assert set(resaved.sheetnames) >= {"汇总", "部门汇总", "问题清单", "文件清单"}
 
 
@@ -120,15 +128,15 @@ def test_forms_without_funds_total_to_blanks_not_errors(tmp_path: Path):
         errors = [(sheet.title, cell.coordinate, cell.value) for row in sheet.iter_rows() for cell in row
                   if isinstance(cell.value, str) and cell.value.startswith("#") and cell.value.endswith(("!", "?", "A"))]
         assert not errors
-    totals = list(resaved["汇总"].iter_rows(values_only=True))[-1]
-    assert totals[0] == "合计" and totals[2] == 3
+    totals = _totals(list(resaved["汇总"].iter_rows(values_only=True)))
+    assert totals["项目名称"] == "共3个项目"
 
 
 def test_formula_like_names_are_written_as_strings(good_books: Path, tmp_path: Path):
     out = tmp_path / "汇总.xlsx"
     assert main(["consolidate", str(good_books), "-o", str(out), "--jobs", "1"]) == 0
     ws = openpyxl.load_workbook(out)["汇总"]
-    cells = {c.value: c for row in ws.iter_rows(min_col=3, max_col=3) for c in row}
+    cells = {c.value: c for row in ws.iter_rows(min_col=2, max_col=2) for c in row}
     assert cells[FORMULA_NAME].data_type == "s"
     assert cells["@SUM(A1)"].data_type == "s"
     with zipfile.ZipFile(out) as z:
@@ -142,26 +150,27 @@ def test_workbook_features(good_books: Path, tmp_path: Path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:4] == ["汇总", "部门汇总", "问题清单", "文件清单"]
     ws = wb["汇总"]
-    header = [c.value for c in ws[1]]
-    assert header == ["文件", "工作表", "项目名称", "主管部门", "实施单位", "项目类别", "年初预算数", "全年预算数",
+    assert ws["A1"].value == "2024年度项目支出绩效自评汇总表" and ws["A2"].value == "单位：万元"
+    assert any(str(c.value).startswith("制表日期：") for c in ws[2])
+    header = [c.value for c in ws[3]]
+    assert header == ["序号", "项目名称", "主管部门", "实施单位", "项目类别", "年初预算数", "全年预算数",
                       "全年执行数", "执行率", "执行率得分", "产出得分", "效益得分", "满意度得分", "总分", "等级",
-                      "错误数", "警告数", "重复（部门汇总不计）"]
-    assert ws.freeze_panes == "A2"
+                      "错误数", "警告数", "重复（部门汇总不计）", "文件", "工作表"]
+    assert ws.freeze_panes == "A4"
     table = ws.tables["ProjectSummary"]
-    assert table.ref == f"A1:S{ws.max_row}" and table.totalsRowCount == 1
-    assert table.autoFilter.ref == f"A1:S{ws.max_row - 1}"
-    assert ws.cell(2, 8).number_format == "#,##0.00" and ws.cell(2, 10).number_format == "0.0%"
-    assert ws.cell(ws.max_row, 1).value == "合计"
-    assert ws.cell(ws.max_row, 8).value == f"=SUBTOTAL(109,H2:H{ws.max_row - 1})"
-    assert ws.column_dimensions["C"].width >= 20
+    totals = 3 + 22 + 1
+    assert table.ref == f"A3:T{totals}" and table.totalsRowCount == 1
+    assert table.autoFilter.ref == f"A3:T{totals - 1}"
+    assert ws.cell(4, 7).number_format == "#,##0.00" and ws.cell(4, 9).number_format == "0.0%"
+    assert ws.cell(totals, 1).value == "合计"
+    assert ws.cell(totals, 2).value == f'="共"&SUBTOTAL(103,B4:B{totals - 1})&"个项目"'
+    assert ws.cell(totals, 7).value == f"=SUBTOTAL(109,G4:G{totals - 1})"
+    assert ws.cell(totals, 14).number_format == '"均"0.0'  # an average says so
+    assert ws.cell(totals + 1, 1).value.startswith("注：合计行中")
+    assert ws.print_area == f"'汇总'!$A$1:$R${totals + 1}"  # 文件 and 工作表 stay on screen
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
-    findings = wb["问题清单"]
-    severity_col = [c.value for c in findings[1]].index("严重程度") + 1
-    fills = {findings.cell(r, severity_col).value: findings.cell(r, severity_col).fill.fgColor.rgb
-             for r in range(2, findings.max_row + 1)}
-    assert fills.get("错误", "00FFC7CE").endswith("FFC7CE")
-    assert all(value is None or rgb.endswith(("FFC7CE", "FFEB9C", "DDEBF7")) for value, rgb in fills.items())
+    assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$3:$3"
+    assert wb["问题清单"]["A3"].value == "本次汇总的项目均未发现问题。"  # these books are clean: a sentence, no empty table
     charts = [chart for sheet in wb.worksheets for chart in sheet._charts]
     assert len(charts) == 3
 

@@ -195,7 +195,7 @@ def test_signals_leave_previous_or_complete_outputs_and_no_workers(inputs, previ
             # the new set, complete
             book = openpyxl.load_workbook(out / "汇总.xlsx", read_only=True)
             assert book.sheetnames == SHEETS, name
-            assert book["汇总"].max_row == COPIES * 10 + 2, name  # header, projects, totals
+            assert book["汇总"].max_row == COPIES * 10 + 5, name  # title, unit and date, header, projects, totals, note
             assert all(digest != before_digest for digest, before_digest in zip(now.csv, old.csv)), name
             rows = sum(1 for _ in csv.reader((out / "csv" / "项目.csv").open(encoding="utf-8-sig"))) - 1
             assert rows == COPIES * 10, name

@@ -105,8 +105,10 @@ def test_control_characters_and_long_texts_are_written(tmp_path: Path):
     project.unit = "单位" * 20000  # 40,000 characters, more than a cell holds
     out = write_summary(build_summary([_report("档案局.xlsx", [project])]), tmp_path / "汇总.xlsx")
     ws = openpyxl.load_workbook(out)["汇总"]
-    assert ws["C2"].value == "名称含控制符"
-    assert len(ws["E2"].value) == 32767
+    assert ws["B3"].value == "项目名称" and ws["D3"].value == "实施单位"
+    assert ws["B4"].value == "名称含控制符"
+    assert len(ws["D4"].value) == 32767
+    assert ws.row_dimensions[4].height == 409  # as tall as Excel allows
 
 
 def test_markup_whitespace_and_empty_texts_read_back_as_written(tmp_path: Path):
@@ -117,12 +119,12 @@ def test_markup_whitespace_and_empty_texts_read_back_as_written(tmp_path: Path):
     summary = build_summary([_report("文旅局.xlsx", projects)])
     out = write_summary(summary, tmp_path / "汇总.xlsx")
     ws = openpyxl.load_workbook(out)["汇总"]
-    cells = [ws.cell(row, 3) for row in range(2, 2 + len(names))]
-    assert [c.value for c in cells] == names
+    cells = [ws.cell(row, 2) for row in range(4, 4 + len(names))]
+    assert sorted(c.value for c in cells) == sorted(names)
     assert all(c.data_type == "s" for c in cells)
-    assert ws["D2"].value == "文旅局 & <局>"
+    assert ws["C4"].value == "文旅局 & <局>"
     grid = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("汇总").to_python()
-    assert [row[2] for row in grid[1:1 + len(names)]] == [c.value for c in cells]
+    assert [row[1] for row in grid[3:3 + len(names)]] == [c.value for c in cells]
     files = openpyxl.load_workbook(out)["文件清单"]
-    reason_col = [c.value for c in files[1]].index("说明") + 1
-    assert files.cell(2, reason_col).value is None  # a file read without remarks: an empty cell
+    reason_col = [c.value for c in files[3]].index("说明") + 1
+    assert files.cell(4, reason_col).value is None  # a file read without remarks: an empty cell

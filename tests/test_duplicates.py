@@ -15,8 +15,12 @@ from support.department_books import make_project
 
 
 def _rows(path: Path, sheet: str) -> list[dict]:
-    rows = list(openpyxl.load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))
-    return [dict(zip(rows[0], row)) for row in rows[1:]]
+    """The rows of the sheet's Excel table (header row first, totals row last), as dicts."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    (table,) = ws.tables.values()
+    header, *rows = ws[table.ref]
+    names = [cell.value for cell in header]
+    return [dict(zip(names, (cell.value for cell in row))) for row in rows]
 
 
 @pytest.fixture

@@ -47,8 +47,9 @@ EXAMPLE = next((ROOT / "workbook" / "examples").glob("*.xlsx"), None)
 FORMAT_ACTIONS = frozenset({
     "setRangeColors", "setRangeColor", "setNumberFormat", "setColumnWidth", "addNote", "deleteNote",
     "activateSheet", "rangeSelect", "addSheet", "copySheet", "setSheetName", "setSheetVisibility",
-    "setFontProperty", "sheetDelete",
+    "setFontProperty", "sheetDelete", "setRowHeight", "setWrapText", "rangeMerge",
 })
+ROW_ACTIONS = frozenset({"setRowHeight"})
 NOTE_ACTIONS = frozenset({"addNote", "deleteNote"})
 
 
@@ -233,7 +234,7 @@ def test_writes_target_only_status_findings_index_or_summary(payloads: dict[str,
     book = open_book(payload)
     x.validate_all(book)
     x.build_summary(book)
-    names = sheet_names(payload) + [SHEET_FINDINGS]
+    names = sheet_names(payload) + [SHEET_FINDINGS, SHEET_SUMMARY]  # both added at the end
     allowed_sheets = {SHEET_FINDINGS, SHEET_INDEX, SHEET_SUMMARY}
     writes = [a for a in actions_of(book) if a["func"] not in FORMAT_ACTIONS]
     assert writes
@@ -252,7 +253,7 @@ def test_actions_per_sheet_are_bounded(payloads: dict[str, dict]) -> None:
     for sheet, found in result.items():
         on_sheet = [a for a in actions if a["sheet_position"] is not None and names[a["sheet_position"]] == sheet]
         cells = {f.cell for f in found if f.severity is not Severity.INFO}
-        assert len([a for a in on_sheet if a["func"] not in NOTE_ACTIONS]) <= 2  # status + one colour call
+        assert len([a for a in on_sheet if a["func"] not in NOTE_ACTIONS | ROW_ACTIONS]) <= 2  # status + one colour call
         assert len([a for a in on_sheet if a["func"] in NOTE_ACTIONS]) <= len(cells)
     book_level = [a for a in actions if a["sheet_position"] is None or names[a["sheet_position"]] not in result]
     assert len(book_level) <= 16  # 校验结果 (created: values, colours, widths), 目录, navigation
@@ -431,14 +432,15 @@ def test_new_project_refuses_bad_names(payloads: dict[str, dict], name: str, rea
 
 def test_build_summary_writes_the_consolidation_rows(files: dict[str, Path], payloads: dict[str, dict]) -> None:
     payload = payloads["four"]
-    names = sheet_names(payload)
+    names = sheet_names(payload) + [SHEET_SUMMARY]  # the template has none: added at the end
     book = open_book(payload)
     assert x.build_summary(book) == 4
     actions = actions_of(book)
     values = written_values(actions, names, SHEET_SUMMARY)
-    header = values[0]
-    assert header[:3] == ["文件", "工作表", "项目名称"]
-    body, totals = values[1:-1], values[-1]
+    assert values[0][0].endswith("项目支出绩效自评汇总表") and values[1][0] == "单位：万元"
+    header = values[2]
+    assert header[:3] == ["序号", "项目名称", "主管部门"] and header[-2:] == ["文件", "工作表"]
+    body, totals = values[3:7], values[7]
     from selfeval.consolidate import build_summary
 
     # the same summary, built by consolidation from the file read by the CLI's reader
@@ -448,9 +450,9 @@ def test_build_summary_writes_the_consolidation_rows(files: dict[str, Path], pay
     expected = sorted([["" if row[i] is None else row[i] for i in keep] for row in block.rows])
     assert sorted([line[i] for i in keep] for line in body) == expected
     assert {line[header.index("项目名称")] for line in body} == {make_project(i).name for i in range(1, 5)}
-    assert totals[0] == "合计"
+    assert totals[:2] == ["合计", "共4个项目"] and values[8][0].startswith("注：合计行中")
     funcs = [a["func"] for a in actions]
-    assert funcs[0] == "sheetClear" and funcs[-1] == "activateSheet"
+    assert funcs[:2] == ["addSheet", "sheetClear"] and funcs[-1] == "activateSheet"
 
 
 def test_build_summary_makes_a_filterable_table_and_replaces_it_next_time(payloads: dict[str, dict]) -> None:
@@ -459,7 +461,7 @@ def test_build_summary_makes_a_filterable_table_and_replaces_it_next_time(payloa
     x.build_summary(book)
     (table,) = [a for a in actions_of(book) if a["func"] == "addTable"]
     address, has_headers, _style, name = table["args"]
-    assert (address, has_headers, name) == ("$A$1:$S$5", True, "ProjectSummary")  # 19 columns: header + 4 projects
+    assert (address, has_headers, name) == ("$A$3:$T$7", True, "ProjectSummary")  # 20 columns: header + 4 projects
     summary_at = [s.name for s in book.sheets].index(SHEET_SUMMARY)
 
     x.build_summary(book)  # again: the old table's sheet is replaced, not cleared under the table

@@ -29,7 +29,7 @@ PAYLOADS = ("=2+2", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=2+2", "\r=1+1"
 MARKERS = ("2+2", "cmd", "2+3", "SUM(A1)", "1+1", "HYPERLINK")  # what a payload leaves in a formula
 ESCAPED = "督查\x1b[2J\x1b[H效能\x07业务"
 SHEET_REFERENCE = re.compile(r"'(?:[^']|'')*'!")
-TOTALS_FORMULAS = ("=SUBTOTAL(", "=IF(SUBTOTAL(")  # the only formulas the summary writes
+TOTALS_FORMULAS = ("=SUBTOTAL(", "=IF(SUBTOTAL(", '="共"&SUBTOTAL(')  # the only formulas the summary writes
 
 
 def _hostile(number: int, payload: str) -> Project:

@@ -14,7 +14,6 @@ from selfeval.layout import (
     SHEET_GUIDE,
     SHEET_INDEX,
     SHEET_MASTER,
-    SHEET_SUMMARY,
     STATUS_CELL,
     TEMPLATE_FILENAME,
 )
@@ -76,8 +75,9 @@ def test_building_twice_gives_the_same_bytes(tmp_path: Path) -> None:
 def test_sheets_and_their_visibility() -> None:
     wb = load_workbook(COMMITTED)
     states = {ws.title: ws.sheet_state for ws in wb.worksheets}
+    # no empty 汇总 to print (生成汇总 makes it); a clerk cannot unhide the lists or the master
     assert states == {SHEET_GUIDE: "visible", SHEET_INDEX: "visible", "项目1": "visible",
-                      SHEET_SUMMARY: "visible", SHEET_CODES: "hidden", SHEET_MASTER: "hidden"}
+                      SHEET_CODES: "veryHidden", SHEET_MASTER: "veryHidden"}
     assert wb.active.title == "项目1"
     assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["项目1"]
 

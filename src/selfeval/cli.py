@@ -74,11 +74,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if not paths and not missing:
             _err("没有找到可校验的文件（.xlsx、.xlsm、.xls、.ods、.docx 或 .txt）。")
         return EXIT_USAGE
+    if args.mark and (len(paths) != 1 or len(args.paths) != 1):
+        _err("--mark 只能用于一个工作簿：请只给出一个 .xlsx 或 .xlsm 文件。")
+        return EXIT_USAGE
     reports = validate_files(paths)
     if len(reports) > 1:
         from .duplicates import mark_reports
 
         mark_reports(reports)  # X04: one project in two files
+    if args.mark:
+        from .excel.markfile import mark_copy
+
+        try:
+            result = mark_copy(paths[0], Path(args.mark), report=reports[0])
+        except ValueError as exc:
+            _err(f"错误：{exc}")
+            return EXIT_USAGE
+        except OSError as exc:
+            _err(f"错误：无法写入 {args.mark}：{exc.strerror or exc}")
+            return EXIT_USAGE
+        say = _err if args.format == "json" else _out  # JSON output stays parseable
+        say(f"已写出标记副本：{result.path}（标记 {result.marked} 个单元格，批注 {result.noted} 条；"
+            f"问题列表见「校验结果」表）")
     if args.format == "json":
         from .inert import json_text
 
@@ -133,12 +150,34 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_consolidate(args: argparse.Namespace) -> int:
     from .consolidate import run_consolidate
 
-    return run_consolidate(
+    code = run_consolidate(
         [Path(p) for p in args.paths],
         Path(args.output),
         jobs=args.jobs,
         csv_dir=Path(args.csv) if args.csv else None,
     )
+    if args.feedback and code != EXIT_USAGE:
+        code = max(code, _feedback(args))
+    return code
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    """--feedback: one workbook per 实施单位, to send back for correction."""
+    from .consolidate.feedback import feedback_from_paths
+
+    folder = Path(args.feedback)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--feedback 应为文件夹，{folder} 是一个文件。")
+    try:
+        written = feedback_from_paths([Path(p) for p in args.paths], folder, jobs=args.jobs,
+                                      exclude=[Path(args.output)])
+    except OSError as exc:
+        _err(f"错误：无法写入反馈文件到 {folder}：{exc.strerror or exc}")
+        return EXIT_USAGE
+    _out(f"已按实施单位写出 {len(written)} 个问题反馈工作簿到 {folder}：")
+    for path in written:
+        _out(f"  {path.name}")
+    return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -228,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("validate", cmd_validate, "校验自评表（文件或文件夹），按文件和项目列出问题")
     p.add_argument("paths", nargs="+", metavar="路径", help="工作簿、Word 文档、文本文件或文件夹")
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+    p.add_argument("--mark", metavar="输出文件",
+                   help="另存一份带校验标记的副本（底色、批注、校验结果表，与加载项相同），原文件不变")
 
     p = command("new", cmd_new, "新建一个部门的自评工作簿（基于模板）")
     p.add_argument("out", metavar="输出文件", help="例如 财政局2025年自评.xlsx")
@@ -246,6 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="输出文件", help="汇总工作簿 .xlsx")
     p.add_argument("--jobs", type=int, default=None, help="并行读取的进程数（默认 CPU 核数）")
     p.add_argument("--csv", metavar="文件夹", help="另存项目、指标、问题三张表为 CSV（UTF-8 BOM）")
+    p.add_argument("--feedback", metavar="文件夹",
+                   help="另按实施单位各写一个问题反馈工作簿（该单位的问题清单和项目汇总），用于退回修改")
 
     p = command("build", cmd_build, "由源代码重新生成 workbook/ 下的模板、示例和加载项")
     p.add_argument("what", choices=("template", "examples", "addin", "all"), metavar="目标",

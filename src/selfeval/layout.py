@@ -22,6 +22,7 @@ from .model import (
     OUTPUT,
     SATISFACTION,
 )
+from .textfit import fit_height
 
 TEMPLATE_FILENAME = "项目支出绩效自评表.xlsx"  # under workbook/
 
@@ -49,6 +50,17 @@ def is_project_sheet(name: str) -> bool:
 def project_sheet_name(number: int) -> str:
     """The default name of the n-th project sheet: 项目1, 项目2, …"""
     return f"{PROJECT_SHEET_PREFIX}{number}"
+
+
+# The add-in's buttons (ribbon tab 绩效自评), named the same in every message, guide and README.
+BUTTON_VALIDATE_ACTIVE = "校验本表"
+BUTTON_VALIDATE_ALL = "校验全部"
+BUTTON_CLEAR = "清除标记"
+BUTTON_NEW_PROJECT = "新建项目表"
+BUTTON_SUMMARY = "生成汇总"
+BUTTON_GUIDE = "填表说明"
+BUTTONS: tuple[str, ...] = (BUTTON_VALIDATE_ACTIVE, BUTTON_VALIDATE_ALL, BUTTON_CLEAR, BUTTON_NEW_PROJECT,
+                            BUTTON_SUMMARY, BUTTON_GUIDE)
 
 
 # What a clerk may still do on a protected sheet (protected without a password): add and
@@ -109,7 +121,7 @@ DATE_LABEL = "填报日期"
 FIRST_COLUMN = "A"
 LAST_COLUMN = "H"
 COLUMN_WIDTHS: dict[str, float] = {
-    "A": 10, "B": 15, "C": 21, "D": 13, "E": 13, "F": 9, "G": 9, "H": 22,
+    "A": 10, "B": 15, "C": 19, "D": 13, "E": 13, "F": 9, "G": 9, "H": 26,
 }
 INDICATOR_COLUMNS: dict[str, str] = {
     "level1": "A",
@@ -131,6 +143,42 @@ FUNDS_COLUMNS: dict[str, str] = {
     "score": "H",
 }
 FUNDS_LINE_KEYS: tuple[str, ...] = ("total", "fiscal", "carryover", "other")
+
+# --- row heights (points) -------------------------------------------------------------
+# A row is at least as high as below, and as high as its longest text needs (`textfit`):
+# Excel never fits a row to merged cells, so whoever writes or checks a sheet sets it.
+
+ROW_HEIGHT = 22
+TITLE_HEIGHT = 34
+GOAL_HEIGHT = 60
+INDICATOR_HEIGHT = 28
+FONT_SIZE = 10.0  # the body text of a project sheet
+GOAL_VALUE_COLUMNS = "CDEFGH"  # 预期目标 / 实际完成情况 are merged over these
+# Merged value cells of the identity rows: key of `SheetLayout.cells` → the columns it spans.
+IDENTITY_SPANS: dict[str, str] = {"name": "BCDEFGH", "department": "BC", "unit": "EFGH"}
+
+
+def span_width(columns: str) -> float:
+    """Width of a merged cell over `columns`, in column units."""
+    return sum(COLUMN_WIDTHS[c] for c in columns)
+
+
+def goal_height(text: str) -> float:
+    """Height of a 预期目标 or 实际完成情况 row holding `text`."""
+    return fit_height([(text, span_width(GOAL_VALUE_COLUMNS))], GOAL_HEIGHT, FONT_SIZE)
+
+
+def indicator_height(texts: dict[str, object]) -> float:
+    """Height of an indicator row: `texts` maps INDICATOR_COLUMNS keys to the row's values."""
+    return fit_height([(text, COLUMN_WIDTHS[INDICATOR_COLUMNS[key]]) for key, text in texts.items()
+                       if key in INDICATOR_COLUMNS], INDICATOR_HEIGHT, FONT_SIZE)
+
+
+def identity_height(texts: dict[str, object]) -> float:
+    """Height of an identity row: `texts` maps IDENTITY_SPANS keys to their values."""
+    return fit_height([(text, span_width(IDENTITY_SPANS[key])) for key, text in texts.items()],
+                      ROW_HEIGHT, FONT_SIZE)
+
 
 # --- fixed rows above the indicator table ----------------------------------------------
 
@@ -174,6 +222,13 @@ INDEX_COLUMNS: dict[str, tuple[str, str]] = {
     "grade": ("E", "自评等级"),
     "status": ("F", "校验状态"),
 }
+INDEX_WIDTHS: dict[str, float] = {"A": 6, "B": 18, "C": 34, "D": 8, "E": 9, "F": 24}  # 目录, portrait A4
+
+
+def index_height(sheet: str, name: str) -> float:
+    """Height of the 目录 row of sheet `sheet` holding project `name` (both wrap)."""
+    col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
+    return fit_height([(sheet, INDEX_WIDTHS[col["sheet"]]), (name, INDEX_WIDTHS[col["name"]])], ROW_HEIGHT)
 
 
 # --- the indicator table and everything below it ---------------------------------------

@@ -1,11 +1,14 @@
-"""Render a filled project sheet to PNG through LibreOffice, for the README and for review.
+"""Render workbooks to PNG through LibreOffice, for the README and for review.
 
-`python -m selfeval.preview docs/template.png` writes the picture of `example_project()`.
+`python -m selfeval.preview docs` writes the README's pictures from what ships: the first
+project sheet and 目录 of the example workbook (workbook/examples), and the first page of
+the summary `selfeval consolidate` makes of it. `render_png` draws any one Project.
 Needs `soffice` (Debian: libreoffice-calc) and `pdftoppm` (poppler-utils).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -96,6 +99,80 @@ def _keep_only_project_sheet(book: Path) -> None:
     wb.save(book)
 
 
+def _tools() -> tuple[str, str]:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pdftoppm = shutil.which("pdftoppm")
+    if soffice is None or pdftoppm is None:
+        raise RuntimeError("需要 LibreOffice（soffice）和 pdftoppm 才能生成图片")
+    return soffice, pdftoppm
+
+
+def _pdf(book: Path, work: Path) -> Path:
+    """The workbook printed to PDF as LibreOffice prints it (cached formula values as saved)."""
+    soffice, _ = _tools()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(work), str(book)],
+        check=True, capture_output=True, timeout=300,
+    )
+    return work / f"{book.stem}.pdf"
+
+
+def _page_with(pdf: Path, text: str) -> int:
+    """1-based number of the first page whose text contains `text` (spaces ignored)."""
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for number, page in enumerate(out.split("\f"), start=1):
+        if text in "".join(page.split()):
+            return number
+    raise ValueError(f"no page of {pdf.name} shows {text}")
+
+
+def _content_bottom(pdf: Path, page: int) -> float | None:
+    """Points from the top of `page` to the end of its content (the page-number footer left out)."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', out).group(1))
+    bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', out) if float(y) < height - 60]
+    return min(height, max(bottoms) + 24) if bottoms else None
+
+
+def _png(pdf: Path, page: int, target: Path, dpi: int = DPI, *, crop: bool = False) -> Path:
+    """Page `page` as a PNG; `crop`: only down to the end of its content (no empty half page)."""
+    _, pdftoppm = _tools()
+    stem = target.with_suffix("")
+    region: list[str] = []
+    bottom = _content_bottom(pdf, page) if crop else None
+    if bottom is not None:
+        region = ["-x", "0", "-y", "0", "-W", "10000", "-H", str(int(bottom * dpi / 72))]
+    subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", *region,
+                    str(pdf), str(stem)], check=True, capture_output=True, timeout=60)
+    return target
+
+
+def render_readme_images(docs: Path, example: Path | None = None) -> list[Path]:
+    """docs/template.png, docs/index.png and docs/summary.png from the shipped example workbook."""
+    from .consolidate import build_summary, write_summary
+    from .importing import EXAMPLE_WORKBOOK
+    from .validation import validate_file
+
+    root = Path(__file__).resolve().parents[2]
+    example = Path(example or root / "workbook" / "examples" / EXAMPLE_WORKBOOK)
+    docs = Path(docs)
+    docs.mkdir(parents=True, exist_ok=True)
+    report = validate_file(example)
+    first = report.projects[0].project
+    with tempfile.TemporaryDirectory(prefix="selfeval-preview-") as tmp:
+        work = Path(tmp)
+        book_pdf = _pdf(example, work)
+        summary = write_summary(build_summary([report]), work / "汇总表.xlsx")
+        summary_pdf = _pdf(summary, work)
+        return [
+            _png(book_pdf, _page_with(book_pdf, f"项目名称{first.name}"), docs / "template.png"),
+            _png(book_pdf, _page_with(book_pdf, "项目目录"), docs / "index.png", crop=True),
+            _png(summary_pdf, 1, docs / "summary.png", crop=True),
+        ]
+
+
 if __name__ == "__main__":
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/template.png")
-    print(render_png(example_project(), out))
+    for path in render_readme_images(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")):
+        print(path)

@@ -1,8 +1,10 @@
 """Build the template workbook from `layout` with openpyxl.
 
-Sheets: 填表说明, 目录, the project sheets, 汇总 (reserved for the summary), and hidden
-代码表 and 项目模板 (the master the add-in copies). Every computed value of a project sheet is
-a native formula, so totals stay live in Excel without Python.
+Sheets: 填表说明, 目录, the project sheets, and very hidden 代码表 and 项目模板 (the master the
+add-in copies); 汇总 is made by the add-in's 生成汇总, so an empty one never prints. Every
+computed value of a project sheet is a native formula, so totals stay live in Excel without
+Python, and the file carries each formula's value for previews that do not calculate. Every
+sheet prints on whole A4 pages (fit to the width, rows that fit their text).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ from .layout import (
     FUNDS_LABEL,
     FUNDS_LINE_LABELS,
     FUNDS_ROWS,
+    GOAL_HEIGHT,
+    INDICATOR_HEIGHT,
+    ROW_HEIGHT,
+    TITLE_HEIGHT,
     GOAL_ACTUAL_LABEL,
     GOAL_EXPECTED_LABEL,
     GOAL_LABEL,
@@ -45,6 +51,7 @@ from .layout import (
     INDEX_COLUMNS,
     INDEX_FIRST_ROW,
     INDEX_HEADER_ROW,
+    INDEX_WIDTHS,
     INDICATOR_COLUMN_LABELS,
     INDICATOR_COLUMNS,
     LAST_COLUMN,
@@ -65,7 +72,6 @@ from .layout import (
     SHEET_GUIDE,
     SHEET_INDEX,
     SHEET_MASTER,
-    SHEET_SUMMARY,
     STATUS_CELL,
     STATUS_LABEL,
     SUBTOTAL_LABELS,
@@ -79,6 +85,8 @@ from .layout import (
     project_sheet_name,
 )
 from .model import CLASSIFICATIONS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
+from . import scoring
+from .textfit import fit_height
 from .xlsxfile import save_workbook
 
 DEFAULT_TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "workbook" / TEMPLATE_FILENAME
@@ -99,6 +107,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
 RIGHT = Alignment(horizontal="right", vertical="center")
+WRAP_TOP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 
 AMOUNT_FORMAT = "#,##0.00"
@@ -106,11 +115,11 @@ SCORE_FORMAT = "0.00"
 SUBTOTAL_FORMAT = "0.00;-0.00;;@"  # zero shows as blank on an empty form
 RATE_FORMAT = "0.00%"
 
-ROW_HEIGHT = 22
-TITLE_HEIGHT = 34
-GOAL_HEIGHT = 60
-INDICATOR_HEIGHT = 28
 
+NO_PROJECT_NAME = "（未填项目名称）"
+FOOTER = "第 &P 页，共 &N 页"
+GUIDE_COLUMNS: dict[str, float] = {"A": 8, "B": 9, "C": 80}  # 填表说明, portrait A4
+GUIDE_WIDTH = sum(GUIDE_COLUMNS.values())  # its lines are merged over A:C
 PROTECTION_NOTE = "工作表保护无密码：仅防误改公式，允许插入/删除行和设置格式。"
 
 
@@ -168,6 +177,93 @@ def formulas(layout: SheetLayout) -> dict[str, str]:
         for part, column in (("weight", "F"), ("score", "G")):
             result[f"subtotal.{level1}.{part}"] = f"=SUM({span.range(column)})" if span else "=0"
     return result
+
+
+# --- the formulas' values --------------------------------------------------------------
+
+
+def _number(value: object) -> float | None:
+    """A cell value as Excel's SUM/COUNT/ISNUMBER see it: numbers only (not text, not booleans)."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
+    """The value each formula of `formulas(layout)` has on the filled sheet `ws`, computed as the
+    formula computes it ('' for a blank result): cached in the file for previews that do not
+    calculate. The sheet's inputs are read from `ws`; no formula is parsed."""
+    c = layout.cells
+    cell = lambda address: ws[address].value  # noqa: E731 - a short reader
+    fund_row = FUNDS_ROWS["total"]
+    budget = cell(f"{FUNDS_COLUMNS['budget']}{fund_row}")
+    executed = cell(f"{FUNDS_COLUMNS['executed']}{fund_row}")
+    weight = _number(cell(c["funds.weight"]))
+    exec_weight = weight if weight is not None else float(DEFAULT_EXECUTION_WEIGHT)
+    rate: float | str = ""
+    if (_number(budget) or 0.0) > 0:
+        rate = (_number(executed) or 0.0) / float(budget)
+    score: float | str = "" if rate == "" else exec_weight * min(float(rate), 1.0)
+    rows = range(ROW_INDICATOR_HEADER, layout.last_indicator_row + 1)
+    weights = [w for w in (_number(cell(f"F{r}")) for r in rows) if w is not None]
+    scores = [g for g in (_number(cell(f"G{r}")) for r in rows) if g is not None]
+    total: float | str = "" if score == "" and not scores else (score or 0.0) + sum(scores)
+    year = cell(YEAR_CELL)
+    values: dict[str, object] = {
+        "title": f"{TITLE}（{'　　' if year in (None, '') else _display(year)}年度）",
+        "funds.rate": rate,
+        "funds.score": score,
+        "total": total,
+        "weight_total": "" if not weights else exec_weight + sum(weights),
+        "grade": "" if total == "" else (scoring.grade(float(total)) or ""),
+        "subtotal.execution.weight": exec_weight,
+        "subtotal.execution.score": score,
+    }
+    for level1 in LEVEL1_NAMES:
+        span = layout.block_spans.get(level1)
+        for part, column in (("weight", "F"), ("score", "G")):
+            numbers = [_number(cell(f"{column}{r}")) for r in range(span.first, span.last + 1)] if span else []
+            values[f"subtotal.{level1}.{part}"] = sum(n for n in numbers if n is not None)
+    return {layout.computed[key]: value for key, value in values.items()}
+
+
+def _display(value: object) -> str:
+    """A value as Excel shows it in text (2024.0 as 2024)."""
+    number = _number(value)
+    if number is not None and number == int(number):
+        return str(int(number))
+    return str(value)
+
+
+def index_values(ws: Worksheet, sheets: Sequence[tuple[str, SheetLayout]],
+                 computed: dict[str, dict[str, object]], project_sheets: dict[str, Worksheet]) -> dict[str, object]:
+    """The values of 目录's formulas: each project sheet's name, total, grade and status."""
+    col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
+    values: dict[str, object] = {}
+    for i, (name, layout) in enumerate(sheets):
+        row = INDEX_FIRST_ROW + i
+        sheet, results = project_sheets[name], computed[name]
+        project_name = sheet[layout.cells["name"]].value
+        values[f"{col['name']}{row}"] = NO_PROJECT_NAME if project_name in (None, "") else project_name
+        values[f"{col['total']}{row}"] = results[layout.cells["total"]]
+        values[f"{col['grade']}{row}"] = results[layout.cells["grade"]]
+        status = sheet[STATUS_CELL].value
+        values[f"{col['status']}{row}"] = "" if status is None else status
+    return values
+
+
+def workbook_values(wb: Workbook, sheets: Sequence[tuple[str, SheetLayout]]) -> dict[str, dict[str, object]]:
+    """Sheet title → formula cell → its value, for every formula `build_workbook` wrote."""
+    project_sheets = {name: wb[name] for name, _layout in sheets}
+    values = {name: sheet_values(wb[name], layout) for name, layout in sheets}
+    if SHEET_MASTER in wb.sheetnames:
+        values[SHEET_MASTER] = sheet_values(wb[SHEET_MASTER], DEFAULT_LAYOUT)
+    if SHEET_INDEX in wb.sheetnames:
+        values[SHEET_INDEX] = index_values(wb[SHEET_INDEX], sheets, values, project_sheets)
+    return values
+
+
+def save(wb: Workbook, sheets: Sequence[tuple[str, SheetLayout]], path: Path, *, force: bool = False) -> Path:
+    """Save a workbook made by `build_workbook` (and filled), every formula's value cached."""
+    return save_workbook(wb, Path(path), force=force, values=workbook_values(wb, sheets))
 
 
 # --- project sheet ---------------------------------------------------------------------
@@ -273,7 +369,8 @@ def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> 
 
 def _build_funds(ws: Worksheet) -> None:
     header, first, last_row = ROW_FUNDS_HEADER, FUNDS_ROWS["total"], FUNDS_ROWS["other"]
-    _label(ws, f"A{header}", FUNDS_LABEL, f"A{last_row}")
+    # broken before the bracket: 「项目资金 / （万元）」, never 「项目资金（万 / 元）」 (readers join the lines)
+    _label(ws, f"A{header}", FUNDS_LABEL.replace("（", "\n（", 1), f"A{last_row}")
     _label(ws, f"B{header}", "")
     for key, column in FUNDS_COLUMNS.items():
         _label(ws, f"{column}{header}", FUNDS_COLUMN_LABELS[key])
@@ -365,6 +462,10 @@ def _unlock_inputs(ws: Worksheet, layout: SheetLayout) -> None:
     for ref in layout.input_ranges:
         for address in _cells(ref):
             ws[address].protection = UNLOCKED
+    # Excel deletes rows of a protected sheet only when every cell of them is unlocked: the
+    # indicator rows are unlocked whole (the row's format covers the columns right of H).
+    for row in layout.indicator_rows():
+        ws.row_dimensions[row].protection = UNLOCKED
 
 
 def _validations(ws: Worksheet, layout: SheetLayout) -> None:
@@ -445,9 +546,10 @@ def _hints(ws: Worksheet, layout: SheetLayout) -> None:
     )
 
 
-def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
+def _page(ws: Worksheet, *, landscape: bool = False, title_rows: str | None = None) -> None:
+    """A4, fit to the page width (as many pages down as needed), centred, page numbers."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -455,9 +557,14 @@ def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_title_rows = PRINT_TITLE_ROWS
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = FOOTER
+
+
+def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
+    _page(ws, title_rows=PRINT_TITLE_ROWS)
     ws.print_area = f"{FIRST_COLUMN}1:{LAST_COLUMN}{layout.last_row}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 # --- the other sheets ------------------------------------------------------------------
@@ -465,9 +572,8 @@ def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
 
 def build_guide_sheet(ws: Worksheet) -> None:
     """填表说明: how to fill the form, the grade bands and the rule codes."""
-    ws.column_dimensions["A"].width = 10
-    ws.column_dimensions["B"].width = 10
-    ws.column_dimensions["C"].width = 90
+    for column, width in GUIDE_COLUMNS.items():
+        ws.column_dimensions[column].width = width
     ws.sheet_view.showGridLines = False
     ws.merge_cells("A1:C1")
     _cell(ws, "A1", guide.GUIDE_TITLE, font=TITLE_FONT, align=Alignment(horizontal="center"))
@@ -484,7 +590,7 @@ def build_guide_sheet(ws: Worksheet) -> None:
         nonlocal row
         ws.merge_cells(f"A{row}:C{row}")
         _cell(ws, f"A{row}", text)
-        ws.row_dimensions[row].height = 16 * (1 + len(text) // 55)
+        ws.row_dimensions[row].height = fit_height([(text, GUIDE_WIDTH)], 16)
         row += 1
 
     heading("一、填写方法")
@@ -511,21 +617,19 @@ def build_guide_sheet(ws: Worksheet) -> None:
         for address, text, align in ((f"A{row}", code, CENTER), (f"B{row}", severity, CENTER), (f"C{row}", meaning, LEFT)):
             _cell(ws, address, text, align=align)
             ws[address].border = BORDER
+        ws.row_dimensions[row].height = fit_height([(meaning, GUIDE_COLUMNS["C"])], 16)
         row += 1
     row += 1
     line(PROTECTION_NOTE)
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _page(ws)
+    ws.print_area = f"A1:C{row - 1}"
     ws.protection = _protection()
 
 
 def build_index_sheet(ws: Worksheet, sheet_names: Sequence[str], layout: SheetLayout | Sequence[SheetLayout] = DEFAULT_LAYOUT) -> None:
     """目录: one live row per project sheet (formulas into the sheet) and a link to it."""
     layouts = [layout] * len(sheet_names) if isinstance(layout, SheetLayout) else list(layout)
-    widths = {"A": 6, "B": 16, "C": 40, "D": 10, "E": 10, "F": 36}
-    for column, width in widths.items():
+    for column, width in INDEX_WIDTHS.items():
         ws.column_dimensions[column].width = width
     ws.sheet_view.showGridLines = False
     last = get_column_letter(len(INDEX_COLUMNS))
@@ -537,6 +641,10 @@ def build_index_sheet(ws: Worksheet, sheet_names: Sequence[str], layout: SheetLa
     for i, (name, sheet_layout) in enumerate(zip(sheet_names, layouts)):
         row = INDEX_FIRST_ROW + i
         write_index_row(ws, row, i + 1, name, sheet_layout)
+    ws.row_dimensions[1].height = TITLE_HEIGHT
+    ws.row_dimensions[INDEX_HEADER_ROW].height = ROW_HEIGHT
+    _page(ws, landscape=False, title_rows=f"1:{INDEX_HEADER_ROW}")
+    ws.print_area = f"A1:{last}{max(INDEX_HEADER_ROW, INDEX_FIRST_ROW + len(sheet_names) - 1)}"
     ws.protection = _protection()
 
 
@@ -546,13 +654,14 @@ def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: Sh
     c = layout.cells
     col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
     _cell(ws, f"{col['number']}{row}", number, align=CENTER)
-    link = _cell(ws, f"{col['sheet']}{row}", font=Font(name=FONT_NAME, size=10, color="0563C1", underline="single"))
+    link = _cell(ws, f"{col['sheet']}{row}", font=Font(name=FONT_NAME, size=10, color="0563C1", underline="single"),
+                 align=WRAP_TOP)
     put_value(link, sheet)
     link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{ref}A1", display=sheet)
-    _cell(ws, f"{col['name']}{row}", f'=IF({ref}{c["name"]}="","（未填项目名称）",{ref}{c["name"]})')
+    _cell(ws, f"{col['name']}{row}", f'=IF({ref}{c["name"]}="","{NO_PROJECT_NAME}",{ref}{c["name"]})', align=WRAP_TOP)
     _cell(ws, f"{col['total']}{row}", f'=IF({ref}{c["total"]}="","",{ref}{c["total"]})', align=RIGHT, fmt=SCORE_FORMAT)
     _cell(ws, f"{col['grade']}{row}", f'=IF({ref}{c["grade"]}="","",{ref}{c["grade"]})', align=CENTER)
-    _cell(ws, f"{col['status']}{row}", f'=IF({ref}{STATUS_CELL}="","",{ref}{STATUS_CELL})')
+    _cell(ws, f"{col['status']}{row}", f'=IF({ref}{STATUS_CELL}="","",{ref}{STATUS_CELL})', align=WRAP_TOP)
     for column, _header in INDEX_COLUMNS.values():
         ws[f"{column}{row}"].border = BORDER
 
@@ -581,14 +690,8 @@ def build_codes_sheet(ws: Worksheet, workbook: Workbook) -> None:
         ws[f"{column}{i}"] = f"{grade}：{band}"
     for index in range(1, 2 + len(LEVEL1_NAMES) + len(CLASSIFICATIONS) + 1):
         ws.column_dimensions[get_column_letter(index)].width = 22
-    ws.sheet_state = "hidden"
+    ws.sheet_state = "veryHidden"  # the dropdowns read it; a clerk cannot unhide and edit it
     ws.protection = _protection()
-
-
-def build_summary_sheet(ws: Worksheet) -> None:
-    """汇总: reserved; the add-in and `selfeval consolidate` write it."""
-    _cell(ws, "A1", "本表由“汇总”功能自动生成，请勿手工填写。", font=Font(name=FONT_NAME, size=10, color="808080"))
-    ws.column_dimensions["A"].width = 50
 
 
 # --- the workbook ----------------------------------------------------------------------
@@ -603,11 +706,11 @@ def build_workbook(sheets: Sequence[tuple[str, SheetLayout]] = ((project_sheet_n
     build_index_sheet(index, [name for name, _ in sheets], [layout for _, layout in sheets])
     for name, layout in sheets:
         build_project_sheet(wb.create_sheet(name), layout)
-    build_summary_sheet(wb.create_sheet(SHEET_SUMMARY))
     build_codes_sheet(wb.create_sheet(SHEET_CODES), wb)
     master = wb.create_sheet(SHEET_MASTER)
     build_project_sheet(master)
-    master.sheet_state = "hidden"
+    master.sheet_state = "veryHidden"  # only the add-in copies it; a clerk cannot unhide it
+    master.print_area = None  # an explicit print area makes LibreOffice print even a hidden sheet
     active = 2 if sheets else 0
     for i, ws in enumerate(wb.worksheets):
         ws.sheet_view.tabSelected = i == active
@@ -615,6 +718,9 @@ def build_workbook(sheets: Sequence[tuple[str, SheetLayout]] = ((project_sheet_n
     return wb
 
 
+DEFAULT_SHEETS: tuple[tuple[str, SheetLayout], ...] = ((project_sheet_name(1), DEFAULT_LAYOUT),)
+
+
 def build_template(path: Path = DEFAULT_TEMPLATE_PATH) -> Path:
     """Write the committed template (one empty project sheet) to `path`, replacing it."""
-    return save_workbook(build_workbook(), Path(path), force=True)
+    return save(build_workbook(DEFAULT_SHEETS), DEFAULT_SHEETS, path, force=True)

@@ -10,7 +10,6 @@ file unless asked to.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,26 +20,30 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .grid import level1_name, level2_name
 from .inert import without_illegal
 from .layout import (
-    COLUMN_WIDTHS,
     FUNDS_LINE_KEYS,
-    INDICATOR_COLUMNS,
+    INDEX_FIRST_ROW,
+    SHEET_INDEX,
     RESERVED_SHEETS,
+    ROW_DEPARTMENT,
     ROW_GOAL_ACTUAL,
     ROW_GOAL_EXPECTED,
+    ROW_NAME,
     SHEET_MASTER,
     SHEET_NAME_FORBIDDEN,
     SHEET_NAME_MAX,
     SheetLayout,
+    goal_height,
+    identity_height,
+    index_height,
+    indicator_height,
     layout_for,
     project_sheet_name,
 )
 from .model import LEVEL1_OF_LEVEL2, Indicator, Project
-from .template import GOAL_HEIGHT, INDICATOR_HEIGHT, build_workbook, put_value
-from .xlsxfile import save_workbook
+from .template import NO_PROJECT_NAME, build_workbook, put_value, save
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EXCEL_RESERVED = frozenset({"history"})  # Excel refuses a sheet named History
-LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
 
 
 def write_workbook(projects: Sequence[Project], path: Path, *, force: bool = False,
@@ -54,12 +57,15 @@ def write_workbook(projects: Sequence[Project], path: Path, *, force: bool = Fal
     _refuse_existing(path, force)
     names = sheet_names(projects)
     layouts = [project_layout(project) for project in projects]
-    wb = build_workbook(list(zip(names, layouts)))
-    for name, project, layout in zip(names, projects, layouts):
+    sheets = list(zip(names, layouts))
+    wb = build_workbook(sheets)
+    index = wb[SHEET_INDEX]
+    for number, (name, project, layout) in enumerate(zip(names, projects, layouts)):
         for address in fill_sheet(wb[name], project, layout):
             if cleaned is not None:
                 cleaned.append(f"{name}!{address}")
-    return save_workbook(wb, path, force=force)
+        index.row_dimensions[INDEX_FIRST_ROW + number].height = index_height(name, project.name or NO_PROJECT_NAME)
+    return save(wb, sheets, path, force=force)
 
 
 def new_workbook(
@@ -77,13 +83,14 @@ def new_workbook(
     _refuse_existing(path, force)
     names = [project_sheet_name(i) for i in range(1, projects + 1)]
     layout = SheetLayout()
-    wb = build_workbook([(name, layout) for name in names])
+    sheets = [(name, layout) for name in names]
+    wb = build_workbook(sheets)
     for name in [*names, SHEET_MASTER]:
         ws = wb[name]
         if year is not None:
             ws[layout.cells["year"]].value = year
         put_value(ws[layout.cells["department"]], without_illegal(department)[0])
-    return save_workbook(wb, path, force=force)
+    return save(wb, sheets, path, force=force)
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
@@ -141,19 +148,6 @@ def project_layout(project: Project) -> SheetLayout:
 # --- filling ---------------------------------------------------------------------------
 
 
-def _lines(text: str, width: float) -> int:
-    """Rough count of wrapped lines of `text` in a column `width` characters wide."""
-    if not text:
-        return 1
-    chars_per_line = max(1.0, width / 2 * 1.1)  # a Chinese character is two width units
-    return sum(max(1, math.ceil(len(part) / chars_per_line)) for part in text.split("\n"))
-
-
-def _fit_height(ws: Worksheet, row: int, minimum: float, texts: list[tuple[str, float]]) -> None:
-    lines = max((_lines(text, width) for text, width in texts), default=1)
-    ws.row_dimensions[row].height = max(minimum, lines * LINE_HEIGHT + 6)
-
-
 def _put(cell: Cell, value: object, cleaned: list[str]) -> None:
     """`put_value` of a value from a form, without characters XML cannot hold (noted in `cleaned`)."""
     if isinstance(value, str):
@@ -190,9 +184,11 @@ def _fill(ws: Worksheet, project: Project, layout: SheetLayout, cleaned: list[st
 
     _put(ws[cells["goal.expected"]], project.goal.expected, cleaned)
     _put(ws[cells["goal.actual"]], project.goal.actual, cleaned)
-    goal_width = sum(COLUMN_WIDTHS[c] for c in "CDEFGH")
-    _fit_height(ws, ROW_GOAL_EXPECTED, GOAL_HEIGHT, [(project.goal.expected, goal_width)])
-    _fit_height(ws, ROW_GOAL_ACTUAL, GOAL_HEIGHT, [(project.goal.actual, goal_width)])
+    ws.row_dimensions[ROW_GOAL_EXPECTED].height = goal_height(project.goal.expected)
+    ws.row_dimensions[ROW_GOAL_ACTUAL].height = goal_height(project.goal.actual)
+    ws.row_dimensions[ROW_NAME].height = identity_height({"name": project.name})
+    ws.row_dimensions[ROW_DEPARTMENT].height = identity_height({"department": project.department,
+                                                                "unit": project.unit})
 
     funds = project.funds
     if funds is not None:
@@ -209,7 +205,6 @@ def _fill(ws: Worksheet, project: Project, layout: SheetLayout, cleaned: list[st
 
 def _fill_indicators(ws: Worksheet, project: Project, layout: SheetLayout, cleaned: list[str]) -> None:
     next_row = {(g.level1, g.level2): span.first for g, span in zip(layout.groups, layout.group_spans)}
-    widths = {key: COLUMN_WIDTHS[column] for key, column in INDICATOR_COLUMNS.items()}
     for indicator in project.indicators:
         key = group_key(indicator)
         row = next_row[key]
@@ -219,5 +214,5 @@ def _fill_indicators(ws: Worksheet, project: Project, layout: SheetLayout, clean
         for field in ("weight", "score"):
             number = getattr(indicator, field)
             _put(ws[layout.indicator_cell(field, row)], number if number is not None else indicator.raw.get(field), cleaned)
-        texts = [(getattr(indicator, f), widths[f]) for f in ("name", "target", "actual", "deviation")]
-        _fit_height(ws, row, INDICATOR_HEIGHT, texts)
+        texts = {f: getattr(indicator, f) for f in ("name", "target", "actual", "deviation")}
+        ws.row_dimensions[row].height = indicator_height(texts)

@@ -17,6 +17,24 @@ needs_libreoffice = pytest.mark.skipif(
 )
 
 
+# Files selfeval writes carry cached formula values; LibreOffice would show those instead of
+# computing. The throw-away profile tells it to recalculate every formula on load, so a test
+# always sees what the spreadsheet application computes.
+_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def _always_recalculate(profile: Path) -> None:
+    user = profile / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_RECALCULATE, encoding="utf-8")
+
+
 def convert(
     source: Path, target_format: str, outdir: Path, *, infilter: str | None = None, timeout: float = 180
 ) -> Path:
@@ -29,6 +47,7 @@ def convert(
         pytest.skip("LibreOffice is not installed")
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        _always_recalculate(Path(profile))
         result = subprocess.run(
             [
                 SOFFICE,

@@ -1,8 +1,10 @@
 """Write a `Summary` to a new .xlsx file with openpyxl (one user of the summary data).
 
-Tables with filter buttons and a totals row whose formulas follow the filter (SUBTOTAL),
-frozen headers, number formats, widths, coloured severities, native bar charts, print
-setup (landscape A4, fit to width, header row repeated). Every string is written as text,
+Title and date rows, tables with filter buttons and a totals row whose formulas follow the
+filter (SUBTOTAL) and carry their computed values (previews that do not calculate show
+numbers), frozen headers, number formats, widths, wrapped texts in rows tall enough for
+them, coloured severities, native bar charts sized to their bars, print setup (the sheet's
+paper, fit to width, header row repeated, page numbers). Every string is written as text,
 so `=HYPERLINK(...)` typed by a clerk stays a string. The file appears atomically.
 
 openpyxl lays out the workbook (styles, tables, charts, widths, panes, print setup), but
@@ -24,22 +26,40 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..outputs import publish, signals_held, temp_beside
+from ..textfit import PLAIN_MARGIN, fit_height, height_for, line_count
 from ..xlsxcells import sheet_parts
-from .summary import HEADER_FILL, GENERAL, Block, Chart, SheetSpec, Summary, Total
+from .summary import GENERAL, HEADER_FILL, TEXT, Block, Chart, Column, Heading, SheetSpec, Summary, Total
 
 MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell
 TABLE_STYLE = "TableStyleMedium2"
 _SUBTOTAL = {"sum": 109, "average": 101, "min": 105, "count": 103}  # 1xx: ignore filtered rows
-_HEADER_FONT = Font(bold=True)
+DEFAULT_FONT_NAME, DEFAULT_FONT_SIZE = "Arial", 10
+FONT_NAME = "宋体"
+FONT_SIZE = 10.0  # ≥ 9 pt on paper while a sheet prints at 90 % or more
+TITLE_SIZE = 16.0
+FOOTER = "第 &P 页，共 &N 页"
+_BODY_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
+_HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+# numbers in Arial: the same narrow digits in Excel and LibreOffice (宋体's Latin falls back to wide fonts)
+_NUMBER_FONT = Font(name=DEFAULT_FONT_NAME, size=FONT_SIZE)
+_NUMBER_BOLD = Font(name=DEFAULT_FONT_NAME, size=FONT_SIZE, bold=True)
+_TITLE_FONT = Font(name="黑体", size=TITLE_SIZE, bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
 _HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_TOP = Alignment(vertical="top")
+_PAPER = {"A4": 9, "A3": 8}  # Excel's paperSize codes
+# empty, or holding only empty rows (openpyxl writes one for a merged range's dimension)
+_EMPTY_SHEET_DATA = re.compile(rb'<sheetData\s*/>|<sheetData>(?:\s*<row r="\d+"\s*(?:/>|>\s*</row>))*\s*</sheetData>')
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 
 
@@ -47,11 +67,21 @@ def write_summary(summary: Summary, path: Path) -> Path:
     """Write the summary workbook to `path` atomically (temp file in the same folder, then rename)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
+    _set_default_font(workbook)
     cells: dict[str, _SheetCells] = {}
     for spec in summary.sheets:
         cells[spec.name] = _write_sheet(workbook.create_sheet(spec.name), spec)
     save_atomically(workbook, path, cells)
     return path
+
+
+def _set_default_font(workbook: Workbook) -> None:
+    """Arial 10 as the workbook's standard font: it sets the unit of column widths, and Arial
+    (LibreOffice: metric-compatible Liberation Sans) measures the same in Excel and LibreOffice,
+    so a width chosen here prints at the same scale in both."""
+    font = Font(name=DEFAULT_FONT_NAME, size=DEFAULT_FONT_SIZE)
+    workbook._fonts = IndexedList([font])  # index 0: the font of every unstyled cell
+    workbook._named_styles["Normal"].font = font
 
 
 def save_atomically(workbook: Workbook, path: Path, cells: dict[str, "_SheetCells"] | None = None) -> None:
@@ -94,6 +124,8 @@ class _SheetCells:
         self.rows: dict[int, list[tuple[int, str]]] = {}  # row → (first column, cells XML)
         self.bounds: list[int] | None = None  # min row, min col, max row, max col
         self._strings: dict[str, str] = {}  # text → its inline string cell tail
+        self.heights: dict[int, float] = {}  # row → height in points (rows that wrap)
+        self.tail = 0  # last row that drawings (charts) cover
 
     def style(self, *, number_format: str = GENERAL, font: Font | None = None, fill: PatternFill | None = None,
               alignment: Alignment | None = None) -> int:
@@ -137,14 +169,22 @@ class _SheetCells:
             return f'<c r="{ref}"{s}/>' if style else ""
         return f'<c r="{ref}"{s} t="n"><v>{"%.16g" % value}</v></c>'
 
-    def formula(self, ref: str, style: int, formula: str) -> str:
+    def formula(self, ref: str, style: int, formula: str, value: object = None) -> str:
+        """A formula cell with its computed value cached (text, number, or '' for blank)."""
         s = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{s}><f>{_escape(formula)}</f><v/></c>'
+        f = f"<f>{_escape(formula)}</f>"
+        if isinstance(value, str):
+            return f'<c r="{ref}"{s} t="str">{f}<v>{_escape(text_value(value))}</v></c>'
+        if value is None or value != value:
+            return f'<c r="{ref}"{s} t="str">{f}<v></v></c>'
+        return f'<c r="{ref}"{s}>{f}<v>{"%.16g" % value}</v></c>'
 
     def xml(self) -> bytes:
         parts = ["<sheetData>"]
         for row in sorted(self.rows):
-            parts.append(f'<row r="{row}">')
+            height = self.heights.get(row)
+            ht = f' ht="{height:g}" customHeight="1"' if height else ""
+            parts.append(f'<row r="{row}"{ht}>')
             parts.extend(xml for _, xml in sorted(self.rows[row], key=lambda item: item[0]))
             parts.append("</row>")
         parts.append("</sheetData>")
@@ -201,18 +241,48 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec) -> _SheetCells:
     cells = _SheetCells(ws)
     for block in spec.blocks:
         _write_block(ws, cells, block)
-    for chart in spec.charts:
-        _add_chart(ws, spec, chart)
+    if spec.heading is not None and spec.blocks:
+        _write_heading(ws, cells, spec.heading, spec.blocks[0])
+    for number, chart in enumerate(spec.charts):
+        _add_chart(ws, cells, spec, chart)
+        if number:  # each chart starts a page (after a blank row): none is cut by a page break
+            ws.row_breaks.append(Break(id=_origin(chart.anchor)[0] - (3 if chart.note else 2)))
     if spec.freeze:
         ws.freeze_panes = spec.freeze
     if spec.print_title_rows:
         ws.print_title_rows = spec.print_title_rows
     ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = _PAPER[spec.paper]
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text = FOOTER
+    area = _print_area(spec, cells)
+    if area:
+        ws.print_area = area
     return cells
+
+
+def _print_area(spec: SheetSpec, cells: _SheetCells) -> str | None:
+    """What prints: the used rows of the printed columns (every column unless some are not)."""
+    if cells.bounds is None:
+        return None
+    columns = spec.print_columns
+    if columns is None and spec.blocks:
+        block = spec.blocks[0]
+        printed = [i for i, column in enumerate(block.columns) if column.printed]
+        if len(printed) == len(block.columns):
+            return None
+        if printed != list(range(len(printed))):
+            raise ValueError(f"{spec.name}: columns that do not print must come last")
+        columns = _origin(block.anchor)[1] - 1 + len(printed)
+    if columns is None:
+        return None
+    return f"A1:{get_column_letter(columns)}{max(cells.bounds[2], cells.tail)}"
 
 
 def _origin(anchor: str) -> tuple[int, int]:
@@ -220,24 +290,78 @@ def _origin(anchor: str) -> tuple[int, int]:
     return row, column_index_from_string(letters)
 
 
+def _merge(ws: Worksheet, ref: str) -> None:
+    """Merge without openpyxl's placeholder cells (the sheet data is written here, not by openpyxl)."""
+    ws.merged_cells.add(MergedCellRange(ws, ref))
+
+
+def _write_heading(ws: Worksheet, cells: _SheetCells, heading: Heading, block: Block) -> None:
+    """Row 1: the title across the block; row 2: unit at the left, date at the right."""
+    top, left = _origin(block.anchor)
+    width = len([c for c in block.columns if c.printed])
+    first, last = get_column_letter(left), get_column_letter(left + width - 1)
+    title = cells.style(font=_TITLE_FONT, alignment=Alignment(horizontal="center", vertical="center"))
+    cells.add(1, left, 1, cells.cell(f"{first}1", title, heading.title))
+    _merge(ws, f"{first}1:{last}1")
+    cells.heights[1] = 30
+    side = max(1, min(4, width // 2))
+    plain = cells.style(font=_BODY_FONT)
+    right = cells.style(font=_BODY_FONT, alignment=Alignment(horizontal="right"))
+    xml = cells.cell(f"{first}2", plain, heading.left or None)
+    right_first = get_column_letter(left + width - side)
+    xml += cells.cell(f"{right_first}2", right, heading.right or None)
+    cells.add(2, left, width, xml)
+    if side > 1:
+        _merge(ws, f"{first}2:{get_column_letter(left + side - 1)}2")
+        _merge(ws, f"{right_first}2:{last}2")
+
+
 def _write_block(ws: Worksheet, cells: _SheetCells, block: Block) -> None:
     top, left = _origin(block.anchor)
     width = len(block.columns)
     letters = [get_column_letter(left + offset) for offset in range(width)]
+    for letter, column in zip(letters, block.columns):
+        ws.column_dimensions[letter].width = column.width
+    if not block.rows and block.empty:
+        style = cells.style(font=_BODY_FONT)
+        cells.add(top, left, 1, cells.cell(f"{letters[0]}{top}", style, block.empty))
+        return
     header = cells.style(font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_HEADER_ALIGN)
     cells.add(top, left, width, "".join(
         cells.cell(f"{letter}{top}", header, column.header) for letter, column in zip(letters, block.columns)
     ))
-    for letter, column in zip(letters, block.columns):
-        ws.column_dimensions[letter].width = column.width
-    rows = block.rows or [tuple(None for _ in block.columns)]  # a table needs one data row
-    for r, xml in enumerate(_data_rows(cells, block, letters, rows), start=top + 1):
+    cells.heights[top] = fit_height(((c.header, c.width) for c in block.columns), 0, FONT_SIZE, PLAIN_MARGIN)
+    rows = block.rows or ([tuple(None for _ in block.columns)] if block.table_name else [])  # a table needs a row
+    wrapped = [(i, column.width) for i, column in enumerate(block.columns) if column.wrap]
+    for r, (values, xml) in enumerate(zip(rows, _data_rows(cells, block, letters, rows)), start=top + 1):
         cells.add(r, left, width, xml)
+        if wrapped:
+            lines = max((line_count(str(values[i]), w, FONT_SIZE, PLAIN_MARGIN) for i, w in wrapped if values[i]),
+                        default=1)
+            if lines > 1:
+                cells.heights[r] = height_for(lines, FONT_SIZE)
     last_data = top + len(rows)
+    after = last_data + 1
     if block.totals:
         _write_totals(cells, block, letters, top, left, last_data)
+        after += 1
     if block.table_name:
         _add_table(ws, block, top, left, last_data)
+    printed = len([c for c in block.columns if c.printed])
+    note_width = sum(c.width for c in block.columns[:printed])
+    for note in block.notes:
+        style = cells.style(font=_BODY_FONT, alignment=_WRAP)
+        cells.add(after, left, 1, cells.cell(f"{letters[0]}{after}", style, note))
+        _merge(ws, f"{letters[0]}{after}:{letters[printed - 1]}{after}")
+        cells.heights[after] = height_for(line_count(note, note_width, FONT_SIZE, PLAIN_MARGIN), FONT_SIZE)
+        after += 1
+
+
+def _font(column: Column, *, bold: bool = False) -> Font:
+    """Arial for number columns, 宋体 for texts."""
+    if column.number_format in (TEXT, GENERAL):
+        return _HEADER_FONT if bold else _BODY_FONT
+    return _NUMBER_BOLD if bold else _NUMBER_FONT
 
 
 def _data_rows(cells: _SheetCells, block: Block, letters: list[str], rows: list[tuple]) -> Iterator[str]:
@@ -246,9 +370,11 @@ def _data_rows(cells: _SheetCells, block: Block, letters: list[str], rows: list[
     fills = {}
     if block.colours:
         fills = {value: PatternFill("solid", fgColor=rgb) for value, rgb in block.colours[1].items()}
-    plain = [cells.style(number_format=column.number_format) for column in block.columns]
+    plain = [cells.style(number_format=column.number_format, font=_font(column),
+                         alignment=_WRAP if column.wrap else _TOP) for column in block.columns]
     coloured = {
-        value: cells.style(number_format=block.columns[colour_at].number_format, fill=fill)
+        value: cells.style(number_format=block.columns[colour_at].number_format, fill=fill, font=_BODY_FONT,
+                           alignment=_TOP)
         for value, fill in fills.items()
     } if colour_at is not None else {}
     cell = cells.cell
@@ -270,6 +396,9 @@ def _total_formula(block: Block, total: Total, header: str, top: int, left: int,
     if total.kind in _SUBTOTAL:
         cells = _column_range(block, header, top, left, last)
         formula = f"SUBTOTAL({_SUBTOTAL[total.kind]},{cells})"
+        if total.kind == "count" and total.label:
+            before, _, after = total.label.partition("{}")
+            return f'"{before}"&{formula}&"{after}"'
         if total.kind in ("average", "min"):  # of no visible number: blank, not #DIV/0! or 0
             return f'IF(SUBTOTAL(102,{cells})>0,{formula},"")'
         return formula
@@ -292,8 +421,11 @@ def _write_totals(cells: _SheetCells, block: Block, letters: list[str], top: int
         elif total.kind == "label":
             xml.append(cells.cell(ref, bold, total.label))
         else:
-            style = cells.style(number_format=column.number_format, font=_HEADER_FONT)
-            xml.append(cells.formula(ref, style, _total_formula(block, total, column.header, top, left, last) or ""))
+            number_format = total.number_format or column.number_format
+            style = cells.style(number_format=number_format, font=_font(column, bold=True),
+                                alignment=_WRAP if column.wrap else None)
+            formula = _total_formula(block, total, column.header, top, left, last) or ""
+            xml.append(cells.formula(ref, style, formula, total.shown()))
     cells.add(row, left, len(letters), "".join(xml))
 
 
@@ -318,10 +450,19 @@ def _add_table(ws: Worksheet, block: Block, top: int, left: int, last_data: int)
     if block.totals:
         table.totalsRowCount = 1
     ws.add_table(table)
-def _add_chart(ws: Worksheet, spec: SheetSpec, chart: Chart) -> None:
+def _add_chart(ws: Worksheet, cells: _SheetCells, spec: SheetSpec, chart: Chart) -> None:
+    """A native bar chart at its anchor; its note in the row above; a sentence where no data."""
     block = spec.block(chart.block)
+    anchor_row, anchor_col = _origin(chart.anchor)
+    plain = cells.style(font=_BODY_FONT)
+    if chart.note:
+        cells.add(anchor_row - 1, anchor_col, 1, cells.cell(f"{get_column_letter(anchor_col)}{anchor_row - 1}",
+                                                             plain, chart.note))
+    if not block.rows:
+        cells.add(anchor_row, anchor_col, 1, cells.cell(chart.anchor, plain, chart.empty or chart.title))
+        return
     top, left = _origin(block.anchor)
-    last = top + max(1, len(block.rows))
+    last = top + len(block.rows)
     value_col = left + block.column_index(chart.value_column)
     category_col = left + block.column_index(chart.category_column)
     bar = BarChart()
@@ -332,11 +473,15 @@ def _add_chart(ws: Worksheet, spec: SheetSpec, chart: Chart) -> None:
     bar.y_axis.numFmt = chart.number_format
     bar.y_axis.majorGridlines = None
     bar.y_axis.scaling.min = 0  # bars start at zero, or small differences look large
+    if chart.axis_max is not None:
+        bar.y_axis.scaling.max = chart.axis_max
     bar.x_axis.delete = False
     bar.y_axis.delete = False
     if chart.kind == "bar":
         bar.x_axis.scaling.orientation = "maxMin"  # first row at the top
+        bar.x_axis.tickLblSkip = 1  # every category labelled: the chart is tall enough for them
     bar.add_data(Reference(ws, min_col=value_col, min_row=top, max_row=last), titles_from_data=True)
     bar.set_categories(Reference(ws, min_col=category_col, min_row=top + 1, max_row=last))
     bar.width, bar.height = chart.width_cm, chart.height_cm
     ws.add_chart(bar, chart.anchor)
+    cells.tail = max(cells.tail, anchor_row + int(chart.height_cm / 0.53) + 1)

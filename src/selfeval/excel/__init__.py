@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from ..layout import (
+    BUTTON_NEW_PROJECT,
+    BUTTON_VALIDATE_ACTIVE,
     PROJECT_SHEET_PREFIX,
     RESERVED_SHEETS,
     SHEET_GUIDE,
@@ -44,6 +46,7 @@ from .marks import (
     template_fill,
 )
 from .reading import SheetRead, project_sheets, read_sheet
+from .rows import fit_rows
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -111,10 +114,10 @@ def _entry(func: F) -> F:
 
 @_entry
 def validate_active(book: "xw.Book") -> list[Finding] | None:
-    """校验当前表: validate the active project sheet; returns its findings."""
+    """校验本表: validate the active project sheet; returns its findings."""
     sheet = book.sheets.active
     if not is_project_sheet(sheet.name):
-        engine.alert(book, f"当前工作表「{sheet.name}」不是项目表。请先切换到要校验的项目表，再点“校验当前表”。", TITLE)
+        engine.alert(book, f"当前工作表「{sheet.name}」不是项目表。请先切换到要校验的项目表，再点“{BUTTON_VALIDATE_ACTIVE}”。", TITLE)
         return None
     read = read_sheet(sheet)
     if not read.is_form:
@@ -134,7 +137,7 @@ def validate_active(book: "xw.Book") -> list[Finding] | None:
 
 @_entry
 def validate_all(book: "xw.Book") -> dict[str, list[Finding]] | None:
-    """全部校验: validate every project sheet, list every finding, refresh 目录."""
+    """校验全部: validate every project sheet, list every finding, refresh 目录."""
     sheets = project_sheets(book)
     reads: list[SheetRead] = []
     for i, sheet in enumerate(sheets, start=1):
@@ -158,6 +161,7 @@ def validate_all(book: "xw.Book") -> dict[str, list[Finding]] | None:
     if index is not None:
         with engine.unprotected(index):
             index_sheet.refresh(index, [(r.name, r.project.cells if r.project else None) for r in forms])
+            index_sheet.fit_rows(index, [(r.name, r.project.name if r.project else "") for r in forms])
     engine.show_status(book, None)
     if any(row.marked for row in rows):
         findings_sheet.find_sheet(book).activate()
@@ -177,6 +181,8 @@ def _mark_sheet(sheet: "xw.Sheet", read: SheetRead, findings: Sequence[Finding],
     with engine.unprotected(sheet):
         if project is not None and "status" in project.cells:
             sheet.range(project.cells["status"]).value = status_text(findings, _now())
+        if project is not None:
+            fit_rows(sheet, project)
         _paint(sheet, fills)
         for row in previous:
             if row.noted:
@@ -261,10 +267,10 @@ def _has_value(read: SheetRead, address: str) -> bool:
 
 @_entry
 def new_project(book: "xw.Book", name: str | None = None) -> str | None:
-    """新增项目表: copy the hidden 项目模板 after the last project sheet, list it in 目录."""
+    """新建项目表: copy the very hidden 项目模板 after the last project sheet, list it in 目录."""
     names = [s.name for s in book.sheets]
     if SHEET_MASTER not in names:
-        engine.alert(book, f"工作簿中没有找到隐藏的「{SHEET_MASTER}」表，无法新增项目表。请使用最新的模板工作簿。", TITLE)
+        engine.alert(book, f"工作簿中没有找到隐藏的「{SHEET_MASTER}」表，无法{BUTTON_NEW_PROJECT}。请使用最新的模板工作簿。", TITLE)
         return None
     if name is None:
         name = _next_name(names)
@@ -282,6 +288,7 @@ def new_project(book: "xw.Book", name: str | None = None) -> str | None:
         listed = index_sheet.listed_sheets(index)
         with engine.unprotected(index):
             index_sheet.write_rows(index, [(name, None)], first=len(listed) + 1)
+            index_sheet.fit_rows(index, [(name, "")], first=len(listed) + 1)
     copy.activate()
     return name
 
@@ -338,7 +345,7 @@ def build_summary(book: "xw.Book") -> int | None:
 
 @_entry
 def show_rules(book: "xw.Book") -> str | None:
-    """校验规则说明: open 填表说明 at the list of rule codes; returns the cell shown."""
+    """填表说明: open 填表说明 at the list of rule codes; returns the cell shown."""
     sheet = _sheet(book, SHEET_GUIDE)
     if sheet is None:
         engine.alert(book, f"工作簿中没有「{SHEET_GUIDE}」表。规则说明见 selfeval 文档。", TITLE)

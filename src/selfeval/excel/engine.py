@@ -11,6 +11,7 @@ does the right thing or nothing:
 | status-bar progress      | `app.status_bar`         | not available: skipped                 |
 | notes                    | `add_note` / `delete`    | Office.js clients only (ExcelApi 1.18) |
 | unprotect while writing  | `Unprotect`/`Protect`    | no API: sheets must be unprotected     |
+| page setup (print)       | `PageSetup`              | not available: skipped                 |
 """
 
 from __future__ import annotations
@@ -115,3 +116,23 @@ def unprotected(sheet: "xw.Sheet") -> Iterator[None]:
 def alert(book: "xw.Book", text: str, title: str = "绩效自评") -> None:
     """A message box for the clerk."""
     book.app.alert(text, title=title)
+
+
+_PAPER_SIZES = {"A4": 9, "A3": 8}  # xlPaperA4, xlPaperA3
+
+
+def page_setup(sheet: "xw.Sheet", *, landscape: bool, paper: str, print_area: str, title_rows: str) -> None:
+    """Print the sheet's `print_area` on `paper`, fit to the page width, `title_rows` on every page,
+    with page numbers (desktop; the remote engine has no page setup)."""
+    if is_remote(sheet.book):
+        return
+    setup = sheet.api.PageSetup
+    setup.Orientation = 2 if landscape else 1  # xlLandscape / xlPortrait
+    setup.PaperSize = _PAPER_SIZES[paper]
+    setup.PrintArea = print_area
+    first, last = title_rows.split(":")
+    setup.PrintTitleRows = f"${first}:${last}"
+    setup.Zoom = False
+    setup.FitToPagesWide = 1
+    setup.FitToPagesTall = False
+    setup.CenterFooter = "第 &P 页，共 &N 页"

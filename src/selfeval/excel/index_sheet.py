@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..layout import DEFAULT_LAYOUT, INDEX_COLUMNS, INDEX_FIRST_ROW, SHEET_INDEX, STATUS_CELL
+from ..layout import DEFAULT_LAYOUT, INDEX_COLUMNS, INDEX_FIRST_ROW, SHEET_INDEX, STATUS_CELL, index_height
 from .texts import formula_string, hyperlink_formula, sheet_ref
 
 if TYPE_CHECKING:
     import xlwings as xw
 
 SCORE_FORMAT = "0.00"
-NO_NAME = "（未填项目名称）"
+NO_NAME = "（未填项目名称）"  # as the template's formula shows an unnamed project
 _KEYS = tuple(INDEX_COLUMNS)  # number, sheet, name, total, grade, status
 
 
@@ -79,3 +79,16 @@ def listed_sheets(sheet: "xw.Sheet") -> list[str]:
     values = sheet.range((INDEX_FIRST_ROW, column), (last, column)).options(ndim=2).value
     return [str(row[0]) for row in values if row[0] not in (None, "")]
 
+
+
+def fit_rows(sheet: "xw.Sheet", names: Sequence[tuple[str, str]], first: int = 1) -> None:
+    """Row heights for (sheet name, project name) from 目录 row number `first` on, as the file
+    writer sets them: long names wrap onto as many lines as they need (one call per run)."""
+    heights = [index_height(name, project or NO_NAME) for name, project in names]
+    top = INDEX_FIRST_ROW + first - 1
+    start = 0
+    for i in range(1, len(heights) + 1):
+        if i < len(heights) and heights[i] == heights[start]:
+            continue
+        sheet.range((top + start, 1), (top + i - 1, 1)).row_height = heights[start]
+        start = i

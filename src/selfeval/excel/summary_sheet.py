@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..consolidate import Block, SheetSpec, build_summary
 from ..consolidate.summary import HEADER_FILL, SHEET_PROJECTS
 from ..layout import SHEET_SUMMARY
+from ..textfit import PLAIN_MARGIN, fit_height, height_for, line_count
 from ..validation import FileReport, validate_projects
 from . import engine
 from .reading import SheetRead
@@ -33,38 +34,50 @@ def block_values(block: Block) -> list[list[object]]:
     lines: list[list[object]] = [[c.header for c in block.columns]]
     lines += [[as_text(v) for v in row] for row in block.rows]
     if block.totals:
-        line: list[object] = []
-        for column in block.columns:
-            total = column.total
-            if total is None:
-                line.append(None)
-            elif total.kind == "label":
-                line.append(total.label)
-            else:
-                line.append(total.value)
-        lines.append(line)
+        lines.append([None if c.total is None else c.total.shown() for c in block.columns])
     return lines
+
+
+def sheet_values(spec: SheetSpec) -> list[list[object]]:
+    """Everything the sheet shows from A1, one rectangle: heading rows, the block, its notes."""
+    block = spec.blocks[0]
+    width = len(block.columns)
+    lines: list[list[object]] = []
+    if spec.heading is not None:
+        side = _side(block)
+        lines.append([spec.heading.title] + [None] * (width - 1))
+        lines.append([spec.heading.left or None] + [None] * (width - 1))
+        lines[-1][_printed(block) - side] = spec.heading.right or None
+    lines += block_values(block)
+    lines += [[note] + [None] * (width - 1) for note in block.notes]
+    return lines
+
+
+def _printed(block: Block) -> int:
+    return sum(1 for c in block.columns if c.printed)
+
+
+def _side(block: Block) -> int:
+    """Columns the unit and the date each take on the heading's second row (as the file writer)."""
+    return max(1, min(4, _printed(block) // 2))
 
 
 def write_summary(book: "xw.Book", reads: Sequence[SheetRead]) -> int:
     """Replace the content of 汇总 with the summary of `reads`; returns the number of project rows."""
     spec = summary_spec(book.name, reads)
     sheet = _fresh_summary_sheet(book)
-    rows = 0
     with engine.unprotected(sheet):
         sheet.clear()
-        for block in spec.blocks:
-            rows += len(block.rows)
-            _write_block(sheet, block)
+        _write_sheet(sheet, spec)
     sheet.activate()
-    return rows
+    return len(spec.blocks[0].rows)
 
 
 def _fresh_summary_sheet(book: "xw.Book") -> "xw.Sheet":
     """汇总, empty: an earlier summary's Excel table cannot be cleared away, so such a sheet
     is replaced by a new one at the same place (汇总 only ever holds generated content)."""
     sheet = next((s for s in book.sheets if s.name == SHEET_SUMMARY), None)
-    if sheet is None:
+    if sheet is None:  # the template has none (an empty one would print): at the end
         return book.sheets.add(SHEET_SUMMARY, after=book.sheets[len(book.sheets) - 1])
     if len(sheet.tables) == 0:
         return sheet
@@ -75,39 +88,84 @@ def _fresh_summary_sheet(book: "xw.Book") -> "xw.Sheet":
     return book.sheets.add(SHEET_SUMMARY, before=book.sheets[0])
 
 
-def _write_block(sheet: "xw.Sheet", block: Block) -> None:
-    lines = block_values(block)
-    top = sheet.range(block.anchor)
-    row, col = top.row, top.column
+def _write_sheet(sheet: "xw.Sheet", spec: SheetSpec) -> None:
+    """The heading, the block (a table with filter buttons), its totals and notes, formats and
+    row heights (wrapped texts), and the print setup where the engine has one."""
+    block = spec.blocks[0]
+    lines = sheet_values(spec)
     width = len(block.columns)
-    sheet.range((row, col)).value = lines
-    last = row + len(lines) - 1
-    sheet.range((row, col), (row, col + width - 1)).color = "#" + HEADER_FILL
-    sheet.range((row, col), (row, col + width - 1)).font.bold = True
+    printed = _printed(block)
+    sheet.range((1, 1)).value = lines
+    top = len(lines) - len(block_values(block)) - len(block.notes) + 1  # header row
+    last = top + len(block.rows) + (1 if block.totals else 0)
+    if spec.heading is not None:
+        side = _side(block)
+        title = sheet.range((1, 1), (1, printed))
+        title.merge(False)
+        title.font.bold, title.font.size = True, 16
+        sheet.range((2, printed - side + 1), (2, printed)).merge(False)
+        sheet.range((1, 1)).row_height = 30
+    header = sheet.range((top, 1), (top, width))
+    header.color = "#" + HEADER_FILL
+    header.font.bold = True
+    header.wrap_text = True
     if block.totals:
-        sheet.range((last, col), (last, col + width - 1)).font.bold = True
+        sheet.range((last, 1), (last, width)).font.bold = True
     if block.table_name and block.rows:
         # An Excel table gives finance staff filter and sort buttons; the totals row stays
         # below it as plain values, computed over all rows.
-        body = sheet.range((row, col), (row + len(block.rows), col + width - 1))
+        body = sheet.range((top, 1), (top + len(block.rows), width))
         sheet.tables.add(source=body, name=block.table_name, has_headers=True,
                          table_style_name="TableStyleLight9")
-    # one call per run of columns that share a format / width
-    for key in ("number_format", "width"):
+    # one call per run of columns that share a format / width / wrapping
+    for key in ("number_format", "width", "wrap"):
         start = 0
         for i in range(1, width + 1):
             if i < width and getattr(block.columns[i], key) == getattr(block.columns[start], key):
                 continue
-            cells = sheet.range((row, col + start), (last, col + i - 1))
             value = getattr(block.columns[start], key)
             if key == "number_format":
-                if len(lines) > 1:
-                    sheet.range((row + 1, col + start), (last, col + i - 1)).number_format = value
-            else:
-                cells.column_width = value
+                if block.rows:
+                    sheet.range((top + 1, start + 1), (last, i)).number_format = value
+            elif key == "width":
+                sheet.range((top, start + 1), (last, i)).column_width = value
+            elif value and block.rows:
+                sheet.range((top + 1, start + 1), (last, i)).wrap_text = True
             start = i
+    if block.totals:
+        for index, column in enumerate(block.columns, start=1):
+            if column.total is not None and column.total.number_format:
+                sheet.range((last, index)).number_format = column.total.number_format
+    for offset, height in sorted(row_heights(block).items()):
+        sheet.range((top + offset, 1)).row_height = height
+    for n, note in enumerate(block.notes, start=1):
+        note_range = sheet.range((last + n, 1), (last + n, printed))
+        note_range.merge(False)
+        note_range.wrap_text = True
     if block.colours and block.rows:
-        header, palette = block.colours
-        index = block.column_index(header)
+        header_text, palette = block.colours
+        index = block.column_index(header_text)
         colours = [[("#" + palette[r[index]]) if r[index] in palette else ...] for r in block.rows]
-        sheet.range((row + 1, col + index), (row + len(block.rows), col + index)).set_colors(colours)
+        sheet.range((top + 1, index + 1), (top + len(block.rows), index + 1)).set_colors(colours)
+    engine.page_setup(sheet, landscape=spec.landscape, paper=spec.paper,
+                      print_area=f"A1:{_letter(printed)}{last + len(block.notes)}",
+                      title_rows=f"{top}:{top}")
+
+
+def row_heights(block: Block) -> dict[int, float]:
+    """Row offset below the header (0: the header) → height, for rows whose text wraps."""
+    heights = {0: fit_height(((c.header, c.width) for c in block.columns), 0, margin=PLAIN_MARGIN)}
+    wrapped = [(i, c.width) for i, c in enumerate(block.columns) if c.wrap]
+    for offset, row in enumerate(block.rows, start=1):
+        lines = max((line_count(str(row[i]), w, margin=PLAIN_MARGIN) for i, w in wrapped if row[i]), default=1)
+        if lines > 1:
+            heights[offset] = height_for(lines)
+    return heights
+
+
+def _letter(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,43 @@
+"""A headless LibreOffice for UNO scripts: started with its own profile, stopped afterwards."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uno  # type: ignore[import-not-found]
+
+
+@contextmanager
+def office(profile: str) -> Iterator[object]:
+    """The Desktop of a LibreOffice listening on a private pipe; terminated on exit."""
+    pipe = f"selfeval_uno_{int(time.time() * 1000)}"
+    process = subprocess.Popen(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible", "--norestore",
+         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        for _ in range(240):
+            try:
+                context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                break
+            except Exception:  # noqa: BLE001 - not listening yet
+                time.sleep(0.25)
+        else:
+            raise SystemExit("LibreOffice did not start")
+        desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        yield desktop
+        try:
+            desktop.terminate()
+        except Exception:  # noqa: BLE001 - the bridge closes as LibreOffice exits
+            pass
+    finally:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
