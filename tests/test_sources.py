@@ -425,7 +425,10 @@ def test_expand_paths(tmp_path: Path) -> None:
     assert files == [tmp_path / "b" / "a.XLSM", tmp_path / "b" / "c.xls", tmp_path / "b" / "深层" / "z.xlsx",
                      single, tmp_path / "a.xlsx"]
     assert errors == [f"找不到文件或文件夹：{tmp_path / '无'}"]
-    assert "不支持的文件类型" in only_x03(read_source(single))
+    # the PDF comes from the folder scan too (nothing in a folder is dropped) and is skipped
+    skipped = read_source(single)
+    assert (skipped.status, skipped.findings, skipped.projects) == ("skipped", [], [])
+    assert "不是自评表的文件类型（.pdf）" in skipped.note
 
 
 def test_word_and_text_importers_are_registered(tmp_path: Path) -> None:

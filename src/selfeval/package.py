@@ -77,7 +77,7 @@ def inspect_package(path: Path, visit: Callable[[str, bytes], None] | None = Non
         try:
             archive = zipfile.ZipFile(handle)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-            raise SourceError("文件不完整或已损坏（压缩包结构无法识别，可能在下载或复制时被截断），无法打开") from None
+            raise SourceError("压缩包结构无法识别，文件可能已损坏或被截断（如下载或复制时中断），无法打开") from None
         infos = archive.infolist()
         package = Package(package_kind([info.filename for info in infos]), [info.filename for info in infos])
         _check_declared(infos)
@@ -116,7 +116,7 @@ def _check_entry_count(handle) -> None:
     except (OSError, struct.error, ValueError):
         end = None
     if end is None:
-        raise SourceError("文件不完整（找不到压缩包的目录，可能在下载或复制时被截断），无法打开")
+        raise SourceError("找不到压缩包的目录，文件可能已损坏或被截断（如下载或复制时中断），无法打开")
     if end[zipfile._ECD_ENTRIES_TOTAL] > MAX_PACKAGE_PARTS:  # type: ignore[attr-defined]
         raise SourceError(f"压缩包含有超过 {MAX_PACKAGE_PARTS} 个部件（读取上限），不像自评表，未读取")
     handle.seek(0)
@@ -146,7 +146,7 @@ def _check_declared(infos: list[zipfile.ZipInfo]) -> None:
 
 def _inflate(handle, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The part's bytes, unpacked from the raw stream with a cap at its declared size."""
-    broken = SourceError(f"文件中的「{info.filename}」已损坏或不完整（可能在下载或复制时被截断），无法读取")
+    broken = SourceError(f"文件中的「{info.filename}」不完整，文件可能已损坏或被截断（如下载或复制时中断），无法读取")
     handle.seek(info.header_offset)
     header = handle.read(_LOCAL_HEADER.size)
     if len(header) < _LOCAL_HEADER.size or header[:4] != ZIP_MAGIC:

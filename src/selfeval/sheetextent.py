@@ -34,6 +34,7 @@ _REL_IDS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationship
             "{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
 _XLSB_ROW = 0
 _XLSB_CELLS = range(2, 12)  # BrtCellRk … BrtFmlaError: cells holding a value (1 is a blank cell)
+_NOT_SHEETS = frozenset({"xl/sharedStrings.xml", "xl/styles.xml", "[Content_Types].xml"})
 _WORKBOOK_PARTS = {XLSX: ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"),
                    XLSB: ("xl/workbook.bin", "xl/_rels/workbook.bin.rels")}
 
@@ -60,6 +61,7 @@ class Extent:
     cells: int = 0
     rows: set[int] = field(default_factory=set)
     columns: set[int] = field(default_factory=set)
+    broken: bool = False  # the part could not be parsed: calamine will not read it either
 
     def add(self, row: int, column: int) -> None:
         self.cells += 1
@@ -120,16 +122,28 @@ def plan_workbook(path: Path) -> WorkbookPlan:
     cut: dict[str, bytes] = {}
     meta: dict[str, bytes] = {}
 
+    book_parts = {part for parts in _WORKBOOK_PARTS.values() for part in parts}
+
     def visit(name: str, data: bytes) -> None:
-        if name.startswith("xl/worksheets/"):
-            extents[name] = xlsb_extent(data) if name.endswith(".bin") else xlsx_extent(data)
-            if extents[name].area > MAX_GRID_CELLS:
-                cut[name] = data  # needed again to find (and cut) the outlying cells
-        else:
+        if name in book_parts:
             meta[name] = data
+            return
+        try:
+            extents[name] = xlsb_extent(data) if name.endswith(".bin") else xlsx_extent(data)
+        except (ElementTree.ParseError, SourceError):
+            extents[name] = Extent(broken=True)
+        if extents[name].area > MAX_GRID_CELLS:
+            cut[name] = data  # needed again to find (and cut) the outlying cells
 
     def wanted(name: str) -> bool:
-        return name.startswith("xl/worksheets/sheet") or name in {p for ps in _WORKBOOK_PARTS.values() for p in ps}
+        # every part a relationship may name as a sheet (not only xl/worksheets/): XML parts,
+        # and the binary sheets of .xlsb
+        if name in book_parts:
+            return True
+        if name.startswith(("xl/media/", "xl/theme/", "xl/printerSettings/")) or "/_rels/" in name:
+            return False
+        return name.endswith(".xml") and name not in _NOT_SHEETS or (
+            name.endswith(".bin") and name.startswith("xl/worksheets/"))
 
     package = inspect_package(path, visit, wanted)
     plan = WorkbookPlan(package.kind)
@@ -150,6 +164,9 @@ def plan_workbook(path: Path) -> WorkbookPlan:
 
 def _judge(plan: SheetPlan, data: bytes | None, kind: str) -> None:
     extent = plan.extent
+    if extent.broken:
+        plan.refused = "工作表内容已损坏，无法读取"
+        return
     if extent.cells > MAX_SHEET_CELLS:
         plan.refused = f"有 {extent.cells:,} 个非空单元格，超过每张工作表 {MAX_SHEET_CELLS:,} 个的读取上限，不像自评表，未读取"
         return

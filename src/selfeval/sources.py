@@ -483,11 +483,11 @@ def read_source(path: Path) -> SourceResult:
     if path.is_dir():
         _folder_status(path, result)
         return result
-    unread = _unread_office(path)
+    reader = READERS.get(suffix)
+    unread = _unread_office(path) if reader is None else None
     if unread is not None:
         result.findings.append(unread)
         return result
-    reader = READERS.get(suffix)
     if reader is None:
         result.status = SKIPPED
         result.note = f"不是自评表的文件类型（{path.suffix or '无扩展名'}），已跳过"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .rows import DUPLICATE, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
+from .rows import DUPLICATE, SKIPPED, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
     from .frames import Frames
@@ -126,9 +126,8 @@ def consolidate_files(files: Sequence[Path], *, jobs: int | None = None,
         label = str(path)
         try:
             digest = file_digest(path)
-        except OSError as exc:
-            reason = f"无法打开文件：{exc.strerror or exc}"
-            results[index] = FileRows(FileEntry(label, UNREADABLE, reason))
+        except OSError:  # no permission, a folder, a loop: the reader says why, in Chinese
+            todo.append((index, label, ""))
             continue
         if digest in first_by_digest:
             reason = f"与 {first_by_digest[digest]} 内容完全相同，未重复计入"
@@ -232,14 +231,17 @@ def _resolved(path: Path) -> Path:
 
 
 def _report(summary: "Summary", entries: Sequence[FileEntry], output: Path) -> None:
-    read = summary.files - summary.unreadable - summary.duplicates
+    skipped = sum(entry.status == SKIPPED for entry in entries)
+    read = summary.files - summary.unreadable - summary.duplicates - skipped
     _out(f"已汇总 {summary.files} 个文件：读取 {read} 个，共 {summary.projects} 个项目；"
-         f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个。")
+         f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个" + (f"；跳过 {skipped} 个" if skipped else "") + "。")
     for entry in entries:
         if entry.status == UNREADABLE:
             _err(f"无法读取：{entry.path}：{entry.reason}")
         elif entry.status == DUPLICATE:
             _err(f"重复文件：{entry.path}：{entry.reason}")
+        elif entry.status == SKIPPED:
+            _err(f"已跳过：{entry.path}：{entry.reason}")
     _out(f"汇总表已写入：{output}")
 
 

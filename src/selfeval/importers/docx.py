@@ -238,7 +238,10 @@ def read_docx(path: Path) -> Iterator[Grid | SourceError]:
         raise SourceError("文件内容是旧版 Word（.doc）或其他旧版 Office 格式，不是 .docx；请在 Word 或 WPS 中另存为 .docx 后再校验")
     if not head.startswith(ZIP_MAGIC):
         raise SourceError("不是有效的 Word 文档（.docx）（可能已损坏或被截断，或是改了扩展名的其他文件），无法打开")
-    kind = inspect_package(path).kind
+    try:
+        kind = inspect_package(path).kind
+    except SourceError as error:
+        raise SourceError(f"无法作为 Word 文档（.docx）打开：{error.reason}") from None
     if kind != DOCX:
         raise SourceError(f"扩展名是「{path.suffix}」，但文件内容是{KIND_NAMES[kind]}，不是 Word 文档；请改回正确的扩展名后再校验")
     try:
