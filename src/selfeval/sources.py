@@ -156,7 +156,7 @@ def _wrong_package(path: Path, kind: str) -> str:
 
     right = {DOCX: ".docx"}.get(kind)
     fix = f"请把扩展名改为 {right} 后再校验" if right else "请在 Excel 中另存为 .xlsx 后再校验"
-    return f"扩展名是「{path.suffix}」，但文件内容是{KIND_NAMES[kind]}；{fix}"
+    return f"扩展名是「{path.suffix}」，但文件内容是 {KIND_NAMES[kind]}；{fix}"
 
 
 def read_workbook_grids(path: Path) -> Iterator[Grid | SourceError]:
@@ -427,7 +427,7 @@ def _unread_office(path: Path) -> Finding | None:
         target, program = ".xlsx", "Excel 或 WPS 表格"
     else:
         return None
-    message = f"文件「{path}」未读取：selfeval 不读取「{suffix}」格式的文件；请在{program}中另存为 {target} 后再校验"
+    message = f"文件「{path}」未读取：selfeval 不读取「{suffix}」格式的文件；请在 {program} 中另存为 {target} 后再校验"
     return Finding("X05", Severity.ERROR, message, None, None, str(path))
 
 

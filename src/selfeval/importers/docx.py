@@ -243,7 +243,7 @@ def read_docx(path: Path) -> Iterator[Grid | SourceError]:
     except SourceError as error:
         raise SourceError(f"无法作为 Word 文档（.docx）打开：{error.reason}") from None
     if kind != DOCX:
-        raise SourceError(f"扩展名是「{path.suffix}」，但文件内容是{KIND_NAMES[kind]}，不是 Word 文档；请改回正确的扩展名后再校验")
+        raise SourceError(f"扩展名是「{path.suffix}」，但文件内容是 {KIND_NAMES[kind]}，不是 Word 文档；请改回正确的扩展名后再校验")
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a broken or non-docx file
