@@ -50,6 +50,7 @@ KIND_NAMES = {XLSX: "Excel 工作簿（.xlsx）", XLSB: "Excel 二进制工作�
 class Package:
     kind: str  # XLSX | XLSB | DOCX | ODS | OTHER_ZIP
     names: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # part → why it is not read (tolerated parts)
 
 
 def package_kind(names: list[str]) -> str:
@@ -66,11 +67,14 @@ def package_kind(names: list[str]) -> str:
 
 
 def inspect_package(path: Path, visit: Callable[[str, bytes], None] | None = None,
-                    wanted: Callable[[str], bool] | None = None) -> Package:
+                    wanted: Callable[[str], bool] | None = None,
+                    tolerated: Callable[[str], bool] | None = None) -> Package:
     """Check every part of the zip at `path`; hand the parts `wanted` selects to `visit`.
 
     Raises SourceError (a Chinese reason) when the file is not a complete zip, is encrypted,
-    or a part is beyond a limit or carries a DTD.
+    or a part is beyond a limit or carries a DTD. A part `tolerated` selects (a worksheet:
+    the other sheets can still be read) that is too large or broken is not unpacked and not
+    visited; the reason goes to `Package.refused` instead.
     """
     with open(path, "rb") as handle:
         _check_entry_count(handle)
@@ -80,33 +84,48 @@ def inspect_package(path: Path, visit: Callable[[str, bytes], None] | None = Non
             raise SourceError("压缩包结构无法识别，文件可能已损坏或被截断（如下载或复制时中断），无法打开") from None
         infos = archive.infolist()
         package = Package(package_kind([info.filename for info in infos]), [info.filename for info in infos])
-        _check_declared(infos)
+        _check_declared(infos, package.refused, tolerated)
         total = 0
         for info in infos:
-            if info.is_dir():
+            if info.is_dir() or info.filename in package.refused:
                 continue
             keep = visit is not None and (wanted is None or wanted(info.filename))
             chunks: list[bytes] = []
             carry = b""
-            size = 0
-            for chunk in _inflate(handle, info):
-                size += len(chunk)
-                total += len(chunk)
-                if total > MAX_PACKAGE_BYTES:
-                    raise SourceError(f"解压后的内容超过 {size_text(MAX_PACKAGE_BYTES)}（读取上限），不像自评表，未读取")
-                if info.filename.lower().endswith(_XML_SUFFIXES):
-                    window = carry + chunk
-                    if any(marker in window for marker in _DTD_MARKERS):
+            try:
+                for chunk in _inflate(handle, info):
+                    total += len(chunk)
+                    if total > MAX_PACKAGE_BYTES:
                         raise SourceError(
-                            f"文件中的「{info.filename}」含有 DTD 声明（<!DOCTYPE>/<!ENTITY>），Office 文件不会含有，"
-                            "可能是恶意构造的文件，未读取"
-                        )
+                            f"解压后的内容超过 {size_text(MAX_PACKAGE_BYTES)}（读取上限），不像自评表，未读取")
+                    window = carry + chunk
+                    _check_dtd(info.filename, window)
                     carry = window[-32:]
-                if keep:
-                    chunks.append(chunk)
+                    if keep:
+                        chunks.append(chunk)
+            except _PartError as error:
+                if tolerated is None or not tolerated(info.filename):
+                    raise SourceError(error.reason) from None
+                package.refused[info.filename] = error.reason
+                continue
             if keep and visit is not None:
                 visit(info.filename, b"".join(chunks))
     return package
+
+
+class _PartError(Exception):
+    """One part is beyond a limit or broken (the caller may tolerate it)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _check_dtd(name: str, window: bytes) -> None:
+    if name.lower().endswith(_XML_SUFFIXES) and any(marker in window for marker in _DTD_MARKERS):
+        raise SourceError(
+            f"文件中的「{name}」含有 DTD 声明（<!DOCTYPE>/<!ENTITY>），Office 文件不会含有，可能是恶意构造的文件，未读取"
+        )
 
 
 def _check_entry_count(handle) -> None:
@@ -122,31 +141,38 @@ def _check_entry_count(handle) -> None:
     handle.seek(0)
 
 
-def _check_declared(infos: list[zipfile.ZipInfo]) -> None:
+def _check_declared(infos: list[zipfile.ZipInfo], refused: dict[str, str],
+                    tolerated: Callable[[str], bool] | None) -> None:
     declared = 0
     for info in infos:
         if info.flag_bits & 0x1:
             raise SourceError("文件已加密（设有打开密码），无法读取；请取消密码后另存，再校验")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise SourceError(f"文件中的「{info.filename}」使用了 Office 不用的压缩方式，无法读取")
-        if info.file_size > MAX_PART_BYTES:
-            raise SourceError(
-                f"文件中的「{info.filename}」解压后有 {size_text(info.file_size)}，超过每个部件 "
-                f"{size_text(MAX_PART_BYTES)} 的读取上限，不像自评表，未读取"
-            )
-        if info.file_size >= RATIO_CHECKED_FROM and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise SourceError(
-                f"文件中的「{info.filename}」压缩比异常（{size_text(info.compress_size)} 解压为 "
-                f"{size_text(info.file_size)}，超过 {MAX_COMPRESSION_RATIO} 倍的上限），可能是“压缩炸弹”，未读取"
-            )
+        reason = _declared_problem(info)
+        if reason and tolerated is not None and tolerated(info.filename):
+            refused[info.filename] = reason
+            continue
+        if reason:
+            raise SourceError(reason)
         declared += info.file_size
     if declared > MAX_PACKAGE_BYTES:
         raise SourceError(f"解压后的内容共 {size_text(declared)}，超过 {size_text(MAX_PACKAGE_BYTES)} 的读取上限，未读取")
 
 
+def _declared_problem(info: zipfile.ZipInfo) -> str | None:
+    if info.file_size > MAX_PART_BYTES:
+        return (f"文件中的「{info.filename}」解压后有 {size_text(info.file_size)}，超过每个部件 "
+                f"{size_text(MAX_PART_BYTES)} 的读取上限，不像自评表，未读取")
+    if info.file_size >= RATIO_CHECKED_FROM and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+        return (f"文件中的「{info.filename}」压缩比异常（{size_text(info.compress_size)} 解压为 "
+                f"{size_text(info.file_size)}，超过 {MAX_COMPRESSION_RATIO} 倍的上限），可能是“压缩炸弹”，未读取")
+    return None
+
+
 def _inflate(handle, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The part's bytes, unpacked from the raw stream with a cap at its declared size."""
-    broken = SourceError(f"文件中的「{info.filename}」不完整，文件可能已损坏或被截断（如下载或复制时中断），无法读取")
+    broken = _PartError(f"文件中的「{info.filename}」不完整，文件可能已损坏或被截断（如下载或复制时中断），无法读取")
     handle.seek(info.header_offset)
     header = handle.read(_LOCAL_HEADER.size)
     if len(header) < _LOCAL_HEADER.size or header[:4] != ZIP_MAGIC:
@@ -174,7 +200,7 @@ def _inflate(handle, info: zipfile.ZipInfo) -> Iterator[bytes]:
                 raise broken from None
         produced += len(out)
         if produced > info.file_size:
-            raise SourceError(
+            raise _PartError(
                 f"文件中的「{info.filename}」解压后比压缩包记录的 {size_text(info.file_size)} 更大，"
                 "可能是恶意构造的文件，未读取"
             )

@@ -110,6 +110,7 @@ class WorkbookPlan:
     kind: str
     sheets: dict[str, SheetPlan] = field(default_factory=dict)  # sheet name → plan
     names: list[str] = field(default_factory=list)  # every sheet name, in workbook order
+    refused_parts: set[str] = field(default_factory=set)  # parts never to be unpacked (too large, broken)
 
     @property
     def needs_copy(self) -> bool:
@@ -145,14 +146,17 @@ def plan_workbook(path: Path) -> WorkbookPlan:
         return name.endswith(".xml") and name not in _NOT_SHEETS or (
             name.endswith(".bin") and name.startswith("xl/worksheets/"))
 
-    package = inspect_package(path, visit, wanted)
-    plan = WorkbookPlan(package.kind)
+    package = inspect_package(path, visit, wanted, tolerated=lambda name: name.startswith("xl/worksheets/"))
+    plan = WorkbookPlan(package.kind, refused_parts=set(package.refused))
     if package.kind not in _WORKBOOK_PARTS:
         return plan
     book_part, rels_part = _WORKBOOK_PARTS[package.kind]
     names = _sheet_names(package.kind, meta.get(book_part, b""), meta.get(rels_part, b""))
     plan.names = list(names)
     for sheet, part in names.items():
+        if part in package.refused:
+            plan.sheets[sheet] = SheetPlan(part, Extent(), refused=package.refused[part])
+            continue
         extent = extents.get(part)
         if extent is None:
             continue
@@ -303,6 +307,8 @@ def trimmed_copy(path: Path, plan: WorkbookPlan) -> io.BytesIO:
     buffer = io.BytesIO()
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
         for info in source.infolist():
+            if info.filename in plan.refused_parts:
+                continue  # a refused sheet is never read: its part is left out of the copy
             data = source.read(info)
             sheet = cuts.get(info.filename)
             if sheet is not None:
