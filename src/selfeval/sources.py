@@ -183,9 +183,12 @@ def read_workbook_grids(path: Path) -> Iterator[Grid | SourceError]:
             raise SourceError(_wrong_package(path, plan.kind))
         _skip_own_summary(plan.names)
     elif head.startswith(_OLE_MAGIC):
+        from .xlsscan import check_xls
+
         reason = _ole_reason(path)
         if reason:
             raise SourceError(reason)
+        check_xls(path)
     else:
         raise SourceError(_not_a_workbook(path, _head(path, 512)))
     try:

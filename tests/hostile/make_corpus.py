@@ -219,6 +219,25 @@ def _xlsb_sheet(cells: dict[tuple[int, int], object]) -> bytes:
     return data + _record(0x92) + _record(0x82)
 
 
+def xls_workbook(path: Path, dimensions: bytes, cells: list[tuple[int, int, float]]) -> Path:
+    """A minimal BIFF8 .xls (one sheet 表1) with the given DIMENSIONS payload and NUMBER cells."""
+    def record(kind: int, payload: bytes = b"") -> bytes:
+        return struct.pack("<HH", kind, len(payload)) + payload
+
+    bof = struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0)
+    name = "表1".encode("utf-16-le")
+    bound_size = 4 + 8 + len(name)
+    globals_size = len(record(0x0809, bof)) + bound_size + len(record(0x000A))
+    sheet = record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0)) + record(0x0200, dimensions)
+    for row, column, value in cells:
+        sheet += record(0x0203, struct.pack("<HHHd", row, column, 0, value))
+    sheet += record(0x000A)
+    bound = record(0x0085, struct.pack("<IBBBB", globals_size, 0, 0, 2, 1) + name)
+    stream = record(0x0809, bof) + bound + record(0x000A) + sheet
+    path.write_bytes(write_compound_file({"Workbook": stream + b"\x00" * max(0, 4096 - len(stream))}))
+    return path
+
+
 def grid_cells(rows: list[list[object]]) -> dict[tuple[int, int], object]:
     return {(r, c): value for r, row in enumerate(rows) for c, value in enumerate(row)
             if value not in ("", None) and not hasattr(value, "year")}
@@ -320,6 +339,10 @@ def build(root: Path) -> list[Case]:
     add(Case("压缩炸弹.xlsx", "ok", ("X03",), "读取上限"))  # the other project sheet is read
     lying_sizes(base, root / "谎报大小.xlsx", sheet, b"<worksheet>" + b" " * 50_000_000 + b"</worksheet>")
     add(Case("谎报大小.xlsx", "ok", ("X03",), "更大"))
+    xls_workbook(root / "远处单元格.xls", struct.pack("<IIHHH", 0, 65536, 0, 256, 0), [(0, 0, 1.0), (65535, 255, 2.0)])
+    add(Case("远处单元格.xls", "unreadable", ("X03",), "读取上限"))
+    xls_workbook(root / "谎报范围.xls", struct.pack("<IIHHH", 0, 0xFFFFFFF0, 0, 200, 0), [(0, 0, 1.0)])
+    add(Case("谎报范围.xls", "unreadable", ("X03",), "读取上限"))
     far_xlsb = grid_cells(national_rows())
     far_xlsb[(1_048_575, 16_383)] = "远处"
     xlsb_workbook(root / "远处单元格.xlsb", {"项目1": far_xlsb})
