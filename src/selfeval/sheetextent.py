@@ -21,7 +21,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from .limits import MAX_GRID_CELLS, MAX_SHEET_CELLS, OUTLIER_GAP_COLUMNS, OUTLIER_GAP_ROWS
-from .package import XLSB, XLSX, inspect_package
+from .package import ODS, XLSB, XLSX, inspect_package
 from .sources import SourceError
 
 # A cell element and its reference; group 4 is "/" for an empty, self-closing cell.
@@ -123,7 +123,7 @@ def plan_workbook(path: Path) -> WorkbookPlan:
     cut: dict[str, bytes] = {}
     meta: dict[str, bytes] = {}
 
-    book_parts = {part for parts in _WORKBOOK_PARTS.values() for part in parts}
+    book_parts = {part for parts in _WORKBOOK_PARTS.values() for part in parts} | {"content.xml"}
 
     def visit(name: str, data: bytes) -> None:
         if name in book_parts:
@@ -148,6 +148,11 @@ def plan_workbook(path: Path) -> WorkbookPlan:
 
     package = inspect_package(path, visit, wanted, tolerated=lambda name: name.startswith("xl/worksheets/"))
     plan = WorkbookPlan(package.kind, refused_parts=set(package.refused))
+    if package.kind == ODS:
+        try:
+            check_ods(meta.get("content.xml", b""))
+        except ElementTree.ParseError:
+            raise SourceError("表格内容（content.xml）已损坏，无法读取") from None
     if package.kind not in _WORKBOOK_PARTS:
         return plan
     book_part, rels_part = _WORKBOOK_PARTS[package.kind]
@@ -325,3 +330,64 @@ def _cut(data: bytes, last_row: int, last_column: int) -> bytes:
         return match.group(0)
 
     return _CELL_ELEMENT.sub(keep, data)
+
+
+# --- OpenDocument (.ods) ---------------------------------------------------------------------
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+
+
+def check_ods(content: bytes) -> None:
+    """Refuse an .ods whose tables are beyond the limits, counting repeated rows and cells.
+
+    calamine reads every table of an .ods when it opens the file, repeating a cell as often
+    as `number-columns-repeated` says (up to 100 million cells): the cells it would build
+    are counted here first. Raises SourceError naming the table.
+    """
+    name = ""
+    row = 0  # rows of the current table so far (repeats counted)
+    first_row = last_row = 0
+    first_column = last_column = 0
+    built = 0  # cells calamine materialises for the table's rows
+    valued = 0
+    for event, element in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == f"{_TABLE}table":
+                name, row, first_row, last_row, first_column, last_column, built, valued = (
+                    element.get(f"{_TABLE}name", ""), 0, 0, 0, 0, 0, 0, 0)
+            continue
+        if tag == f"{_TABLE}table-row":
+            repeats = _repeat(element, "number-rows-repeated")
+            column = 0
+            width = 0
+            for cell in element:
+                if cell.tag not in _ODS_CELLS:
+                    continue
+                count = _repeat(cell, "number-columns-repeated")
+                if cell.get(f"{_OFFICE}value-type") is not None or any(t.strip() for t in cell.itertext()):
+                    first_column = min(first_column or column + 1, column + 1)
+                    last_column = max(last_column, column + count)
+                    width = column + count
+                    valued += count * repeats
+                column += count
+            if width:
+                first_row = first_row or row + 1
+                last_row = row + repeats
+            built += width
+            row += repeats
+            element.clear()
+            area = (last_row - first_row + 1) * (last_column - first_column + 1) if last_row else 0
+            if built > MAX_GRID_CELLS or area > MAX_GRID_CELLS or valued > MAX_SHEET_CELLS:
+                raise SourceError(
+                    f"表格展开后超过每张工作表 {MAX_GRID_CELLS:,} 个单元格的读取上限（含重复的行或单元格），"
+                    "不像自评表；.ods 文件要整体读取，因此整个文件未读取", name)
+
+
+def _repeat(element: ElementTree.Element, attribute: str) -> int:
+    try:
+        return max(int(element.get(f"{_TABLE}{attribute}", "1")), 1)
+    except ValueError:
+        return 1

@@ -238,6 +238,39 @@ def xls_workbook(path: Path, dimensions: bytes, cells: list[tuple[int, int, floa
     return path
 
 
+def ods_workbook(path: Path, rows_xml: str) -> Path:
+    """A minimal .ods with one table 表1 whose rows are `rows_xml` (table:table-row elements)."""
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="表1">'
+               + rows_xml + "</table:table></office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def ods_rows(rows: list[list[object]]) -> str:
+    def cell(value: object) -> str:
+        if value in ("", None) or hasattr(value, "year"):
+            return "<table:table-cell/>"
+        if isinstance(value, (int, float)):
+            return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+        return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+
+    return "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+
+
 def grid_cells(rows: list[list[object]]) -> dict[tuple[int, int], object]:
     return {(r, c): value for r, row in enumerate(rows) for c, value in enumerate(row)
             if value not in ("", None) and not hasattr(value, "year")}
@@ -343,6 +376,12 @@ def build(root: Path) -> list[Case]:
     add(Case("远处单元格.xls", "unreadable", ("X03",), "读取上限"))
     xls_workbook(root / "谎报范围.xls", struct.pack("<IIHHH", 0, 0xFFFFFFF0, 0, 200, 0), [(0, 0, 1.0)])
     add(Case("谎报范围.xls", "unreadable", ("X03",), "读取上限"))
+    ods_workbook(root / "开放格式.ods", ods_rows(national_rows()))
+    add(Case("开放格式.ods", "ok"))
+    ods_workbook(root / "重复单元格.ods", ods_rows(national_rows()) + (
+        '<table:table-row table:number-rows-repeated="5000"><table:table-cell table:number-columns-repeated="16000" '
+        'office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'))
+    add(Case("重复单元格.ods", "unreadable", ("X03",), "读取上限"))
     far_xlsb = grid_cells(national_rows())
     far_xlsb[(1_048_575, 16_383)] = "远处"
     xlsb_workbook(root / "远处单元格.xlsb", {"项目1": far_xlsb})
