@@ -26,10 +26,13 @@ from .sources import SourceError
 
 # A cell element and its reference; group 4 is "/" for an empty, self-closing cell.
 _CELL_START = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c[\s/>]')
-_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="\$?([A-Z]{1,3})\$?([0-9]{1,7})"[^>]*?(/?)>')
+# References are matched loosely (any length, either case): a hostile r="A99999999" must count
+# as the far cell calamine would make of it, not be overlooked.
+_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="\$?([A-Za-z]+)\$?([0-9]+)"[^>]*?(/?)>')
 _CELL_ELEMENT = re.compile(
-    rb'<((?:[A-Za-z_][\w.-]*:)?c)\s[^>]*?\br="\$?([A-Z]{1,3})\$?([0-9]{1,7})"[^>]*?(?:/>|>.*?</\1>)', re.S
+    rb'<((?:[A-Za-z_][\w.-]*:)?c)\s[^>]*?\br="\$?([A-Za-z]+)\$?([0-9]+)"[^>]*?(?:/>|>.*?</\1>)', re.S
 )
+_REF_TEXT = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")
 _REL_IDS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
             "{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
 _XLSB_ROW = 0
@@ -41,7 +44,7 @@ _WORKBOOK_PARTS = {XLSX: ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"),
 
 def column_number(letters: bytes | str) -> int:
     number = 0
-    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+    for ch in (letters.decode() if isinstance(letters, bytes) else letters).upper():
         number = number * 26 + ord(ch) - 64
     return number
 
@@ -228,7 +231,7 @@ def _extent_by_position(data: bytes) -> Extent:
             row = int(ref) if ref and ref.isdigit() else row + 1
             column = 0
         elif name == "c":
-            match = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d{1,7})", element.get("r") or "")
+            match = _REF_TEXT.fullmatch(element.get("r") or "")
             if match:
                 row, column = int(match.group(2)), column_number(match.group(1))
             else:

@@ -45,11 +45,10 @@ CONTROL = "\x1b[2J\x1b[H共 0 个错误\x07"
 
 @dataclass(frozen=True)
 class Case:
-    name: str  # entry of the corpus folder (a file, or a folder / link for the scan cases)
+    name: str  # path under the corpus folder (a file, or a folder / link for the scan cases)
     status: str  # what validate reports: "ok" | "unreadable" | "skipped"
     codes: tuple[str, ...] = ()  # file-level finding codes that must be among those reported
     phrase: str = ""  # a phrase of the file-level message (or of the note of a skipped file)
-    unlisted: bool = False  # a folder or link checked through the files listed inside it
 
 
 # --- building blocks ---------------------------------------------------------------------
