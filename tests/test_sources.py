@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -622,3 +623,147 @@ def test_x01_end_to_end_a_constant_typed_over_the_total(tmp_path: Path) -> None:
     x01 = [f for f in report.findings if f.code == "X01"]
     assert [(f.location, "99" in f.message) for f in x01] == [(f"项目1!{DEFAULT_LAYOUT.cells['total']}", True)]
     assert not [f for f in report.findings if f.code == "P02"]
+
+
+# --- hostile and unusual inputs (issue 11) --------------------------------------------------
+
+
+def national_book(path: Path, far: str | None = None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "养老服务"
+    write_form(sheet, national_rows(), NATIONAL_MERGES)
+    if far:
+        sheet[far] = "误输入"
+    book.save(path)
+    return path
+
+
+def test_a_stray_far_cell_is_left_out_and_the_form_read(tmp_path: Path) -> None:
+    plain = read_source(national_book(tmp_path / "正常.xlsx"))
+    result = read_source(national_book(tmp_path / "远处.xlsx", far="XFD1048576"))
+    assert result.status == "ok"
+    [project] = result.projects
+    assert (project.name, len(project.indicators)) == (plain.projects[0].name, len(plain.projects[0].indicators))
+    [finding] = result.findings
+    assert (finding.code, finding.sheet) == ("X03", "养老服务")
+    assert "XFD1048576" in finding.message and "远离表格" in finding.message
+
+
+def test_a_sheet_spanning_too_many_cells_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+    from selfeval import sheetextent
+
+    def must_not_read(*args: object) -> None:
+        raise AssertionError("calamine was asked for a sheet beyond the limits")
+
+    path = national_book(tmp_path / "大.xlsx", far="CV2000")  # 100 columns × 2000 rows: no gap to cut at
+    monkeypatch.setattr(sheetextent, "MAX_GRID_CELLS", 1000)
+    monkeypatch.setattr(sheetextent, "OUTLIER_GAP_ROWS", 5000)
+    import python_calamine
+
+    monkeypatch.setattr(python_calamine.CalamineSheet, "to_python", must_not_read, raising=False)
+    message = only_x03(read_source(path))
+    assert "工作表「养老服务」" in message and "读取上限" in message and "1,000" in message
+
+
+def test_a_zip_bomb_part_is_refused_by_its_stated_size(tmp_path: Path) -> None:
+    path = tmp_path / "炸弹.xlsx"
+    with zipfile.ZipFile(national_book(tmp_path / "a.xlsx")) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"</sheetData>" + b" " * 80_000_000)
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    message = only_x03(read_source(path))
+    assert "工作表「养老服务」" in message and "xl/worksheets/sheet1.xml" in message and "64 MB" in message
+
+
+def test_a_dtd_in_any_part_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "实体.xlsx"
+    with zipfile.ZipFile(national_book(tmp_path / "a.xlsx")) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/styles.xml":
+                at = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+                data = data[:at] + b'<!DOCTYPE a [<!ENTITY b "c">]>' + data[at:]
+            target.writestr(item, data)
+    assert "「xl/styles.xml」含有 DTD 声明" in only_x03(read_source(path))
+
+
+def test_office_types_not_read_are_x05_and_other_types_skipped(tmp_path: Path) -> None:
+    for name in ("旧.doc", "导出.csv", "模板.xltx", "文字.wps"):
+        (tmp_path / name).write_bytes(b"x")
+        result = read_source(tmp_path / name)
+        [finding] = result.findings
+        assert (result.status, finding.code, finding.severity) == ("unreadable", "X05", Severity.ERROR)
+        assert "未读取" in finding.message and ("另存为 .docx" in finding.message or "另存为 .xlsx" in finding.message)
+    (tmp_path / "扫描件.jpg").write_bytes(b"\xff\xd8\xff")
+    result = read_source(tmp_path / "扫描件.jpg")
+    assert (result.status, result.findings) == ("skipped", [])
+
+
+def test_selfevals_own_summary_is_skipped_with_a_note(tmp_path: Path) -> None:
+    from selfeval.consolidate import run_consolidate
+
+    summary = tmp_path / "汇总.xlsx"
+    assert run_consolidate([national_book(tmp_path / "a.xlsx")], summary, jobs=1) == 0
+    result = read_source(summary)
+    assert (result.status, result.findings, result.projects) == ("skipped", [], [])
+    assert "selfeval 生成的汇总表" in result.note
+
+
+def test_word_unicode_and_gbk_text_exports_are_read(tmp_path: Path) -> None:
+    seed = Path(__file__).parent / "fixtures" / "seed_2021_ezhou.txt"
+    text = seed.read_text(encoding="utf-8")
+    expected = [p.name for p in read_source(seed).projects]
+    for name, data in (("unicode.txt", text.encode("utf-16")), ("utf16be.txt", b"\xfe\xff" + text.encode("utf-16-be")),
+                       ("gbk.txt", text.encode("gbk"))):
+        (tmp_path / name).write_bytes(data)
+        result = read_source(tmp_path / name)
+        assert result.status == "ok" and result.findings == [], name
+        assert [p.name for p in result.projects] == expected
+
+
+def test_encrypted_and_mislabelled_files_say_so(tmp_path: Path) -> None:
+    from selfeval.addin.cfb import write_compound_file
+
+    locked = write_compound_file({"EncryptionInfo": b"\x04\x00" * 40, "EncryptedPackage": b"\x00" * 5000})
+    for name in ("加密.xlsx", "加密.docx"):
+        (tmp_path / name).write_bytes(locked)
+        assert "已加密" in only_x03(read_source(tmp_path / name))
+    book = national_book(tmp_path / "a.xlsx")
+    shutil.copy(book, tmp_path / "其实是表格.docx")
+    assert "内容是 Excel 工作簿" in only_x03(read_source(tmp_path / "其实是表格.docx"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="running as root: file permissions do not stop root from reading")
+def test_a_file_and_a_folder_without_read_permission(tmp_path: Path) -> None:
+    path = national_book(tmp_path / "无权.xlsx")
+    folder = tmp_path / "无权文件夹"
+    folder.mkdir()
+    path.chmod(0)
+    folder.chmod(0)
+    try:
+        message = only_x03(read_source(path))
+        assert "没有读取权限" in message and "Permission" not in message and "损坏" not in message
+        files, _ = expand_paths([tmp_path])
+        assert folder in files
+        assert "没有读取权限的文件夹" in only_x03(read_source(folder))
+    finally:
+        path.chmod(0o600)
+        folder.chmod(0o700)
+
+
+def test_folder_scan_follows_links_once_and_lists_loops(tmp_path: Path) -> None:
+    (tmp_path / "甲").mkdir()
+    national_book(tmp_path / "甲" / "表.xlsx")
+    os.symlink("..", tmp_path / "甲" / "上级")
+    os.symlink("环2.xlsx", tmp_path / "环1.xlsx")
+    os.symlink("环1.xlsx", tmp_path / "环2.xlsx")
+    files, errors = expand_paths([tmp_path])
+    assert errors == []
+    assert files == sorted([tmp_path / "甲" / "上级", tmp_path / "甲" / "表.xlsx", tmp_path / "环1.xlsx",
+                            tmp_path / "环2.xlsx"])
+    link = read_source(tmp_path / "甲" / "上级")
+    assert link.status == "skipped" and "链接" in link.note
+    assert "循环的符号链接" in only_x03(read_source(tmp_path / "环1.xlsx"))
