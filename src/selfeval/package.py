@@ -14,6 +14,7 @@ file's suffix), and hands the bytes of the parts a caller asks for to its `visit
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 import zlib
@@ -36,6 +37,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _CHUNK = 1 << 20
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DECLARATION = re.compile(b"<\x00?!")
 _DTD_MARKERS = tuple(
     marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY") for codec in ("ascii", "utf-16-le", "utf-16-be")
 )
@@ -122,6 +124,8 @@ class _PartError(Exception):
 
 
 def _check_dtd(name: str, window: bytes) -> None:
+    if not _DECLARATION.search(window):  # no "<!" (UTF-8 or UTF-16) at all: the common case, one scan
+        return
     if name.lower().endswith(_XML_SUFFIXES) and any(marker in window for marker in _DTD_MARKERS):
         raise SourceError(
             f"文件中的「{name}」含有 DTD 声明（<!DOCTYPE>/<!ENTITY>），Office 文件不会含有，可能是恶意构造的文件，未读取"

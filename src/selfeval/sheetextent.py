@@ -17,27 +17,37 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from xml.etree import ElementTree
 
-from .limits import MAX_GRID_CELLS, MAX_SHEET_CELLS, OUTLIER_GAP_COLUMNS, OUTLIER_GAP_ROWS
+from .limits import MAX_CELL_CHARS, MAX_GRID_CELLS, MAX_SHEET_CELLS, OUTLIER_GAP_COLUMNS, OUTLIER_GAP_ROWS
 from .package import ODS, XLSB, XLSX, inspect_package
 from .sources import SourceError
 
 # A cell element and its reference; group 4 is "/" for an empty, self-closing cell.
-_CELL_START = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c[\s/>]')
+
 # References are matched loosely (any length, either case): a hostile r="A99999999" must count
 # as the far cell calamine would make of it, not be overlooked.
 _CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="\$?([A-Za-z]+)\$?([0-9]+)"[^>]*?(/?)>')
 _CELL_ELEMENT = re.compile(
     rb'<((?:[A-Za-z_][\w.-]*:)?c)\s[^>]*?\br="\$?([A-Za-z]+)\$?([0-9]+)"[^>]*?(?:/>|>.*?</\1>)', re.S
 )
+# The quick count, for cells written as Excel, LibreOffice and openpyxl write them (`<c r="…"`
+# first, no prefix): literal prefixes let the regular expression engine skip ahead.
+_VALUED_CELL = re.compile(rb'<c r="\$?([A-Za-z]+)\$?([0-9]+)"[^>]*(?<!/)>')
+# Any other way of writing a cell (no `r`, `r` not first, an odd reference, a prefix): parse.
+_ODD_CELL = re.compile(rb'<c(?:>| (?!r="\$?[A-Za-z]+\$?[0-9]+"))')
+_PREFIXED_CELL = re.compile(rb':c[\s/>]')
 _REF_TEXT = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")
 _REL_IDS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
             "{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
 _XLSB_ROW = 0
 _XLSB_CELLS = range(2, 12)  # BrtCellRk … BrtFmlaError: cells holding a value (1 is a blank cell)
-_NOT_SHEETS = frozenset({"xl/sharedStrings.xml", "xl/styles.xml", "[Content_Types].xml"})
+_NOT_SHEETS = frozenset({"xl/sharedStrings.xml", "xl/styles.xml", "[Content_Types].xml", "xl/calcChain.xml"})
+_NOT_SHEET_FOLDERS = ("xl/media/", "xl/theme/", "xl/printerSettings/", "docProps/", "customXml/", "xl/drawings/",
+                      "xl/charts/", "xl/externalLinks/", "xl/pivotCache/", "xl/pivotTables/", "xl/tables/",
+                      "xl/comments", "xl/threadedComments/", "xl/persons/", "xl/ctrlProps/", "xl/queryTables/")
 _WORKBOOK_PARTS = {XLSX: ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"),
                    XLSB: ("xl/workbook.bin", "xl/_rels/workbook.bin.rels")}
 
@@ -114,6 +124,7 @@ class WorkbookPlan:
     sheets: dict[str, SheetPlan] = field(default_factory=dict)  # sheet name → plan
     names: list[str] = field(default_factory=list)  # every sheet name, in workbook order
     refused_parts: set[str] = field(default_factory=set)  # parts never to be unpacked (too large, broken)
+    short_texts: bool = False  # no cell can hold more than MAX_CELL_CHARS (no such run of text in the XML)
 
     @property
     def needs_copy(self) -> bool:
@@ -128,9 +139,15 @@ def plan_workbook(path: Path) -> WorkbookPlan:
 
     book_parts = {part for parts in _WORKBOOK_PARTS.values() for part in parts} | {"content.xml"}
 
+    longest = [0]  # the longest run of bytes without "<" in the sheets and shared strings
+
     def visit(name: str, data: bytes) -> None:
         if name in book_parts:
             meta[name] = data
+            return
+        if name.endswith(".xml") and len(data) > MAX_CELL_CHARS:  # a smaller part cannot hold such a text
+            longest[0] = max(longest[0], max(map(len, data.split(b"<"))))
+        if name in _NOT_SHEETS:
             return
         try:
             extents[name] = xlsb_extent(data) if name.endswith(".bin") else xlsx_extent(data)
@@ -142,15 +159,16 @@ def plan_workbook(path: Path) -> WorkbookPlan:
     def wanted(name: str) -> bool:
         # every part a relationship may name as a sheet (not only xl/worksheets/): XML parts,
         # and the binary sheets of .xlsb
-        if name in book_parts:
+        if name in book_parts or name == "xl/sharedStrings.xml":
             return True
-        if name.startswith(("xl/media/", "xl/theme/", "xl/printerSettings/")) or "/_rels/" in name:
-            return False
+        if name.startswith(_NOT_SHEET_FOLDERS) or "/_rels/" in name:
+            return False  # a sheet a relationship places there is refused (no extent, see read_workbook_grids)
         return name.endswith(".xml") and name not in _NOT_SHEETS or (
             name.endswith(".bin") and name.startswith("xl/worksheets/"))
 
     package = inspect_package(path, visit, wanted, tolerated=lambda name: name.startswith("xl/worksheets/"))
-    plan = WorkbookPlan(package.kind, refused_parts=set(package.refused))
+    plan = WorkbookPlan(package.kind, refused_parts=set(package.refused),
+                        short_texts=package.kind == XLSX and longest[0] <= MAX_CELL_CHARS)
     if package.kind == ODS:
         try:
             check_ods(meta.get("content.xml", b""))
@@ -208,16 +226,15 @@ def _judge(plan: SheetPlan, data: bytes | None, kind: str) -> None:
 def xlsx_extent(data: bytes) -> Extent:
     """Cells with content in a worksheet's XML: by their `r` references, or by position when
     a writer left references out."""
-    extent = Extent()
-    starts = len(_CELL_START.findall(data))
-    for match in _CELL_REF.finditer(data):
-        if not match.group(3):
-            extent.add(int(match.group(2)), column_number(match.group(1)))
-        else:
-            starts -= 1
-    if starts == extent.cells:
-        return extent
-    return _extent_by_position(data)
+    if _ODD_CELL.search(data) or _PREFIXED_CELL.search(data):
+        return _extent_by_position(data)
+    refs = _VALUED_CELL.findall(data)
+    # the regular expressions do the per-cell work; Python sees each distinct row and column once
+    return Extent(
+        len(refs),
+        {int(row) for row in set(map(itemgetter(1), refs))},
+        {column_number(letters) for letters in set(map(itemgetter(0), refs))},
+    )
 
 
 def _extent_by_position(data: bytes) -> Extent:

@@ -232,6 +232,10 @@ def read_workbook_grids(path: Path) -> Iterator[Grid | SourceError]:
                     raise
                 yield SourceError("工作表内容已损坏，无法读取", meta.name)
                 continue
+            long_cell = None if plan.short_texts else too_long_cell(rows)
+            if long_cell is not None:
+                yield SourceError(TOO_LONG, meta.name, _address(start, long_cell))
+                continue
             if sheet_plan is not None and sheet_plan.trimmed:
                 shown = "、".join(sheet_plan.outliers) + ("等" if sheet_plan.outlier_count > len(sheet_plan.outliers) else "")
                 yield SourceError(
@@ -241,6 +245,12 @@ def read_workbook_grids(path: Path) -> Iterator[Grid | SourceError]:
             yield Grid(rows, sheet=meta.name, source=str(path), first_row=start[0] + 1, first_col=start[1] + 1)
     finally:
         book.close()
+
+
+def _address(start: tuple[int, int], cell: tuple[int, int]) -> str:
+    from .sheetextent import column_letters
+
+    return f"{column_letters(start[1] + cell[1] + 1)}{start[0] + cell[0] + 1}"
 
 
 def _skip_own_summary(sheet_names: Sequence[str]) -> None:
@@ -453,13 +463,16 @@ def _folder_status(path: Path, result: SourceResult) -> None:
     result.findings.append(_finding(path, "这是文件夹，不是文件"))
 
 
-def _too_long(item: Grid) -> str | None:
-    """The address of the first cell whose text is beyond MAX_CELL_CHARS, or None."""
-    for r, row in enumerate(item.rows):
+def too_long_cell(rows: Sequence[Sequence[object]]) -> tuple[int, int] | None:
+    """(row, column) index of the first cell whose text is beyond MAX_CELL_CHARS, or None."""
+    for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                return item.address(r, c)
+                return r, c
     return None
+
+
+TOO_LONG = f"单元格文字超过 {MAX_CELL_CHARS:,} 个字符（Excel 每个单元格的上限），不像自评表，未读取"
 
 
 def read_source(path: Path) -> SourceResult:
@@ -514,12 +527,6 @@ def read_source(path: Path) -> SourceResult:
         for item in reader(path):
             if isinstance(item, SourceError):
                 result.findings.append(_finding(path, item.reason, item.sheet, item.cell))
-                continue
-            long_cell = _too_long(item)
-            if long_cell is not None:
-                result.findings.append(_finding(
-                    path, f"单元格文字超过 {MAX_CELL_CHARS:,} 个字符（Excel 每个单元格的上限），不像自评表，未读取",
-                    item.sheet, long_cell))
                 continue
             try:
                 project = parse(item)

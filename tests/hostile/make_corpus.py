@@ -77,6 +77,18 @@ def project_sheet_part(path: Path) -> str:
     return f"xl/worksheets/sheet{index + 1}.xml"
 
 
+def as_written(text: str) -> bytes:
+    """`text` as openpyxl writes it into sheet XML (characters beyond ASCII as references)."""
+    return "".join(ch if ord(ch) < 128 else f"&#{ord(ch)};" for ch in text).encode()
+
+
+def replace_once(data: bytes, old: str, new: bytes) -> bytes:
+    """Replace the first occurrence of `old` (as written); fail loudly when it is not there."""
+    written = as_written(old)
+    assert written in data, f"{old!r} not found in the part"
+    return data.replace(written, new, 1)
+
+
 def good_docx(path: Path, rows: list[list[object]] | None = None) -> Path:
     document = new_document()
     add_form(document, rows or national_rows(), NATIONAL_MERGES)
@@ -338,7 +350,7 @@ def build(root: Path) -> list[Case]:
     add(Case("公式文本.txt", "ok"))
     escaped = CONTROL.replace("\x1b", "_x001B_").replace("\x07", "_x0007_")
     rewrite(base, root / "控制字符.xlsx",
-            lambda name, data: data.replace("示例项目01".encode(), ("示例项目01" + escaped).encode())
+            lambda name, data: replace_once(data, "示例项目01", as_written("示例项目01" + escaped))
             if name == sheet else None)
     add(Case("控制字符.xlsx", "ok"))
     (root / "控制字符.txt").write_text(text.replace("督查效能业务", "督查效能业务" + CONTROL, 1), encoding="utf-8")
@@ -346,9 +358,15 @@ def build(root: Path) -> list[Case]:
     odd = make_project(1)
     odd.indicators[0].score, odd.indicators[1].score = 1e308, float("nan")
     write_workbook([odd], work / "odd.xlsx", force=True)
-    rewrite(work / "odd.xlsx", root / "异常数值.xlsx",
-            lambda name, data: re.sub(rb'<c r="(H1[0-9])"([^>]*)><v>10</v></c>', rb'<c r="\1"\2 t="e"><v>#REF!</v></c>',
-                                      data, count=1) if name == sheet else None)
+    def odd_values(name: str, data: bytes) -> bytes | None:
+        if name != sheet:
+            return None
+        data, errors = re.subn(rb'(<c r="G18" [^>]*)t="n"><v>10</v>', rb'\1t="e"><v>#REF!</v>', data)
+        data, nans = re.subn(rb'(<c r="G16" [^>]*)><v></v>', rb"\1><v>NaN</v>", data)
+        assert errors == nans == 1, "the score cells moved: adjust G16/G18"
+        return data
+
+    rewrite(work / "odd.xlsx", root / "异常数值.xlsx", odd_values)
     add(Case("异常数值.xlsx", "ok"))
     over = make_project(1)
     over.indicators = [Indicator(i.level1, i.level2, i.name, i.target, i.actual, i.weight, 100) for i in over.indicators]
@@ -385,6 +403,13 @@ def build(root: Path) -> list[Case]:
     far_xlsb[(1_048_575, 16_383)] = "远处"
     xlsb_workbook(root / "远处单元格.xlsb", {"项目1": far_xlsb})
     add(Case("远处单元格.xlsb", "unreadable", ("X03",), "读取上限"))
+
+    huge = "很长的文字" * 8000  # 40,000 characters in one cell: more than Excel allows
+    rewrite(base, root / "超长文字.xlsx",
+            lambda name, data: replace_once(data, "示例项目01", huge.encode()) if name == sheet else None)
+    add(Case("超长文字.xlsx", "ok", ("X03",), "32,767"))  # that sheet is refused, the other one read
+    (root / "超长文字.txt").write_text(text.replace("督查效能业务", huge, 1), encoding="utf-8")
+    add(Case("超长文字.txt", "ok", ("X03",), "32,767"))
 
     # DTDs: billion laughs in every part of a workbook and of a Word document, and XXE
     for source, label in ((base, "xlsx"), (docx, "docx")):

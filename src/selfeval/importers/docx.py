@@ -223,7 +223,7 @@ def read_docx(path: Path) -> Iterator[Grid | SourceError]:
     import docx  # python-docx; loaded only for Word sources
 
     from ..package import DOCX, KIND_NAMES, OLE_MAGIC, ZIP_MAGIC, inspect_package
-    from ..sources import ENCRYPTED, os_error_reason
+    from ..sources import ENCRYPTED, TOO_LONG, os_error_reason, too_long_cell
 
     try:
         with path.open("rb") as stream:
@@ -252,4 +252,7 @@ def read_docx(path: Path) -> Iterator[Grid | SourceError]:
     if not forms:
         raise SourceError("Word 文档中没有表格，找不到自评表")
     for form in forms:
+        if too_long_cell(form.rows) is not None:
+            yield SourceError(TOO_LONG, form_sheet_name(form.number))
+            continue
         yield form.grid(str(path))

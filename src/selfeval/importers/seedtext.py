@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..cellvalues import squash
 from ..grid import Grid
-from ..sources import SourceError
+from ..sources import TOO_LONG, SourceError, too_long_cell
 from .base import form_sheet_name, pad_rows
 
 # Word's "plain text" export: UTF-8, ANSI (GBK/GB18030 on Chinese Windows), or "Unicode"
@@ -131,6 +131,9 @@ def read_text(text: str, source: str) -> Iterator[Grid | SourceError]:
                 f"{where}的自评表「{form.title}」下没有表格内容（应为以制表符开头的单元格行），无法读取",
                 sheet,
             )
+            continue
+        if too_long_cell(form.rows) is not None:
+            yield SourceError(TOO_LONG, sheet)
             continue
         rows = [list(cells) for cells in form.rows]
         align_level_header(rows)
