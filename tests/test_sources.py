@@ -736,22 +736,69 @@ def test_encrypted_and_mislabelled_files_say_so(tmp_path: Path) -> None:
     assert "内容是 Excel 工作簿" in only_x03(read_source(tmp_path / "其实是表格.docx"))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="running as root: file permissions do not stop root from reading")
-def test_a_file_and_a_folder_without_read_permission(tmp_path: Path) -> None:
+def _as_ordinary_user(job):  # type: ignore[no-untyped-def]
+    """Run `job()` in a forked child as user nobody when the tests run as root (file permissions
+    do not stop root), directly otherwise; returns its (picklable) result."""
+    import codecs
+    import json
+
+    if os.geteuid() != 0:
+        return job()
+    for codec in ("cp437", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "latin-1", "utf-8-sig", "ascii"):
+        codecs.lookup(codec)  # nobody cannot import codec modules from root's Python later
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        os.close(read_end)
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            payload = json.dumps({"result": job()})
+        except BaseException as error:  # noqa: BLE001 - reported to the parent
+            payload = json.dumps({"error": repr(error)})
+        os.write(write_end, payload.encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as stream:
+        answer = json.loads(stream.read() or b'{"error": "no answer"}')
+    os.waitpid(pid, 0)
+    assert "error" not in answer, answer
+    return answer["result"]
+
+
+def test_a_file_and_a_folder_without_read_permission() -> None:
+    import tempfile
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="selfeval-permissions-"))  # pytest's tmp is root's alone
+    tmp_path.chmod(0o755)
+    readable = national_book(tmp_path / "可读.xlsx")
+    readable.chmod(0o644)
+    assert read_source(readable).status == "ok"  # also loads, as root, every module reading needs
     path = national_book(tmp_path / "无权.xlsx")
     folder = tmp_path / "无权文件夹"
     folder.mkdir()
+    national_book(folder / "里面.xlsx")
     path.chmod(0)
     folder.chmod(0)
-    try:
-        message = only_x03(read_source(path))
-        assert "没有读取权限" in message and "Permission" not in message and "损坏" not in message
+
+    def job() -> dict[str, object]:
         files, _ = expand_paths([tmp_path])
-        assert folder in files
-        assert "没有读取权限的文件夹" in only_x03(read_source(folder))
+        results = {Path(f).name: read_source(f) for f in files}
+        return {name: [r.status, [f.message for f in r.findings]] for name, r in results.items()}
+
+    try:
+        found = _as_ordinary_user(job)
     finally:
         path.chmod(0o600)
         folder.chmod(0o700)
+        shutil.rmtree(tmp_path)
+    assert set(found) == {"可读.xlsx", "无权.xlsx", "无权文件夹"}
+    assert found["可读.xlsx"] == ["ok", []]
+    status, [message] = found["无权.xlsx"]
+    assert status == "unreadable" and "没有读取权限" in message
+    assert "Permission" not in message and "损坏" not in message
+    status, [message] = found["无权文件夹"]
+    assert status == "unreadable" and "没有读取权限的文件夹" in message
 
 
 def test_folder_scan_follows_links_once_and_lists_loops(tmp_path: Path) -> None:
