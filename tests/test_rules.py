@@ -48,7 +48,7 @@ SPEC_SEVERITIES: dict[str, Severity] = {
     "P01": E, "P02": E, "P03": E, "P04": W, "P05": W, "P06": E, "P07": W,
     "D01": E, "D02": I,
     "Q01": W, "Q02": I, "Q03": W, "Q04": I,
-    "X01": E, "X02": W, "X03": E,
+    "X01": E, "X02": W, "X03": E, "X05": E,
 }  # fmt: skip
 
 SHEET = "项目1"

@@ -25,10 +25,9 @@ from .limits import MAX_CELL_CHARS, MAX_GRID_CELLS, MAX_SHEET_CELLS, OUTLIER_GAP
 from .package import ODS, XLSB, XLSX, inspect_package
 from .sources import SourceError
 
-# A cell element and its reference; group 4 is "/" for an empty, self-closing cell.
-
-# References are matched loosely (any length, either case): a hostile r="A99999999" must count
-# as the far cell calamine would make of it, not be overlooked.
+# Cells by their references (group 3 is "/" for an empty, self-closing cell) and whole cell
+# elements (to cut outlying ones). References are matched loosely (any length, either case):
+# a hostile r="A99999999" must count as the far cell calamine would make of it.
 _CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="\$?([A-Za-z]+)\$?([0-9]+)"[^>]*?(/?)>')
 _CELL_ELEMENT = re.compile(
     rb'<((?:[A-Za-z_][\w.-]*:)?c)\s[^>]*?\br="\$?([A-Za-z]+)\$?([0-9]+)"[^>]*?(?:/>|>.*?</\1>)', re.S
@@ -108,10 +107,9 @@ class SheetPlan:
     part: str
     extent: Extent
     refused: str = ""  # the Chinese reason when the sheet is not read
-    last_row: int = 0  # with outliers: the main block ends here (cells beyond are cut)
-    last_column: int = 0
     outliers: list[str] = field(default_factory=list)  # addresses of the cells cut (first few)
     outlier_count: int = 0
+    cut: bytes = b""  # the sheet's XML without its outlying cells
 
     @property
     def trimmed(self) -> bool:
@@ -212,7 +210,6 @@ def _judge(plan: SheetPlan, data: bytes | None, kind: str) -> None:
             "读取上限，不像自评表，未读取；如有远离表格的误输入内容，请删除后再校验"
         )
         return
-    plan.last_row, plan.last_column = last_row, last_column
     for match in _CELL_REF.finditer(data):
         if match.group(3):
             continue
@@ -221,6 +218,14 @@ def _judge(plan: SheetPlan, data: bytes | None, kind: str) -> None:
             plan.outlier_count += 1
             if len(plan.outliers) < 5:
                 plan.outliers.append(f"{match.group(1).decode()}{row}")
+    plan.cut = _cut(data, last_row, last_column)
+    if not plan.outlier_count or xlsx_extent(plan.cut).area > MAX_GRID_CELLS:
+        # the far cells are not where the cut can find them (no references): do not read
+        plan.outlier_count, plan.outliers, plan.cut = 0, [], b""
+        plan.refused = (
+            f"单元格分布在 {span}（{extent.area:,} 个单元格的范围），超过每张工作表 {MAX_GRID_CELLS:,} 个单元格的"
+            "读取上限，不像自评表，未读取；如有远离表格的误输入内容，请删除后再校验"
+        )
 
 
 def xlsx_extent(data: bytes) -> Extent:
@@ -336,9 +341,7 @@ def trimmed_copy(path: Path, plan: WorkbookPlan) -> io.BytesIO:
                 continue  # a refused sheet is never read: its part is left out of the copy
             data = source.read(info)
             sheet = cuts.get(info.filename)
-            if sheet is not None:
-                data = _cut(data, sheet.last_row, sheet.last_column)
-            target.writestr(info.filename, data)
+            target.writestr(info.filename, sheet.cut if sheet is not None else data)
     buffer.seek(0)
     return buffer
 

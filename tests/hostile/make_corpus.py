@@ -378,6 +378,14 @@ def build(root: Path) -> list[Case]:
         b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
         if name == sheet else None)
     add(Case("远处单元格.xlsx", "ok", ("X03",), "远离表格"))
+    rewrite(base, root / "远处单元格无引用.xlsx", lambda name, data: data.replace(  # a cell placed by its row alone
+        b"</sheetData>", b'<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+        if name == sheet else None)
+    add(Case("远处单元格无引用.xlsx", "ok", ("X03",), "读取上限"))
+    rewrite(base, root / "超长引用.xlsx", lambda name, data: data.replace(
+        b"</sheetData>", b'<row r="9"><c r="A99999999999"><v>1</v></c></row></sheetData>')
+        if name == sheet else None)
+    add(Case("超长引用.xlsx", "ok", ("X03",), "远离表格"))
     sparse = "".join(
         f'<row r="{r}"><c r="{_letters(1 + (r * 7) % 5000)}{r}"><v>{r}</v></c></row>' for r in range(1, 5000, 5)
     ) + '<row r="4999"><c r="GJH4999"><v>1</v></c></row>'  # GJH = column 5000
