@@ -229,6 +229,19 @@ def test_old_xls_workbooks_are_read_like_xlsx(two_forms: Path, tmp_path: Path) -
         assert old.cells == new.cells
 
 
+@needs_libreoffice
+def test_wps_et_files_are_read_by_their_content(two_forms: Path, tmp_path: Path) -> None:
+    """WPS 表格 saves .et as an .xlsx package (new versions) or as an .xls compound file (old)."""
+    expected = [p.name for p in read_source(two_forms).projects]
+    new_et, old_et = tmp_path / "新版.et", tmp_path / "旧版.et"
+    shutil.copy(two_forms, new_et)
+    shutil.copy(convert(two_forms, "xls", tmp_path / "lo"), old_et)
+    for path in (new_et, old_et):
+        result = read_source(path)
+        assert result.status == "ok" and result.findings == [], path
+        assert [p.name for p in result.projects] == expected
+
+
 def test_workbook_without_any_form(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     book.active.title = "Sheet1"
