@@ -65,7 +65,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _err(message)
     if missing or not paths:
         if not paths and not missing:
-            _err("没有找到可校验的文件（.xlsx、.xlsm、.xls、.ods、.docx 或 .txt）。")
+            _err("没有找到可校验的文件（.xlsx、.xlsm、.xlsb、.xls、.et、.ods、.docx 或 .txt）。")
         return EXIT_USAGE
     reports = validate_files(paths)
     if args.format == "json":
