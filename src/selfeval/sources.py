@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,9 +153,9 @@ def _not_a_workbook(path: Path, head: bytes) -> str:
 
 
 def _wrong_package(path: Path, kind: str) -> str:
-    from .package import DOCX, KIND_NAMES
+    from .package import DOCX, KIND_NAMES, ODS, XLSB, XLSX
 
-    right = {DOCX: ".docx"}.get(kind)
+    right = {DOCX: ".docx", XLSX: ".xlsx", XLSB: ".xlsb", ODS: ".ods"}.get(kind)
     fix = f"请把扩展名改为 {right} 后再校验" if right else "请在 Excel 中另存为 .xlsx 后再校验"
     return f"扩展名是「{path.suffix}」，但文件内容是 {KIND_NAMES[kind]}；{fix}"
 
@@ -498,6 +499,10 @@ def read_source(path: Path) -> SourceResult:
         return result
     if path.is_dir():
         _folder_status(path, result)
+        return result
+    if not stat.S_ISREG(info.st_mode):  # a named pipe would block the reader, a device is no form
+        result.status = SKIPPED
+        result.note = "不是普通文件（如命名管道、设备文件），已跳过"
         return result
     reader = READERS.get(suffix)
     unread = _unread_office(path) if reader is None else None

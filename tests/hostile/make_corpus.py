@@ -451,7 +451,7 @@ def build(root: Path) -> list[Case]:
     shutil.copy(base, root / "其实是Excel.docx")
     add(Case("其实是Excel.docx", "unreadable", ("X03",), "Excel 工作簿"))
     shutil.copy(base, root / "其实是xlsx.xls")
-    add(Case("其实是xlsx.xls", "unreadable", ("X03",), "扩展名"))
+    add(Case("其实是xlsx.xls", "unreadable", ("X03",), "扩展名改为 .xlsx"))
     (root / "旧版内容.xlsx").write_bytes(write_compound_file({"Workbook": b"\x09\x08" + b"\x00" * 200}))
     add(Case("旧版内容.xlsx", "unreadable", ("X03",), "旧版"))
     (root / "网页另存.xls").write_text("<html><body><table><tr><td>项目名称</td></tr></table></body></html>",
@@ -496,6 +496,8 @@ def build(root: Path) -> list[Case]:
     os.symlink("..", root / "子文件夹" / "回到上级")
     add(Case("子文件夹/下级.xlsx", "ok"))
     add(Case("子文件夹/回到上级", "skipped", (), "链接"))
+    os.mkfifo(root / "命名管道.xlsx")  # opening it to read would wait for a writer forever
+    add(Case("命名管道.xlsx", "skipped", (), "不是普通文件"))
 
     # permissions (only meaningful when not running as root)
     if os.geteuid() != 0:

@@ -77,7 +77,7 @@ def digests(root: Path) -> dict[str, str]:
     for folder, _dirs, files in os.walk(root):
         for name in files:
             path = Path(folder) / name
-            if path.is_symlink() or not os.access(path, os.R_OK):
+            if path.is_symlink() or not path.is_file() or not os.access(path, os.R_OK):
                 continue
             found[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found

@@ -7,8 +7,10 @@ Project objects die in the worker, so the parent never holds every workbook at o
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import math
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,7 +67,12 @@ class FileRows:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes (duplicates are files with the same digest)."""
+    """SHA-256 of a file's bytes (duplicates are files with the same digest).
+
+    OSError for anything but a regular file: opening a named pipe would wait for a writer.
+    """
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
