@@ -14,6 +14,9 @@ MAX_FILE_BYTES = 200 * MB  # size of any input file on disk
 MAX_TEXT_BYTES = 16 * MB  # an exported .txt form (read whole into memory)
 MAX_PACKAGE_PARTS = 5_000  # entries of a zip package (.xlsx, .xlsm, .xlsb, .docx, .ods)
 MAX_PART_BYTES = 64 * MB  # unpacked size of one package part (a sheet's XML, document.xml …)
+# python-docx holds the whole XML tree of a Word part, about 13 times its size (measured: a 60 MB
+# document.xml costs 790 MB): Word parts get a lower limit.
+MAX_WORD_PART_BYTES = 24 * MB
 MAX_PACKAGE_BYTES = 256 * MB  # unpacked size of all parts of one package together
 MAX_COMPRESSION_RATIO = 200  # unpacked ÷ packed size of one part (a zip bomb reaches ~1000)
 RATIO_CHECKED_FROM = 1 * MB  # parts unpacking to less than this are never too compressed

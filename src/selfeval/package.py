@@ -70,13 +70,14 @@ def package_kind(names: list[str]) -> str:
 
 def inspect_package(path: Path, visit: Callable[[str, bytes], None] | None = None,
                     wanted: Callable[[str], bool] | None = None,
-                    tolerated: Callable[[str], bool] | None = None) -> Package:
+                    tolerated: Callable[[str], bool] | None = None, part_limit: int = MAX_PART_BYTES) -> Package:
     """Check every part of the zip at `path`; hand the parts `wanted` selects to `visit`.
 
     Raises SourceError (a Chinese reason) when the file is not a complete zip, is encrypted,
     or a part is beyond a limit or carries a DTD. A part `tolerated` selects (a worksheet:
     the other sheets can still be read) that is too large or broken is not unpacked and not
-    visited; the reason goes to `Package.refused` instead.
+    visited; the reason goes to `Package.refused` instead. `part_limit`: the unpacked size
+    allowed per part.
     """
     with open(path, "rb") as handle:
         _check_entry_count(handle)
@@ -86,7 +87,7 @@ def inspect_package(path: Path, visit: Callable[[str, bytes], None] | None = Non
             raise SourceError("压缩包结构无法识别，文件可能已损坏或被截断（如下载或复制时中断），无法打开") from None
         infos = archive.infolist()
         package = Package(package_kind([info.filename for info in infos]), [info.filename for info in infos])
-        _check_declared(infos, package.refused, tolerated)
+        _check_declared(infos, package.refused, tolerated, part_limit)
         total = 0
         for info in infos:
             if info.is_dir() or info.filename in package.refused:
@@ -146,14 +147,14 @@ def _check_entry_count(handle) -> None:
 
 
 def _check_declared(infos: list[zipfile.ZipInfo], refused: dict[str, str],
-                    tolerated: Callable[[str], bool] | None) -> None:
+                    tolerated: Callable[[str], bool] | None, part_limit: int) -> None:
     declared = 0
     for info in infos:
         if info.flag_bits & 0x1:
             raise SourceError("文件已加密（设有打开密码），无法读取；请取消密码后另存，再校验")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise SourceError(f"文件中的「{info.filename}」使用了 Office 不用的压缩方式，无法读取")
-        reason = _declared_problem(info)
+        reason = _declared_problem(info, part_limit)
         if reason and tolerated is not None and tolerated(info.filename):
             refused[info.filename] = reason
             continue
@@ -164,10 +165,10 @@ def _check_declared(infos: list[zipfile.ZipInfo], refused: dict[str, str],
         raise SourceError(f"解压后的内容共 {size_text(declared)}，超过 {size_text(MAX_PACKAGE_BYTES)} 的读取上限，未读取")
 
 
-def _declared_problem(info: zipfile.ZipInfo) -> str | None:
-    if info.file_size > MAX_PART_BYTES:
+def _declared_problem(info: zipfile.ZipInfo, part_limit: int) -> str | None:
+    if info.file_size > part_limit:
         return (f"文件中的「{info.filename}」解压后有 {size_text(info.file_size)}，超过每个部件 "
-                f"{size_text(MAX_PART_BYTES)} 的读取上限，不像自评表，未读取")
+                f"{size_text(part_limit)} 的读取上限，不像自评表，未读取")
     if info.file_size >= RATIO_CHECKED_FROM and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
         return (f"文件中的「{info.filename}」压缩比异常（{size_text(info.compress_size)} 解压为 "
                 f"{size_text(info.file_size)}，超过 {MAX_COMPRESSION_RATIO} 倍的上限），可能是“压缩炸弹”，未读取")

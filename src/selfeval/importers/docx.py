@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..cellvalues import normalize_label, squash
 from ..grid import Grid
-from ..limits import MAX_GRID_CELLS, MAX_ROW_CELLS
+from ..limits import MAX_GRID_CELLS, MAX_ROW_CELLS, MAX_WORD_PART_BYTES
 from ..sources import SourceError
 from .base import form_sheet_name, pad_rows
 
@@ -239,7 +239,7 @@ def read_docx(path: Path) -> Iterator[Grid | SourceError]:
     if not head.startswith(ZIP_MAGIC):
         raise SourceError("不是有效的 Word 文档（.docx）（可能已损坏或被截断，或是改了扩展名的其他文件），无法打开")
     try:
-        kind = inspect_package(path).kind
+        kind = inspect_package(path, part_limit=MAX_WORD_PART_BYTES).kind
     except SourceError as error:
         raise SourceError(f"无法作为 Word 文档（.docx）打开：{error.reason}") from None
     if kind != DOCX:
