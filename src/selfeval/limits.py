@@ -10,7 +10,7 @@ from __future__ import annotations
 
 MB = 1024 * 1024
 
-MAX_FILE_BYTES = 200 * MB  # size of any input file on disk
+MAX_FILE_BYTES = 100 * MB  # size of any input file on disk (an .xls is read whole, by us and by calamine)
 MAX_TEXT_BYTES = 16 * MB  # an exported .txt form (read whole into memory)
 MAX_PACKAGE_PARTS = 5_000  # entries of a zip package (.xlsx, .xlsm, .xlsb, .docx, .ods)
 MAX_PART_BYTES = 64 * MB  # unpacked size of one package part (a sheet's XML, document.xml …)
