@@ -246,8 +246,12 @@ def _extent_by_position(data: bytes) -> Extent:
     extent = Extent()
     row = 0
     column = 0
-    for _, element in ElementTree.iterparse(io.BytesIO(data), events=("start",)):
+    for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
         name = element.tag.rpartition("}")[2]
+        if event == "end":
+            if name == "row":
+                element.clear()  # the rows read so far are not kept
+            continue
         if name == "row":
             ref = element.get("r")
             row = int(ref) if ref and ref.isdigit() else row + 1
