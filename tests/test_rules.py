@@ -48,7 +48,7 @@ SPEC_SEVERITIES: dict[str, Severity] = {
     "P01": E, "P02": E, "P03": E, "P04": W, "P05": W, "P06": E, "P07": W, "P08": E,
     "D01": E, "D02": I,
     "Q01": W, "Q02": I, "Q03": W, "Q04": I,
-    "X01": E, "X02": W, "X03": E, "X04": W,
+    "X01": E, "X02": W, "X03": E, "X04": W, "X05": E,
 }  # fmt: skip
 
 SHEET = "项目1"
@@ -565,7 +565,7 @@ def test_catalog_severity_and_title(item) -> None:  # type: ignore[no-untyped-de
 
 
 def test_only_reader_rules_have_no_check() -> None:
-    assert {r.code for r in catalog() if r.check is None} == {"X02", "X03", "X04"}
+    assert {r.code for r in catalog() if r.check is None} == {"X02", "X03", "X04", "X05"}
 
 
 # --- the seed's three forms (SPEC §6) -------------------------------------------------------------

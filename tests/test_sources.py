@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -228,6 +229,19 @@ def test_old_xls_workbooks_are_read_like_xlsx(two_forms: Path, tmp_path: Path) -
         assert old.cells == new.cells
 
 
+@needs_libreoffice
+def test_wps_et_files_are_read_by_their_content(two_forms: Path, tmp_path: Path) -> None:
+    """WPS 表格 saves .et as an .xlsx package (new versions) or as an .xls compound file (old)."""
+    expected = [p.name for p in read_source(two_forms).projects]
+    new_et, old_et = tmp_path / "新版.et", tmp_path / "旧版.et"
+    shutil.copy(two_forms, new_et)
+    shutil.copy(convert(two_forms, "xls", tmp_path / "lo"), old_et)
+    for path in (new_et, old_et):
+        result = read_source(path)
+        assert result.status == "ok" and result.findings == [], path
+        assert [p.name for p in result.projects] == expected
+
+
 def test_workbook_without_any_form(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     book.active.title = "Sheet1"
@@ -425,7 +439,10 @@ def test_expand_paths(tmp_path: Path) -> None:
     assert files == [tmp_path / "b" / "a.XLSM", tmp_path / "b" / "c.xls", tmp_path / "b" / "深层" / "z.xlsx",
                      single, tmp_path / "a.xlsx"]
     assert errors == [f"找不到文件或文件夹：{tmp_path / '无'}"]
-    assert "不支持的文件类型" in only_x03(read_source(single))
+    # the PDF comes from the folder scan too (nothing in a folder is dropped) and is skipped
+    skipped = read_source(single)
+    assert (skipped.status, skipped.findings, skipped.projects) == ("skipped", [], [])
+    assert "不是自评表的文件类型（.pdf）" in skipped.note
 
 
 def test_word_and_text_importers_are_registered(tmp_path: Path) -> None:
@@ -619,3 +636,194 @@ def test_x01_end_to_end_a_constant_typed_over_the_total(tmp_path: Path) -> None:
     x01 = [f for f in report.findings if f.code == "X01"]
     assert [(f.location, "99" in f.message) for f in x01] == [(f"项目1!{DEFAULT_LAYOUT.cells['total']}", True)]
     assert not [f for f in report.findings if f.code == "P02"]
+
+
+# --- hostile and unusual inputs (issue 11) --------------------------------------------------
+
+
+def national_book(path: Path, far: str | None = None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "养老服务"
+    write_form(sheet, national_rows(), NATIONAL_MERGES)
+    if far:
+        sheet[far] = "误输入"
+    book.save(path)
+    return path
+
+
+def test_a_stray_far_cell_is_left_out_and_the_form_read(tmp_path: Path) -> None:
+    plain = read_source(national_book(tmp_path / "正常.xlsx"))
+    result = read_source(national_book(tmp_path / "远处.xlsx", far="XFD1048576"))
+    assert result.status == "ok"
+    [project] = result.projects
+    assert (project.name, len(project.indicators)) == (plain.projects[0].name, len(plain.projects[0].indicators))
+    [finding] = result.findings
+    assert (finding.code, finding.sheet) == ("X03", "养老服务")
+    assert "XFD1048576" in finding.message and "远离表格" in finding.message
+
+
+def test_a_sheet_spanning_too_many_cells_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+    from selfeval import sheetextent
+
+    def must_not_read(*args: object) -> None:
+        raise AssertionError("calamine was asked for a sheet beyond the limits")
+
+    path = national_book(tmp_path / "大.xlsx", far="CV2000")  # 100 columns × 2000 rows: no gap to cut at
+    monkeypatch.setattr(sheetextent, "MAX_GRID_CELLS", 1000)
+    monkeypatch.setattr(sheetextent, "OUTLIER_GAP_ROWS", 5000)
+    import python_calamine
+
+    monkeypatch.setattr(python_calamine.CalamineSheet, "to_python", must_not_read, raising=False)
+    message = only_x03(read_source(path))
+    assert "工作表「养老服务」" in message and "读取上限" in message and "1,000" in message
+
+
+def test_a_zip_bomb_part_is_refused_by_its_stated_size(tmp_path: Path) -> None:
+    path = tmp_path / "炸弹.xlsx"
+    with zipfile.ZipFile(national_book(tmp_path / "a.xlsx")) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"</sheetData>" + b" " * 80_000_000)
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    message = only_x03(read_source(path))
+    assert "工作表「养老服务」" in message and "xl/worksheets/sheet1.xml" in message and "64 MB" in message
+
+
+def test_a_dtd_in_any_part_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "实体.xlsx"
+    with zipfile.ZipFile(national_book(tmp_path / "a.xlsx")) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/styles.xml":
+                at = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+                data = data[:at] + b'<!DOCTYPE a [<!ENTITY b "c">]>' + data[at:]
+            target.writestr(item, data)
+    assert "「xl/styles.xml」含有 DTD 声明" in only_x03(read_source(path))
+
+
+def test_office_types_not_read_are_x05_and_other_types_skipped(tmp_path: Path) -> None:
+    for name in ("旧.doc", "导出.csv", "模板.xltx", "文字.wps"):
+        (tmp_path / name).write_bytes(b"x")
+        result = read_source(tmp_path / name)
+        [finding] = result.findings
+        assert (result.status, finding.code, finding.severity) == ("unreadable", "X05", Severity.ERROR)
+        assert "未读取" in finding.message and ("另存为 .docx" in finding.message or "另存为 .xlsx" in finding.message)
+    (tmp_path / "扫描件.jpg").write_bytes(b"\xff\xd8\xff")
+    result = read_source(tmp_path / "扫描件.jpg")
+    assert (result.status, result.findings) == ("skipped", [])
+
+
+def test_selfevals_own_summary_is_skipped_with_a_note(tmp_path: Path) -> None:
+    from selfeval.consolidate import run_consolidate
+
+    summary = tmp_path / "汇总.xlsx"
+    assert run_consolidate([national_book(tmp_path / "a.xlsx")], summary, jobs=1) == 0
+    result = read_source(summary)
+    assert (result.status, result.findings, result.projects) == ("skipped", [], [])
+    assert "selfeval 生成的汇总表" in result.note
+
+
+def test_word_unicode_and_gbk_text_exports_are_read(tmp_path: Path) -> None:
+    seed = Path(__file__).parent / "fixtures" / "seed_2021_ezhou.txt"
+    text = seed.read_text(encoding="utf-8")
+    expected = [p.name for p in read_source(seed).projects]
+    for name, data in (("unicode.txt", text.encode("utf-16")), ("utf16be.txt", b"\xfe\xff" + text.encode("utf-16-be")),
+                       ("gbk.txt", text.encode("gbk"))):
+        (tmp_path / name).write_bytes(data)
+        result = read_source(tmp_path / name)
+        assert result.status == "ok" and result.findings == [], name
+        assert [p.name for p in result.projects] == expected
+
+
+def test_encrypted_and_mislabelled_files_say_so(tmp_path: Path) -> None:
+    from selfeval.addin.cfb import write_compound_file
+
+    locked = write_compound_file({"EncryptionInfo": b"\x04\x00" * 40, "EncryptedPackage": b"\x00" * 5000})
+    for name in ("加密.xlsx", "加密.docx"):
+        (tmp_path / name).write_bytes(locked)
+        assert "已加密" in only_x03(read_source(tmp_path / name))
+    book = national_book(tmp_path / "a.xlsx")
+    shutil.copy(book, tmp_path / "其实是表格.docx")
+    assert "内容是 Excel 工作簿" in only_x03(read_source(tmp_path / "其实是表格.docx"))
+
+
+def _as_ordinary_user(job):  # type: ignore[no-untyped-def]
+    """Run `job()` in a forked child as user nobody when the tests run as root (file permissions
+    do not stop root), directly otherwise; returns its (picklable) result."""
+    import codecs
+    import json
+
+    if os.geteuid() != 0:
+        return job()
+    for codec in ("cp437", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "latin-1", "utf-8-sig", "ascii"):
+        codecs.lookup(codec)  # nobody cannot import codec modules from root's Python later
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        os.close(read_end)
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            payload = json.dumps({"result": job()})
+        except BaseException as error:  # noqa: BLE001 - reported to the parent
+            payload = json.dumps({"error": repr(error)})
+        os.write(write_end, payload.encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as stream:
+        answer = json.loads(stream.read() or b'{"error": "no answer"}')
+    os.waitpid(pid, 0)
+    assert "error" not in answer, answer
+    return answer["result"]
+
+
+def test_a_file_and_a_folder_without_read_permission() -> None:
+    import tempfile
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="selfeval-permissions-"))  # pytest's tmp is root's alone
+    tmp_path.chmod(0o755)
+    readable = national_book(tmp_path / "可读.xlsx")
+    readable.chmod(0o644)
+    assert read_source(readable).status == "ok"  # also loads, as root, every module reading needs
+    path = national_book(tmp_path / "无权.xlsx")
+    folder = tmp_path / "无权文件夹"
+    folder.mkdir()
+    national_book(folder / "里面.xlsx")
+    path.chmod(0)
+    folder.chmod(0)
+
+    def job() -> dict[str, object]:
+        files, _ = expand_paths([tmp_path])
+        results = {Path(f).name: read_source(f) for f in files}
+        return {name: [r.status, [f.message for f in r.findings]] for name, r in results.items()}
+
+    try:
+        found = _as_ordinary_user(job)
+    finally:
+        path.chmod(0o600)
+        folder.chmod(0o700)
+        shutil.rmtree(tmp_path)
+    assert set(found) == {"可读.xlsx", "无权.xlsx", "无权文件夹"}
+    assert found["可读.xlsx"] == ["ok", []]
+    status, [message] = found["无权.xlsx"]
+    assert status == "unreadable" and "没有读取权限" in message
+    assert "Permission" not in message and "损坏" not in message
+    status, [message] = found["无权文件夹"]
+    assert status == "unreadable" and "没有读取权限的文件夹" in message
+
+
+def test_folder_scan_follows_links_once_and_lists_loops(tmp_path: Path) -> None:
+    (tmp_path / "甲").mkdir()
+    national_book(tmp_path / "甲" / "表.xlsx")
+    os.symlink("..", tmp_path / "甲" / "上级")
+    os.symlink("环2.xlsx", tmp_path / "环1.xlsx")
+    os.symlink("环1.xlsx", tmp_path / "环2.xlsx")
+    files, errors = expand_paths([tmp_path])
+    assert errors == []
+    assert files == sorted([tmp_path / "甲" / "上级", tmp_path / "甲" / "表.xlsx", tmp_path / "环1.xlsx",
+                            tmp_path / "环2.xlsx"])
+    link = read_source(tmp_path / "甲" / "上级")
+    assert link.status == "skipped" and "链接" in link.note
+    assert "循环的符号链接" in only_x03(read_source(tmp_path / "环1.xlsx"))

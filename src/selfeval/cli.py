@@ -72,7 +72,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _err(message)
     if missing or not paths:
         if not paths and not missing:
-            _err("没有找到可校验的文件（.xlsx、.xlsm、.xls、.ods、.docx 或 .txt）。")
+            _err("没有找到可校验的文件（.xlsx、.xlsm、.xlsb、.xls、.et、.ods、.docx 或 .txt）。")
         return EXIT_USAGE
     if args.mark and (len(paths) != 1 or len(args.paths) != 1):
         _err("--mark 只能用于一个工作簿：请只给出一个 .xlsx 或 .xlsm 文件。")

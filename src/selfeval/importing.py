@@ -79,7 +79,8 @@ def import_sources(sources: list[Path], output: Path, *, force: bool) -> int:
     problems = 0
     for path in paths:
         result = read_source(path)
-        _out(f"读取 {path}：{len(result.projects)} 张自评表" + ("" if result.status == "ok" else "（无法读取）"))
+        state = {"ok": "", "skipped": f"（已跳过：{result.note}）"}.get(result.status, "（无法读取）")
+        _out(f"读取 {path}：{len(result.projects)} 张自评表" + state)
         for finding in result.findings:
             _out(_finding_line(finding))
         problems += len(result.findings)

@@ -34,12 +34,15 @@ def to_json(reports: Sequence[FileReport]) -> dict[str, Any]:
 
 
 def _file_json(report: FileReport) -> dict[str, Any]:
-    return {
+    found: dict[str, Any] = {
         "path": report.path,
         "status": report.status,
         "findings": [f.to_json() for f in report.findings],
         "projects": [_project_json(item) for item in report.projects],
     }
+    if report.status == "skipped":  # only skipped files carry a note: the others keep their shape
+        found["note"] = report.note
+    return found
 
 
 def _project_json(item: ProjectReport) -> dict[str, Any]:
@@ -102,7 +105,7 @@ def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, c
         )
 
     for report in reports:
-        state = "" if report.status == "ok" else "  [bold red]（无法读取）[/]"
+        state = {"ok": "", "skipped": f"  （已跳过：{escape(report.note)}）"}.get(report.status, "  [bold red]（无法读取）[/]")
         show(f"[bold]文件 {escape(report.path)}[/]{state}")
         for finding in report.findings:
             line(finding, "  ")
@@ -119,6 +122,8 @@ def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, c
         console.print()
     everything = [f for report in reports for f in report.all_findings()]
     projects = sum(len(report.projects) for report in reports)
-    unreadable = sum(report.status != "ok" for report in reports)
-    extra = f"（{unreadable} 个无法读取）" if unreadable else ""
+    unreadable = sum(report.status == "unreadable" for report in reports)
+    skipped = sum(report.status == "skipped" for report in reports)
+    extra = "、".join(([f"{unreadable} 个无法读取"] if unreadable else []) + ([f"{skipped} 个已跳过"] if skipped else []))
+    extra = f"（{extra}）" if extra else ""
     show(f"共 {len(reports)} 个文件{extra}、{projects} 个项目：{_counts_text(everything)}。")

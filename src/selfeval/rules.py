@@ -723,6 +723,7 @@ def typed_over_formula(ctx: Context) -> Iterator[Hit]:
 RULES["X02"] = Rule("X02", Severity.WARNING, "同一工作簿中两个项目表的项目名称相同", None)
 RULES["X03"] = Rule("X03", Severity.ERROR, "看起来是自评表的工作表或文件无法读取", None)
 RULES["X04"] = Rule("X04", Severity.WARNING, "同一批文件中两个文件含有同一项目（项目名称、主管部门、年度均相同）", None)
+RULES["X05"] = Rule("X05", Severity.ERROR, "Office 文件的类型不受支持，未读取（请另存为 .xlsx/.docx）", None)
 
 
 # --- running the catalog ---------------------------------------------------------------

@@ -26,9 +26,10 @@ class ProjectReport:
 @dataclass
 class FileReport:
     path: str
-    status: str  # "ok" | "unreadable"
-    findings: list[Finding] = field(default_factory=list)  # about the file or a sheet (X03)
+    status: str  # "ok" | "unreadable" | "skipped"
+    findings: list[Finding] = field(default_factory=list)  # about the file or a sheet (X03, X05)
     projects: list[ProjectReport] = field(default_factory=list)
+    note: str = ""  # why a skipped file was skipped
 
     def all_findings(self) -> Iterator[Finding]:
         yield from self.findings
@@ -52,7 +53,8 @@ def validate_projects(projects: list[Project]) -> list[ProjectReport]:
 def validate_file(path: Path) -> FileReport:
     """Read and check one file; never raises for bad input (it becomes X03)."""
     result = read_source(path)
-    return FileReport(result.path, result.status, list(result.findings), validate_projects(result.projects))
+    return FileReport(result.path, result.status, list(result.findings), validate_projects(result.projects),
+                      result.note)
 
 
 def validate_files(paths: Iterable[Path]) -> list[FileReport]:

@@ -7,8 +7,10 @@ Project objects die in the worker, so the parent never holds every workbook at o
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import math
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,8 +21,9 @@ if TYPE_CHECKING:  # validation imports the readers; workers load it on first us
     from ..validation import FileReport, ProjectReport
 
 # File statuses of 文件清单.
-READ, UNREADABLE, DUPLICATE = "已读取", "无法读取", "重复文件"
-FILE_STATUSES: tuple[str, ...] = (READ, UNREADABLE, DUPLICATE)
+READ, UNREADABLE, DUPLICATE, SKIPPED = "已读取", "无法读取", "重复文件", "已跳过"
+FILE_STATUSES: tuple[str, ...] = (READ, UNREADABLE, DUPLICATE, SKIPPED)
+_ENTRY_STATUS = {"ok": READ, "skipped": SKIPPED}  # validation's file status → 文件清单's
 
 UNKNOWN_LEVEL = "未识别"  # 一级/二级 names outside the taxonomy of SPEC §2
 NO_SHEET = "第{n}份"  # sheet label of the n-th form of a non-workbook source (Word, text)
@@ -64,7 +67,12 @@ class FileRows:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes (duplicates are files with the same digest)."""
+    """SHA-256 of a file's bytes (duplicates are files with the same digest).
+
+    OSError for anything but a regular file: opening a named pipe would wait for a writer.
+    """
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -87,10 +95,12 @@ def read_rows(path: str, digest: str = "") -> FileRows:
 def report_rows(report: FileReport, digest: str = "", file_label: str | None = None) -> FileRows:
     """Flatten one validated file into rows; `file_label` replaces the path in every row."""
     label = file_label if file_label is not None else report.path
-    rows = FileRows(FileEntry(label, READ if report.status == "ok" else UNREADABLE, digest=digest))
+    rows = FileRows(FileEntry(label, _ENTRY_STATUS.get(report.status, UNREADABLE), digest=digest))
     prefix = f"文件「{report.path}」"  # the list shows the file in its own column
     reasons = "；".join(r for r in (f.message.removeprefix(prefix).lstrip("：") for f in report.findings) if r)
-    if report.status != "ok":
+    if report.status == "skipped":
+        rows.entry.reason = report.note
+    elif report.status != "ok":
         rows.entry.reason = reasons or "无法读取"
     elif reasons:
         rows.entry.reason = f"部分内容未能读取：{reasons}"

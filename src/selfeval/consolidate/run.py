@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..inert import XML_ILLEGAL, csv_texts, printable, printable_lines
 from ..outputs import OutputSet, PartlyPublished, name_problem, reason, signals_held
-from .rows import DUPLICATE, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
+from .rows import DUPLICATE, SKIPPED, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -216,9 +216,8 @@ def consolidate_files(files: Sequence[Path], *, jobs: int | None = None,
         label = str(path)
         try:
             digest = file_digest(path)
-        except OSError as exc:
-            why = f"无法打开文件：{reason(exc)}"
-            results[index] = FileRows(FileEntry(label, UNREADABLE, why))
+        except OSError:  # no permission, a folder, a loop: the reader says why, in Chinese
+            todo.append((index, label, ""))
             continue
         if digest in first_by_digest:
             why = f"与 {first_by_digest[digest]} 内容完全相同，未重复计入"
@@ -385,19 +384,22 @@ def _is_summary(path: Path) -> bool:
 def _resolved(path: Path) -> Path:
     try:
         return path.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return path.absolute()
 
 
 def _report(summary: "Summary", entries: Sequence[FileEntry], output: Path) -> None:
-    read = summary.files - summary.unreadable - summary.duplicates
+    skipped = sum(entry.status == SKIPPED for entry in entries)
+    read = summary.files - summary.unreadable - summary.duplicates - skipped
     _out(f"已汇总 {summary.files} 个文件：读取 {read} 个，共 {summary.projects} 个项目；"
-         f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个。")
+         f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个" + (f"；跳过 {skipped} 个" if skipped else "") + "。")
     for entry in entries:  # one line each: a line break in a file name or reason is shown, not obeyed
         if entry.status == UNREADABLE:
             _err(f"无法读取：{printable(entry.path)}：{printable(entry.reason)}")
         elif entry.status == DUPLICATE:
             _err(f"重复文件：{printable(entry.path)}：{printable(entry.reason)}")
+        elif entry.status == SKIPPED:
+            _err(f"已跳过：{printable(entry.path)}：{printable(entry.reason)}")
     _out(f"汇总表已写入：{output}")
 
 

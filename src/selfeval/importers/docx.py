@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..cellvalues import normalize_label, squash
 from ..grid import Grid
+from ..limits import MAX_GRID_CELLS, MAX_ROW_CELLS, MAX_WORD_PART_BYTES
 from ..sources import SourceError
 from .base import form_sheet_name, pad_rows
 
@@ -107,9 +108,20 @@ def cell_text(tc) -> str:
 
 
 def table_rows(tbl) -> list[list[str]]:
-    """The table on its column grid, merged cells collapsed (text once, blanks below/right)."""
+    """The table on its column grid, merged cells collapsed (text once, blanks below/right).
+
+    SourceError when the table is beyond the reading limits (a row wider than a worksheet,
+    more cells than MAX_GRID_CELLS): spans are counted before any row is built.
+    """
     rows: list[list[str]] = []
+    cells = 0
     for tr in tbl.tr_lst:
+        width = tr.grid_before + sum(max(tc.grid_span, 1) for tc in tr.tc_lst)
+        cells += width
+        if width > MAX_ROW_CELLS or cells > MAX_GRID_CELLS:
+            raise SourceError(
+                f"Word 表格过大（一行 {width:,} 格或共 {cells:,} 格，超过读取上限），不像自评表，未读取"
+            )
         row = [""] * tr.grid_before
         for tc in tr.tc_lst:
             span = max(tc.grid_span, 1)
@@ -203,16 +215,44 @@ def forms_of(body) -> list[_Form]:
 
 
 def read_docx(path: Path) -> Iterator[Grid | SourceError]:
-    """Read a .docx; SourceError if it is not a Word document or has no table."""
+    """Read a .docx; SourceError if it is not a Word document or has no table.
+
+    The package is checked part by part first (`package`: sizes, compression ratio, no DTD),
+    since python-docx loads every part into memory.
+    """
     import docx  # python-docx; loaded only for Word sources
 
+    from ..package import DOCX, KIND_NAMES, OLE_MAGIC, ZIP_MAGIC, inspect_package
+    from ..sources import ENCRYPTED, TOO_LONG, os_error_reason, too_long_cell
+
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8)
+    except OSError as exc:
+        raise SourceError(os_error_reason(exc)) from None
+    if head.startswith(OLE_MAGIC):
+        with path.open("rb") as stream:
+            data = stream.read(16 * 1024 * 1024)
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            raise SourceError(ENCRYPTED)
+        raise SourceError("文件内容是旧版 Word（.doc）或其他旧版 Office 格式，不是 .docx；请在 Word 或 WPS 中另存为 .docx 后再校验")
+    if not head.startswith(ZIP_MAGIC):
+        raise SourceError("不是有效的 Word 文档（.docx）（可能已损坏或被截断，或是改了扩展名的其他文件），无法打开")
+    try:
+        kind = inspect_package(path, part_limit=MAX_WORD_PART_BYTES).kind
+    except SourceError as error:
+        raise SourceError(f"无法作为 Word 文档（.docx）打开：{error.reason}") from None
+    if kind != DOCX:
+        raise SourceError(f"扩展名是「{path.suffix}」，但文件内容是 {KIND_NAMES[kind]}，不是 Word 文档；请改回正确的扩展名后再校验")
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a broken or non-docx file
-        hint = "；旧版 .doc 文件请先在 Word 中另存为 .docx" if path.suffix.lower() == ".doc" else ""
-        raise SourceError(f"无法作为 Word 文档（.docx）打开（{type(exc).__name__}）{hint}") from None
+        raise SourceError(f"无法作为 Word 文档（.docx）打开（{type(exc).__name__}），可能已损坏") from None
     forms = forms_of(document.element.body)
     if not forms:
         raise SourceError("Word 文档中没有表格，找不到自评表")
     for form in forms:
+        if too_long_cell(form.rows) is not None:
+            yield SourceError(TOO_LONG, form_sheet_name(form.number))
+            continue
         yield form.grid(str(path))

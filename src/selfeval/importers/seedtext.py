@@ -30,10 +30,13 @@ from pathlib import Path
 
 from ..cellvalues import squash
 from ..grid import Grid
-from ..sources import SourceError
+from ..sources import TOO_LONG, SourceError, too_long_cell
 from .base import form_sheet_name, pad_rows
 
-ENCODINGS = ("utf-8-sig", "gb18030")  # Word's "plain text" export: UTF-8, or ANSI on Chinese Windows
+# Word's "plain text" export: UTF-8, ANSI (GBK/GB18030 on Chinese Windows), or "Unicode"
+# (UTF-16 with a byte-order mark); the BOM decides UTF-16, the others are tried in order.
+ENCODINGS = ("utf-8-sig", "gb18030")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _TITLE = re.compile(r"^(?:\d{4}年度?.{0,60}自评表|.{0,60}自评表\(\d{4}年度?\))$")
 _LEVEL_HEADERS = ("一级指标", "二级指标")
@@ -129,6 +132,9 @@ def read_text(text: str, source: str) -> Iterator[Grid | SourceError]:
                 sheet,
             )
             continue
+        if too_long_cell(form.rows) is not None:
+            yield SourceError(TOO_LONG, sheet)
+            continue
         rows = [list(cells) for cells in form.rows]
         align_level_header(rows)
         if form.title:
@@ -137,20 +143,36 @@ def read_text(text: str, source: str) -> Iterator[Grid | SourceError]:
         yield Grid(pad_rows(rows), sheet=sheet, source=source, first_row=1 - above)
 
 
-def read_seed_text(path: Path) -> Iterator[Grid | SourceError]:
-    """Read a Word-exported .txt file; SourceError if it cannot be decoded or holds no form."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"无法打开文件：{exc.strerror or exc}") from None
+def decode_text(data: bytes) -> str:
+    """The text of an export in any of Word's encodings; SourceError if none fits."""
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SourceError("文件以 UTF-16（Unicode）标记开头，但内容无法按 UTF-16 解码，可能已损坏") from None
     for encoding in ENCODINGS:
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise SourceError("文件不是 UTF-8 或 GB18030 编码的文本，无法读取")
+    raise SourceError("文件不是 UTF-8、GB18030（GBK）或 UTF-16（Unicode）编码的文本，无法读取")
+
+
+def read_seed_text(path: Path) -> Iterator[Grid | SourceError]:
+    """Read a Word-exported .txt file; SourceError if it cannot be decoded or holds no form."""
+    from ..limits import MAX_TEXT_BYTES, size_text
+    from ..sources import os_error_reason
+
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_TEXT_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(os_error_reason(exc)) from None
+    if len(data) > MAX_TEXT_BYTES:
+        raise SourceError(f"文本文件超过 {size_text(MAX_TEXT_BYTES)} 的读取上限，不像导出的自评表，未读取")
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise SourceError("扩展名是「.txt」，但文件内容是 Office 文档或工作簿，不是导出的文本；请改回原来的扩展名后再校验")
+    text = decode_text(data)
     if "\x00" in text:
         raise SourceError("文件不是文本文件（含有二进制内容），无法读取")
     yield from read_text(text, str(path))
