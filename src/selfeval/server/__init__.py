@@ -1,0 +1,38 @@
+"""`selfeval serve`: the ribbon's functions over HTTP for xlwings clients (xlwings Server mode).
+
+Clerks' Excel sends the workbook to one server that IT runs; the server calls the same
+`selfeval.excel` functions as the desktop add-in (on xlwings' remote engine) and returns the
+actions for the add-in to apply. No Python is needed on the clerk's PC.
+"""
+
+from __future__ import annotations
+
+from .actions import CLIENT_ACTIONS
+from .config import ConfigError, Limits, ServerConfig, load_config, new_token
+
+__all__ = ["CLIENT_ACTIONS", "ConfigError", "Limits", "ServerConfig", "load_config", "new_token", "serve"]
+
+
+def serve(config_path: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Run the server with uvicorn until stopped. Raises ConfigError before binding the port."""
+    import logging
+    import os
+
+    from .app import CONFIG_ENV, app_from_env
+
+    os.environ[CONFIG_ENV] = str(config_path)
+    app_from_env()  # check the config and the licence once, in this process, before forking workers
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    uvicorn.run(
+        "selfeval.server.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,  # the app writes its own structured access log
+        server_header=False,
+        timeout_keep_alive=5,
+        log_level="info",
+    )
