@@ -52,6 +52,10 @@ Private Sub RunSelfeval(pythonCode As String)
         MsgBox "请先打开要处理的工作簿。", vbExclamation, APP_TITLE
         Exit Sub
     End If
+    If ServerConfigured() Then  ' server mode (ServerMode.bas): no Python on this PC
+        RunOnServer pythonCode
+        Exit Sub
+    End If
     If Not pythonChecked Then
         If Not PythonReady() Then Exit Sub
         pythonChecked = True
