@@ -36,7 +36,7 @@ End Function
 
 Private Sub Fill(cell As Object, colour As Variant)
     If IsNull(colour) Then
-        cell.Interior.Pattern = XL_NONE
+        cell.Interior.ColorIndex = XL_NONE
     Else
         cell.Interior.Color = ColourOf(CStr(colour))
     End If

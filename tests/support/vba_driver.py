@@ -30,7 +30,7 @@ class _Writer:
         var = self.name("t")
         self.lines.append(f'    Dim {var} As String')
         self.lines.append(f'    {var} = ""')
-        parts = [f'"{ch}"' if ord(ch) < 128 and ch != '"' else f"ChrW({ord(ch)})" for ch in value]
+        parts = [f'"{ch}"' if 32 <= ord(ch) < 127 and ch != '"' else f"ChrW({ord(ch)})" for ch in value]
         for start in range(0, len(parts), 20):
             self.lines.append(f"    {var} = {var} & " + " & ".join(parts[start:start + 20]))
         return var
