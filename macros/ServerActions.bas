@@ -130,3 +130,39 @@ Public Sub deleteNote(wb As Object, action As Object)
     Set cell = TargetSheet(wb, action).Range(action.Item("args").Item(1))
     If Not cell.Comment Is Nothing Then cell.Comment.Delete
 End Sub
+
+' The template protects its sheets without a password, against overwriting formulas; the
+' server's actions write the status cell and 目录 like the desktop path, which lifts the
+' protection while it writes. LiftProtection unprotects every such visible sheet and returns
+' their names; RestoreProtection protects them again with the template's permissions (as the
+' desktop path does: selfeval.layout.PROTECTION_ALLOWS). Hidden sheets (项目模板) stay
+' protected, so a copy of the master is protected like the original.
+Public Function LiftProtection(wb As Object) As Collection
+    Dim lifted As New Collection, ws As Object, i As Long
+    For i = 1 To wb.Worksheets.Count
+        Set ws = wb.Worksheets(i)
+        If ws.ProtectContents And ws.Visible = -1 Then
+            lifted.Add ws.Name
+            ws.Unprotect
+        End If
+    Next i
+    Set LiftProtection = lifted
+End Function
+
+' Returns how many sheets were protected again (a sheet the actions deleted is skipped).
+Public Function RestoreProtection(wb As Object, lifted As Collection) As Long
+    Dim ws As Object, i As Long, j As Long
+    For i = 1 To lifted.Count
+        For j = 1 To wb.Worksheets.Count
+            Set ws = wb.Worksheets(j)
+            If ws.Name = lifted.Item(i) Then
+                ' Positional, as LibreOffice knows no names past UserInterfaceOnly: Password,
+                ' DrawingObjects, Contents, Scenarios, UserInterfaceOnly, AllowFormattingCells,
+                ' AllowFormattingColumns, AllowFormattingRows, AllowInsertingColumns,
+                ' AllowInsertingRows, AllowInsertingHyperlinks, AllowDeletingColumns, AllowDeletingRows
+                ws.Protect "", False, True, False, False, True, True, True, False, True, False, False, True
+                RestoreProtection = RestoreProtection + 1
+            End If
+        Next j
+    Next i
+End Function

@@ -38,13 +38,20 @@ Public Sub RunOnServer(pythonCode As String)
             "请联系信息技术人员。", vbExclamation, APP_TITLE
         Exit Sub
     End If
+    Dim wb As Workbook, lifted As Collection, message As String
+    Set wb = ActiveWorkbook
     On Error GoTo Failed
     Application.StatusBar = "绩效自评：正在连接校验服务器…"
+    Set lifted = LiftProtection(wb)  ' ServerActions: the actions write the status cell, 目录
     RunServerPython url & "/run/" & EntryName(pythonCode), "Bearer " & token
+    RestoreProtection wb, lifted
     Application.StatusBar = False
     Exit Sub
 Failed:
+    message = Err.Description
+    On Error Resume Next
     Application.StatusBar = False
-    MsgBox "无法完成与校验服务器（" & url & "）的通信：" & Err.Description & vbCrLf & _
+    If Not lifted Is Nothing Then RestoreProtection wb, lifted
+    MsgBox "无法完成与校验服务器（" & url & "）的通信：" & message & vbCrLf & _
         "请检查网络后重试；如仍出错，请联系信息技术人员。", vbExclamation, APP_TITLE
 End Sub

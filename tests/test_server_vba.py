@@ -32,7 +32,7 @@ from selfeval import writer
 from selfeval.addin.sources import load_sources
 from selfeval.excel import findings_sheet, marks
 from selfeval.excel.findings_sheet import Row
-from selfeval.layout import SHEET_MASTER, SHEET_SUMMARY
+from selfeval.layout import PROTECTION_ALLOWS, SHEET_MASTER, SHEET_SUMMARY
 from selfeval.model import Severity
 from selfeval.server.actions import CLIENT_ACTIONS
 from selfeval.server.app import ENTRY_POINTS
@@ -94,6 +94,21 @@ def test_every_button_has_a_server_endpoint() -> None:
     assert 'RunServerPython url & "/run/" & EntryName(pythonCode), "Bearer " & token' in mode
 
 
+def test_protection_is_restored_with_the_template_permissions() -> None:
+    """RestoreProtection's positional Protect arguments allow exactly layout.PROTECTION_ALLOWS."""
+    from selfeval.excel.engine import _COM_ALLOW
+
+    source = (MACROS / "ServerActions.bas").read_text(encoding="utf-8")
+    args = re.search(r'ws\.Protect "", ([^\n]+)', source).group(1).split(", ")
+    positions = ["DrawingObjects", "Contents", "Scenarios", "UserInterfaceOnly", "AllowFormattingCells",
+                 "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns", "AllowInsertingRows",
+                 "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows"]
+    given = dict(zip(positions, args))
+    assert (given["DrawingObjects"], given["Contents"], given["Scenarios"]) == ("False", "True", "False")
+    allowed = {name for name, value in given.items() if name.startswith("Allow") and value == "True"}
+    assert allowed == {_COM_ALLOW[name] for name in PROTECTION_ALLOWS}
+
+
 # --- executed in LibreOffice -------------------------------------------------------------
 
 
@@ -116,18 +131,23 @@ def server_actions(entry: str, payload: dict) -> list[dict]:
     return run_entry(entry, copy.deepcopy(payload))["actions"]
 
 
-def apply_in_libreoffice(workbook: Path, actions: list[dict], tmp: Path) -> tuple[openpyxl.Workbook, list[dict]]:
-    """Apply the actions ServerActions handles to `workbook` in LibreOffice; the saved result."""
+def apply_in_libreoffice(workbook: Path, actions: list[dict], tmp: Path,
+                         expect: str = "ok") -> tuple[openpyxl.Workbook, list[dict]]:
+    """Apply the actions ServerActions handles to `workbook` in LibreOffice; the saved result.
+
+    `expect` other than "ok": lift the sheets' protection around the actions as
+    ServerMode.RunOnServer does, and expect that result ("ok lifted=N open=0 restored=N").
+    """
     ours = {m.group(2) for m in HANDLER.finditer((MACROS / "ServerActions.bas").read_text(encoding="utf-8"))}
     applied = [a for a in actions if a["func"] in ours]
-    sources = [(MACROS / "ServerActions.bas").read_text(encoding="utf-8"), driver_module(applied)]
+    sources = [(MACROS / "ServerActions.bas").read_text(encoding="utf-8"), driver_module(applied, expect != "ok")]
     xlsm = with_vba(workbook, sources, tmp / "book.xlsm")
     out = tmp / "applied.xlsx"
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         result = subprocess.run(["/usr/bin/python3", str(RUNNER), str(xlsm), str(out), f"{PROJECT}.{DRIVER}.{ENTRY}", profile],
                                 capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == "ok"
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expect
     return openpyxl.load_workbook(out), applied
 
 
@@ -182,7 +202,16 @@ def test_validation_marks_and_notes_are_applied(marked: Path, tmp_path: Path) ->
     names = [s["name"] for s in payload["sheets"]]
     actions = server_actions("validate_all", payload)
     assert not [a for a in actions if a["func"] in ("addSheet", "copySheet", "sheetDelete")]  # positions stay
-    result, applied = apply_in_libreoffice(marked, actions, tmp_path)
+    before = openpyxl.load_workbook(marked)
+    protected = [ws.title for ws in before.worksheets if ws.protection.sheet and ws.sheet_state == "visible"]
+    assert len(protected) >= 5  # the template's 填表说明, 目录 and project sheets
+    result, applied = apply_in_libreoffice(marked, actions, tmp_path,
+                                           expect=f"ok lifted={len(protected)} open=0 restored={len(protected)}")
+    for ws in before.worksheets:  # protected again as before, with the same allowances
+        again = result[ws.title].protection
+        assert again.sheet == ws.protection.sheet, ws.title
+        if ws.protection.sheet:
+            assert [getattr(again, k) for k in PROTECTION_ALLOWS] == [getattr(ws.protection, k) for k in PROTECTION_ALLOWS]
     assert {a["func"] for a in applied} >= {"setRangeColors", "addNote", "deleteNote"}
     coloured = [c for a in applied if a["func"] == "setRangeColors" for c in cells_of(a, names)]
     assert coloured
@@ -219,12 +248,15 @@ def test_clearing_paints_back_the_template_and_removes_notes(marked: Path, four:
 def test_a_new_project_sheet_is_a_visible_copy_of_the_master(tmp_path: Path) -> None:
     empty = writer.new_workbook(tmp_path / "新工作簿.xlsx", projects=2)
     actions = server_actions("new_project", payload_from_xlsx(empty, client="VBA"))
-    result, applied = apply_in_libreoffice(empty, actions, tmp_path)
+    protected = sum(ws.protection.sheet and ws.sheet_state == "visible" for ws in openpyxl.load_workbook(empty).worksheets)
+    result, applied = apply_in_libreoffice(empty, actions, tmp_path,
+                                           expect=f"ok lifted={protected} open=0 restored={protected}")
     assert [a["func"] for a in applied] == ["copySheet", "setSheetVisibility"]
     copy_name = applied[0]["args"][2]
     titles = result.sheetnames
     assert titles.index(copy_name) == titles.index("项目2") + 1  # setSheetName (xlwings' handler) names it 项目3
     assert result[copy_name].sheet_state == "visible" and result[SHEET_MASTER].sheet_state == "hidden"
+    assert result[copy_name].protection.sheet  # the hidden master kept its protection, and so has its copy
     master = openpyxl.load_workbook(empty)[SHEET_MASTER]
     assert [[c.value for c in row] for row in result[copy_name].iter_rows(max_row=8)] == [
         [c.value for c in row] for row in master.iter_rows(max_row=8)

@@ -55,23 +55,38 @@ class _Writer:
         return var
 
 
-def driver_module(actions: Sequence[dict]) -> str:
-    """The source of module Driver; `Driver.ApplyRecorded()` returns "ok" or the first error."""
+def driver_module(actions: Sequence[dict], lift_protection: bool = False) -> str:
+    """The source of module Driver; `Driver.ApplyRecorded()` returns "ok" or the first error.
+
+    With `lift_protection` the loop runs between ServerActions' LiftProtection and
+    RestoreProtection, as ServerMode.RunOnServer runs RunServerPython, and the result is
+    "ok lifted=N open=M restored=K" (M: visible sheets still protected while the actions ran).
+    """
     writer = _Writer()
     recorded = writer.value([{key: action.get(key) for key in ACTION_KEYS} for action in actions])
+    lift = [
+        "    Set lifted = LiftProtection(ActiveWorkbook)",
+        "    For i = 1 To ActiveWorkbook.Worksheets.Count",
+        "        If ActiveWorkbook.Worksheets(i).ProtectContents And ActiveWorkbook.Worksheets(i).Visible = -1 Then stillProtected = stillProtected + 1",
+        "    Next i",
+    ] if lift_protection else []
+    done = [
+        f'    {ENTRY} = "ok lifted=" & lifted.Count & " open=" & stillProtected & " restored=" & RestoreProtection(ActiveWorkbook, lifted)',
+    ] if lift_protection else [f'    {ENTRY} = "ok"']
     return "\n".join([
         f'Attribute VB_Name = "{DRIVER}"',
         "Option Explicit",
         "",
         f"Public Function {ENTRY}() As String",
-        "    Dim actions As Object, action As Object, i As Long",
+        "    Dim actions As Object, action As Object, i As Long, lifted As Collection, stillProtected As Long",
         "    Set actions = Recorded()",
         "    On Error GoTo Failed",
+        *lift,
         "    For i = 1 To actions.Count",
         "        Set action = actions.Item(i)",
         '        Application.Run action.Item("func"), ActiveWorkbook, action',
         "    Next i",
-        f'    {ENTRY} = "ok"',
+        *done,
         "    Exit Function",
         "Failed:",
         f'    {ENTRY} = "error " & Err.Number & " in action " & i & ": " & Err.Description',
