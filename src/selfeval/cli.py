@@ -160,7 +160,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import ConfigError, new_token, serve
+    from .server import ConfigError, check, new_token, serve
 
     try:
         if args.new_token:
@@ -172,6 +172,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return EXIT_OK
         if not Path(args.config).is_file():
             raise UsageError(f"找不到服务器配置文件 {args.config}（用 --config 指定）。")
+        check(args.config)
         _out(f"绩效自评服务器：http://{args.host}:{args.port}（按 Ctrl+C 停止）")
         serve(args.config, host=args.host, port=args.port, workers=args.workers)
     except ConfigError as exc:

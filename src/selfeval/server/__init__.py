@@ -10,18 +10,24 @@ from __future__ import annotations
 from .actions import CLIENT_ACTIONS
 from .config import ConfigError, Limits, ServerConfig, load_config, new_token
 
-__all__ = ["CLIENT_ACTIONS", "ConfigError", "Limits", "ServerConfig", "load_config", "new_token", "serve"]
+__all__ = ["CLIENT_ACTIONS", "ConfigError", "Limits", "ServerConfig", "check", "load_config", "new_token", "serve"]
+
+
+def check(config_path: str) -> None:
+    """Check the config file and xlwings' licence as the server will. Raises ConfigError."""
+    import os
+
+    from .app import CONFIG_ENV, app_from_env
+
+    os.environ[CONFIG_ENV] = str(config_path)  # read again by each worker (uvicorn's factory)
+    app_from_env()
 
 
 def serve(config_path: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Run the server with uvicorn until stopped. Raises ConfigError before binding the port."""
     import logging
-    import os
 
-    from .app import CONFIG_ENV, app_from_env
-
-    os.environ[CONFIG_ENV] = str(config_path)
-    app_from_env()  # check the config and the licence once, in this process, before forking workers
+    check(config_path)  # once, in this process, before forking workers
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -10,6 +10,8 @@ the access log names the unit, the endpoint and sizes, never a cell.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
 import logging
 import os
@@ -34,6 +36,7 @@ ENTRY_POINTS: tuple[str, ...] = (
 )
 CONFIG_ENV = "SELFEVAL_SERVER_CONFIG"
 ACCESS_LOG = logging.getLogger("selfeval.server.access")
+SERVER_LOG = logging.getLogger("selfeval.server")
 _STATUS_TEXT = {404: "没有这个接口。请检查加载项配置中的服务器地址。", 405: "请求方法不对（按钮应使用 POST）。"}
 
 
@@ -49,11 +52,13 @@ def _remote_engine() -> Any:
     return xw.engines["remote"]
 
 
-def run_entry(entry: str, data: dict[str, Any]) -> dict[str, Any]:
+def run_entry(entry: str, data: dict[str, Any], request_id: str = "") -> dict[str, Any]:
     """Run one ribbon function on the payload with xlwings' remote engine; its actions.
 
     Each request gets its own xlwings App, so the engine's notion of the active book (where
-    `app.alert` records) never mixes two requests; both are released afterwards.
+    `app.alert` records) never mixes two requests; both are released afterwards. A function
+    that fails answers with an alert for the clerk (`selfeval.excel`'s entry wrapper); the
+    traceback it prints may quote cells, so only the exception's type reaches the log.
     """
     import selfeval.excel as excel
 
@@ -61,7 +66,12 @@ def run_entry(entry: str, data: dict[str, Any]) -> dict[str, Any]:
     try:
         book = app.books.open(json=data)
         try:
-            getattr(excel, entry)(book)
+            with contextlib.redirect_stderr(io.StringIO()) as printed:
+                getattr(excel, entry)(book)
+            if printed.getvalue():
+                last = printed.getvalue().strip().splitlines()[-1]
+                error = last.split(":", 1)[0].strip()[:80]
+                SERVER_LOG.warning(json.dumps({"id": request_id, "entry": entry, "failed": error}))
             return book.json()
         finally:
             book.close()
@@ -170,7 +180,7 @@ def create_app(config: ServerConfig) -> FastAPI:
             payload: Payload = parse(body, limits, xlwings_version)
             log["sheets"], log["cells"] = payload.sheets, payload.cells
             loop = asyncio.get_running_loop()
-            future = loop.run_in_executor(executor, run_entry, entry, payload.data)
+            future = loop.run_in_executor(executor, run_entry, entry, payload.data, request_id)
             try:
                 result = await asyncio.wait_for(future, max(0.0, deadline - time.monotonic()))
             except asyncio.TimeoutError:
