@@ -312,3 +312,16 @@ def test_access_log_names_no_cell_and_nothing_is_stored(server: Server, payloads
     log = server.log.read_text(encoding="utf-8")
     for text in ("示例项目", "某市民政局", "培训人次", server.tokens["czj"].split(".", 1)[1]):
         assert text not in log
+
+
+def test_a_validation_over_the_time_limit_answers_504(payloads: dict[str, dict], tmp_path: Path) -> None:
+    """The timeout covers the work too: the clerk gets 504 and the server goes on serving."""
+    data = copy.deepcopy(payloads["fifty"])
+    projects = [s for s in data["sheets"] if s["name"].startswith("示例项目")]
+    for round_ in range(1, 4):  # 200 project sheets: far more work than 0.1 s
+        data["sheets"] += [dict(s, name=f"副本{round_}-{s['name'][-2:]}") for s in projects]
+    with running_server(tmp_path / "slow", {"timeout_seconds": 0.1}) as slow:
+        status, body = slow.post("validate_all", data)
+        assert_refused(status, body, 504)
+        assert "0.1 秒" in body.decode()
+        assert slow.request("GET", "/health")[0] == 200
