@@ -70,6 +70,16 @@ def test_every_action_has_exactly_one_handler_in_the_addin() -> None:
     assert not twice, f"Application.Run would find these ambiguous: {twice}"
 
 
+def test_no_public_procedure_is_defined_twice_in_the_addin() -> None:
+    """Application.Run finds a procedure by its name alone: one name, one module."""
+    defined: dict[str, list[str]] = {}
+    for module in load_sources().modules:
+        if module.kind.value == "Module":
+            for match in re.finditer(r"^(?:Public )?(?:Sub|Function) (\w+)", module.source, re.M):
+                defined.setdefault(match.group(1).lower(), []).append(module.name)
+    assert {name: modules for name, modules in defined.items() if len(set(modules)) > 1} == {}
+
+
 def test_our_handlers_are_only_for_actions_the_server_returns() -> None:
     source = (MACROS / "ServerActions.bas").read_text(encoding="utf-8")
     ours = {m.group(2) for m in HANDLER.finditer(source) if m.group(1) != "Private "}

@@ -24,7 +24,18 @@ def check(config_path: str) -> None:
 
 
 def serve(config_path: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
-    """Run the server with uvicorn until stopped. Raises ConfigError before binding the port."""
+    """Run the server with uvicorn until stopped.
+
+    Args:
+        config_path: the server's TOML config (limits, units and their token hashes).
+        host: address to listen on; keep 127.0.0.1 behind a reverse proxy.
+        port: TCP port.
+        workers: uvicorn worker processes (one validation at a time each).
+
+    Raises:
+        ConfigError: the config cannot be used or xlwings' remote engine is not enabled;
+            raised before the port is bound.
+    """
     import logging
 
     check(config_path)  # once, in this process, before forking workers

@@ -118,7 +118,17 @@ def _bearer(request: Request, config: ServerConfig) -> str:
 
 
 def create_app(config: ServerConfig) -> FastAPI:
-    """The app for `config`. Raises ConfigError when xlwings' remote engine is not enabled."""
+    """The ASGI app serving the ribbon's functions.
+
+    Args:
+        config: limits and the units' token hashes.
+
+    Returns:
+        The FastAPI app: `POST /run/<function>`, `GET /health`, `GET /version`.
+
+    Raises:
+        ConfigError: xlwings' remote engine is not enabled (no XLWINGS_LICENSE_KEY).
+    """
     import xlwings as xw
 
     _remote_engine()

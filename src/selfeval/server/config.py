@@ -101,7 +101,18 @@ def _number(table: dict, key: str, default: float, path: Path) -> float:
 
 
 def load_config(path: Path) -> ServerConfig:
-    """Read `server.toml`. Raises ConfigError with a Chinese message."""
+    """Read the server's config file.
+
+    Args:
+        path: the TOML file (see the module docstring).
+
+    Returns:
+        The limits and the units allowed to call the server.
+
+    Raises:
+        ConfigError: unreadable, malformed, no units, or a unit without a valid token hash
+            (the message, in Chinese, says what to fix).
+    """
     if tomllib is None:
         raise ConfigError("服务器方式需要 Python 3.11 或更高版本。")
     try:

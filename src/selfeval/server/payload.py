@@ -47,7 +47,19 @@ def _reject_constant(name: str) -> None:
 
 
 def parse(body: bytes, limits: Limits, server_version: str) -> Payload:
-    """Parse and check a request body. Raises PayloadError."""
+    """Parse and check a request body.
+
+    Args:
+        body: the raw request body.
+        limits: the server's limits on sheets and cells.
+        server_version: the server's xlwings version (VBA clients must send the same).
+
+    Returns:
+        The checked payload, ready for `xw.Book(json=...)`.
+
+    Raises:
+        PayloadError: 400 not JSON, 409 other xlwings version, 413 too large, 422 wrong shape.
+    """
     try:
         data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError:
