@@ -27,7 +27,6 @@ import xlwings as xw
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-import selfeval.excel as x
 from selfeval import writer
 from selfeval.addin.sources import load_sources
 from selfeval.excel import findings_sheet, marks

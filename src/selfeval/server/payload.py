@@ -83,17 +83,17 @@ def _need(value: object, kind: type | tuple[type, ...], where: str) -> Any:
 
 def check(data: object, limits: Limits, server_version: str) -> Payload:
     """Check the structure and size of a parsed payload. Raises PayloadError."""
-    data = _need(data, dict, "请求")
-    client = _need(data.get("client"), str, "client")
-    version = _need(data.get("version"), str, "version")
+    root: dict[str, Any] = _need(data, dict, "请求")
+    client = _need(root.get("client"), str, "client")
+    version = _need(root.get("version"), str, "version")
     if client != "Office.js" and version != server_version:
         raise PayloadError(
             409,
             f"加载项中的 xlwings 版本（{version[:20]}）与服务器（{server_version}）不一致。"
             "请信息技术人员安装与服务器配套的加载项。",
         )
-    book = _need(data.get("book"), dict, "book")
-    sheets = _need(data.get("sheets"), list, "sheets")
+    book = _need(root.get("book"), dict, "book")
+    sheets = _need(root.get("sheets"), list, "sheets")
     if not sheets:
         raise _fail("没有工作表")
     if len(sheets) > limits.max_sheets:
@@ -133,7 +133,7 @@ def check(data: object, limits: Limits, server_version: str) -> Payload:
             _need(item.get("range_address"), str, f"{where}的表格区域")
         if "visibility" in sheet and sheet["visibility"] not in _VISIBILITY:
             raise _fail(f"{where}的 visibility 不正确")
-    names = _need(data.get("names", []), list, "names")
+    names = _need(root.get("names", []), list, "names")
     for item in names:
         item = _need(item, dict, "names")
         _need(item.get("name"), str, "names.name")
@@ -145,4 +145,4 @@ def check(data: object, limits: Limits, server_version: str) -> Payload:
             scope = _need(item.get("scope_sheet_index"), int, "names.scope_sheet_index")
             if not 0 <= scope < len(sheets):
                 raise _fail("names.scope_sheet_index 超出范围")
-    return Payload(data, len(sheets), cells)
+    return Payload(root, len(sheets), cells)
