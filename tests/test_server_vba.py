@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -45,6 +46,7 @@ from support.xlwings_payload import payload_from_xlsx
 ROOT = Path(__file__).resolve().parents[1]
 MACROS = ROOT / "macros"
 RUNNER = ROOT / "tests" / "support" / "uno_run_macro.py"
+SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/usr/local/bin")
 HANDLER = re.compile(r"^(Private |Public )?Sub (\w+)\s*\(\s*\w+ As \w+\s*,\s*\w+ As \w+\s*\)", re.M)
 
 
@@ -153,7 +155,7 @@ def apply_in_libreoffice(workbook: Path, actions: list[dict], tmp: Path,
     xlsm = with_vba(workbook, sources, tmp / "book.xlsm")
     out = tmp / "applied.xlsx"
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        result = subprocess.run(["/usr/bin/python3", str(RUNNER), str(xlsm), str(out), f"{PROJECT}.{DRIVER}.{ENTRY}", profile],
+        result = subprocess.run([SYSTEM_PYTHON, str(RUNNER), str(xlsm), str(out), f"{PROJECT}.{DRIVER}.{ENTRY}", profile],
                                 capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == expect
@@ -177,8 +179,13 @@ def cells_of(action: dict, names: list[str]) -> list[tuple[str, str, object]]:
     return out
 
 
-needs_uno = pytest.mark.skipif(SOFFICE is None or not Path("/usr/bin/python3").exists(),
-                               reason="LibreOffice with Python UNO is not installed; .ci/run installs it")
+def _has_uno() -> bool:
+    return SYSTEM_PYTHON is not None and subprocess.run([SYSTEM_PYTHON, "-c", "import uno"],
+                                                        capture_output=True, check=False).returncode == 0
+
+
+needs_uno = pytest.mark.skipif(SOFFICE is None or not _has_uno(),
+                               reason="LibreOffice's Python bridge (Debian python3-uno) is not installed; .ci/run installs it")
 
 
 @pytest.fixture(scope="module")
