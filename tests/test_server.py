@@ -26,6 +26,7 @@ from selfeval.server.actions import CLIENT_ACTIONS
 from selfeval.server.app import ENTRY_POINTS
 from support.excel_forms import DEFECTS, make_project, sample_projects
 from support.libreoffice import needs_libreoffice
+from support.remote_engine import enable_remote_engine
 from support.server_process import HOST, Server, running_server
 from support.vba_payload import vba_payload
 
@@ -39,15 +40,8 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(autouse=True)
 def remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The in-process reference runs on xlwings' remote engine (PolyForm Noncommercial)."""
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    if "remote" not in xw.engines.engines_by_name:
-        import importlib
-
-        remote = importlib.import_module("xlwings.pro._xlremote")
-        engine = xw.main.Engine(impl=remote.engine)
-        monkeypatch.setattr(xw.engines, "engines", [*xw.engines.engines, engine])
-        monkeypatch.setattr(xw.engines, "engines_by_name", {**xw.engines.engines_by_name, "remote": engine})
+    """The in-process reference runs on xlwings' remote engine."""
+    enable_remote_engine(monkeypatch)
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,7 @@ from selfeval.server.app import ENTRY_POINTS
 from selfeval.validation import validate_file
 from support.excel_forms import DEFECTS, make_project
 from support.libreoffice import SOFFICE, needs_libreoffice
+from support.remote_engine import enable_remote_engine
 from support.vba_driver import DRIVER, ENTRY, driver_module
 from support.vba_workbook import PROJECT, with_vba
 from support.xlwings_payload import payload_from_xlsx
@@ -125,14 +126,8 @@ def test_protection_is_restored_with_the_template_permissions() -> None:
 
 @pytest.fixture(autouse=True)
 def remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    if "remote" not in xw.engines.engines_by_name:
-        import importlib
-
-        remote = importlib.import_module("xlwings.pro._xlremote")
-        engine = xw.main.Engine(impl=remote.engine)
-        monkeypatch.setattr(xw.engines, "engines", [*xw.engines.engines, engine])
-        monkeypatch.setattr(xw.engines, "engines_by_name", {**xw.engines.engines_by_name, "remote": engine})
+    """The in-process reference runs on xlwings' remote engine."""
+    enable_remote_engine(monkeypatch)
 
 
 def server_actions(entry: str, payload: dict) -> list[dict]:
