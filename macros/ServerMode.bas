@@ -1,10 +1,12 @@
 Attribute VB_Name = "ServerMode"
 ' Server mode: instead of running Python on this PC, the ribbon's buttons send the workbook
 ' to the unit's selfeval server (`selfeval serve`) with xlwings' VBA client RunServerPython
-' (module Remote) and apply the actions it returns. Chosen in the add-in's config file
-' (%USERPROFILE%\.selfeval\selfeval.conf, or the workbook's xlwings.conf sheet):
+' (module Remote) and apply the actions it returns. Chosen in the user's config file
+' %USERPROFILE%\.selfeval\selfeval.conf, and only there: a workbook's selfeval.conf sheet or
+' a selfeval.conf beside it must not be able to send the unit's token elsewhere.
 '   "SERVER_URL","https://selfeval.example.gov.cn"
 '   "SERVER_TOKEN","<the unit's token>"
+' TLS certificates are always checked and redirects not followed, whatever other config says.
 Option Explicit
 
 Private Const APP_TITLE As String = "绩效自评"
@@ -15,7 +17,7 @@ Public Function ServerConfigured() As Boolean
 End Function
 
 Private Function ServerUrl() As String
-    ServerUrl = Trim(GetConfig("SERVER_URL", ""))
+    ServerUrl = Trim(GetConfig("SERVER_URL", "", "user"))
     If Right(ServerUrl, 1) = "/" Then ServerUrl = Left(ServerUrl, Len(ServerUrl) - 1)
 End Function
 
@@ -32,7 +34,7 @@ End Function
 Public Sub RunOnServer(pythonCode As String)
     Dim token As String, url As String
     url = ServerUrl()
-    token = Trim(GetConfig("SERVER_TOKEN", ""))
+    token = Trim(GetConfig("SERVER_TOKEN", "", "user"))
     If token = "" Then
         MsgBox "已设置校验服务器（" & url & "），但没有填写本单位的访问令牌 SERVER_TOKEN。" & vbCrLf & _
             "请联系信息技术人员。", vbExclamation, APP_TITLE
@@ -43,7 +45,8 @@ Public Sub RunOnServer(pythonCode As String)
     On Error GoTo Failed
     Application.StatusBar = "绩效自评：正在连接校验服务器…"
     Set lifted = LiftProtection(wb)  ' ServerActions: the actions write the status cell, 目录
-    RunServerPython url & "/run/" & EntryName(pythonCode), "Bearer " & token
+    RunServerPython url & "/run/" & EntryName(pythonCode), "Bearer " & token, _
+        insecure:="False", followRedirects:="False"
     RestoreProtection wb, lifted
     Application.StatusBar = False
     Exit Sub

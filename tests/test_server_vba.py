@@ -103,7 +103,14 @@ def test_every_button_has_a_server_endpoint() -> None:
     assert sorted(entries) == sorted(ENTRY_POINTS)
     assert re.search(r"If ServerConfigured\(\) Then[^\n]*\n\s+RunOnServer pythonCode\n\s+Exit Sub", ribbon)
     mode = (MACROS / "ServerMode.bas").read_text(encoding="utf-8")
-    assert 'RunServerPython url & "/run/" & EntryName(pythonCode), "Bearer " & token' in mode
+    assert 'RunServerPython url & "/run/" & EntryName(pythonCode), "Bearer " & token, _\n' \
+           '        insecure:="False", followRedirects:="False"' in mode
+    # the URL and the token come from the user's config file only, never from a workbook
+    assert re.findall(r'GetConfig\("(SERVER_\w+)", "", "user"\)', mode) == ["SERVER_URL", "SERVER_TOKEN"]
+    assert len(re.findall(r"GetConfig\(", mode)) == 2
+    remote = next(m for m in load_sources().modules if m.name == "Remote").source
+    signature = re.search(r"Function RunServerPython\((.*?)\)\n", remote, re.S).group(1)
+    assert "insecure As String" in signature and "followRedirects As String" in signature
 
 
 def test_protection_is_restored_with_the_template_permissions() -> None:
