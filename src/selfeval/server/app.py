@@ -176,7 +176,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def run(entry: str, request: Request) -> Response:
         request_id = request.state.request_id
         log = request.state.log
-        log["entry"] = entry
+        log["entry"] = entry[:40]
         deadline = time.monotonic() + limits.timeout_seconds
         try:
             if entry not in ENTRY_POINTS:
