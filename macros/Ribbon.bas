@@ -78,8 +78,12 @@ Private Sub RunSelfeval(pythonCode As String)
     On Error GoTo Failed
     Application.Cursor = xlWait
     Application.StatusBar = STATUS_RUNNING
-    If Not pythonChecked Then pythonChecked = PythonReady()
-    If pythonChecked Then RunPython pythonCode
+    If ServerConfigured() Then  ' server mode (ServerMode.bas): no Python on this PC
+        RunOnServer pythonCode
+    Else
+        If Not pythonChecked Then pythonChecked = PythonReady()
+        If pythonChecked Then RunPython pythonCode
+    End If
     GoTo Finish
 Failed:
     MsgBox "操作未完成：" & Err.Description & vbCrLf & _

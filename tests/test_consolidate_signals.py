@@ -230,3 +230,37 @@ def test_sigterm_with_one_process_is_not_taken_for_a_broken_file(inputs, previou
     assert "没有写出任何文件" in stderr and "Traceback" not in stderr
     assert _outputs(out) == old
     assert sorted(p.name for p in out.iterdir()) == ["csv", "汇总.xlsx"]
+
+
+HALF_SENT = '''
+import os, struct, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from selfeval.consolidate.run import _stop_workers
+
+POOL = None
+
+def half_sent(_):
+    # a worker ended in the middle of sending its result: a length header and three bytes
+    os.write(POOL._result_queue._writer.fileno(), struct.pack("!i", 1000) + b"abc")
+    time.sleep(60)
+
+if __name__ == "__main__":
+    POOL = ProcessPoolExecutor(max_workers=1)
+    POOL.submit(half_sent, 0)
+    time.sleep(1.0)
+    _stop_workers(POOL)
+    print("stopped", flush=True)
+'''
+
+
+def test_a_worker_stopped_mid_result_does_not_keep_the_process_alive(tmp_path: Path) -> None:
+    """The interrupt path ends the process even when a worker died half-way through a result.
+
+    The pool's manager thread is then blocked reading the rest of the message; without
+    `_stop_workers` closing the write end the interpreter waits for it at exit, forever (the
+    hang a SIGTERM during reading once caused).
+    """
+    script = tmp_path / "half_sent.py"
+    script.write_text(HALF_SENT, encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0 and result.stdout.strip() == "stopped", result.stderr

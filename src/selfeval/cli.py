@@ -247,6 +247,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.out))
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import ConfigError, check, new_token, serve
+
+    try:
+        if args.new_token:
+            token, token_hash = new_token(args.new_token)
+            _out(f"单位 {args.new_token} 的访问令牌（交给该单位，填入加载项配置 SERVER_TOKEN）：")
+            _out(f"  {token}")
+            _out("加入服务器配置文件（只保存令牌的散列值）：")
+            _out(f'  [units.{args.new_token}]\n  name = "单位名称"\n  token_hash = "{token_hash}"')
+            return EXIT_OK
+        if not Path(args.config).is_file():
+            raise UsageError(f"找不到服务器配置文件 {args.config}（用 --config 指定）。")
+        check(args.config)
+        _out(f"绩效自评服务器：http://{args.host}:{args.port}（按 Ctrl+C 停止）")
+        serve(args.config, host=args.host, port=args.port, workers=args.workers)
+    except ConfigError as exc:
+        _err(f"错误：{exc}")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 # --- parser ----------------------------------------------------------------------------
 
 
@@ -305,6 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("demo", cmd_demo, "用内置示例（鄂州市 2021 年三张自评表）演示完整流程")
     p.add_argument("--out", default="selfeval-demo", help="输出目录（默认 ./selfeval-demo）")
+
+    p = command("serve", cmd_serve, "以服务器方式运行：Excel 加载项把工作簿发到本服务器校验，填报人电脑无需安装 Python")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对内网开放请放在反向代理之后）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--config", default="server.toml", help="服务器配置文件（默认 server.toml）")
+    p.add_argument("--workers", type=int, default=1, help="工作进程数（默认 1；建议与 CPU 核数相同）")
+    p.add_argument("--new-token", metavar="单位代号", help="为一个单位生成访问令牌并显示配置内容，然后退出")
 
     command("rules", cmd_rules, "列出全部校验规则及其代码")
     return parser

@@ -114,12 +114,30 @@ def xlwings_module(xlwings_root: Path) -> VbaModule:
 
 
 def xlwings_classes(xlwings_module_source: str, xlwings_root: Path) -> list[VbaModule]:
-    """The class modules of xlwings' add-in that the module declares variables of."""
+    """The class modules of xlwings' add-in that the modules declare variables of (transitively)."""
+    paths = sorted((xlwings_root / "addin").glob("*.cls"))
+    chosen: dict[str, VbaModule] = {}
+    sources = [xlwings_module_source]
+    while sources:
+        text = sources.pop()
+        for path in paths:
+            if path.stem not in chosen and re.search(rf"\bAs\s+(New\s+)?{re.escape(path.stem)}\b", text):
+                chosen[path.stem] = class_module(_read_text(path), path)
+                sources.append(chosen[path.stem].source)
+    return [chosen[path.stem] for path in paths if path.stem in chosen]
+
+
+# xlwings' VBA client for xlwings Server (RunServerPython) and the JSON/HTTP module it uses:
+# the add-in's server mode (macros/ServerMode.bas) calls it.
+XLWINGS_REMOTE_MODULES = ("Remote.bas", "WebHelpers.bas")
+
+
+def xlwings_remote_modules(xlwings_root: Path) -> list[VbaModule]:
     modules = []
-    for path in sorted((xlwings_root / "addin").glob("*.cls")):
-        name = path.stem
-        if re.search(rf"\bAs\s+(New\s+)?{re.escape(name)}\b", xlwings_module_source):
-            modules.append(class_module(_read_text(path), path))
+    for filename in XLWINGS_REMOTE_MODULES:
+        path = xlwings_root / "addin" / filename
+        source = _read_text(path)
+        modules.append(VbaModule(module_name(source, path), ModuleKind.STANDARD, source))
     return modules
 
 
@@ -139,11 +157,14 @@ def load_sources(macros: Path | None = None, xlwings_root: Path | None = None) -
     for path in sorted(macros.glob("*.cls")):
         ours.append(class_module(_read_text(path), path))
     xlwings = xlwings_module(xlwings_root)
+    remote = xlwings_remote_modules(xlwings_root)
+    declaring = "\n".join([xlwings.source, *(module.source for module in remote)])
     modules = (
         document_module("ThisWorkbook"),
         document_module("Sheet1"),
         *ours,
         xlwings,
-        *xlwings_classes(xlwings.source, xlwings_root),
+        *remote,
+        *xlwings_classes(declaring, xlwings_root),
     )
     return AddinSources(ribbon_xml, modules)

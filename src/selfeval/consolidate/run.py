@@ -269,6 +269,13 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join()
+    # A worker ended while sending a result leaves the pool's manager thread blocked reading
+    # the rest of it, and the interpreter waits for that thread at exit: the process would
+    # never end. With every worker gone, closing our own copy of the write end turns that
+    # read into end-of-file, which the manager thread handles as a broken pool.
+    result_queue = getattr(pool, "_result_queue", None)
+    if result_queue is not None:
+        result_queue._writer.close()
     pool.shutdown(wait=False, cancel_futures=True)
 
 
