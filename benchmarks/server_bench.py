@@ -1,7 +1,7 @@
 """Benchmark: `selfeval serve` under 16 concurrent clients, on loopback (127.0.0.1) only.
 
 The server runs as separate processes (uvicorn, `--workers`, default 2 = this machine's
-cores); each client thread posts `--requests` 全部校验 (validate_all) requests with the payload
+cores); each client thread posts `--requests` 校验全部 (validate_all) requests with the payload
 xlwings' VBA client sends, one new connection per request, for a one-sheet and a 50-sheet
 workbook. Reported per workbook: p50/p95/max latency, requests per second, statuses; and the
 resident memory of the server processes after a warm-up and after all runs.
