@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cellvalues import normalize_label, squash
+from ..values import normalize_label, squash
 from ..grid import Grid
 from ..sources import SourceError
 from .base import form_sheet_name, pad_rows

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cellvalues import squash
+from ..values import squash
 from ..grid import Grid
 from ..sources import SourceError
 from .base import form_sheet_name, pad_rows
