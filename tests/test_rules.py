@@ -42,7 +42,7 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 # SPEC §5, transcribed: code → severity.
 SPEC_SEVERITIES: dict[str, Severity] = {
-    "S01": E, "S02": E, "S03": E, "S04": W, "S05": E, "S06": W, "S07": E, "S08": W,
+    "S01": E, "S02": E, "S03": E, "S04": W, "S05": E, "S06": W, "S07": E, "S08": W, "S09": E,
     "F01": E, "F02": E, "F03": E, "F04": E, "F05": E, "F06": W,
     "W01": E, "W02": W, "W03": E,
     "P01": E, "P02": E, "P03": E, "P04": W, "P05": W, "P06": E, "P07": W,
@@ -206,6 +206,10 @@ FIRES = [
     Fires("S07", {"qty.actual": "—"}, "E15", ("实际完成值",)),
     Fires("S07", {"qty.score": None}, "G15", ("得分",)),
     Fires("S07", {"qty.score": None, "qty.raw": {"score": "满分"}}, "G15", ("「满分」", "不是数字")),
+    Fires("S07", {"qty.target": "", "qty.actual": "／", "qty.score": None}, "D15",
+          ("「年度指标值」、「实际完成值」、「得分」",)),
+    Fires("S08", {"absent_columns": frozenset({"weight"})}, "A14", ("没有「分值」列",)),
+    Fires("S09", {"absent_columns": frozenset({"score"})}, "A14", ("没有「得分」列",)),
     Fires("S08", {"qty.weight": None}, "F15", ("分值",)),
     Fires("S08", {"qty.weight_proposed": True}, "F15", ("分值 20", "推定")),
     Fires("F01", {"funds.fiscal.budget": 70.0}, "D7", ("全年预算数", "100", "70 + 20 + 0 = 90")),
@@ -276,6 +280,7 @@ QUIET: list[tuple[str, Change]] = [
     ("S05", {"sat.level1": SATISFACTION}),
     ("S06", {"qty.level1_inferred": False}),
     ("S07", {"qty.score": 0.0}),
+    ("S09", {"qty.score": None}),  # a blank 得分 cell is S07; S09 is a table without the column
     ("S07", {"qty.deviation": ""}),
     ("S08", {"qty.weight": None, "qty.raw": {"weight": "二十"}}),  # W03 says it
     ("F01", {"funds.fiscal.budget": 79.995}),

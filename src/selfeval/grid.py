@@ -548,18 +548,24 @@ class _Reader:
                 break
             if line is None and "funds.total.budget" not in cells and self.holds_amount(r, fcols["budget"]):
                 line = "total"  # a block without line labels: its first line of numbers is the total
-            if line is None or f"funds.{line}.budget" in cells:
+            if line is None:
                 continue
-            target = FundsLine()
+            # a repeated line is skipped, but every further source adds to 其他资金
+            adding = f"funds.{line}.budget" in cells
+            if adding and line != "other":
+                continue
+            target = funds.line(line) if adding else FundsLine()
             for col in ("initial", "budget", "executed"):
                 if col not in fcols:
                     continue
                 c = fcols[col]
-                cells[f"funds.{line}.{col}"] = self.addr(r, c)
+                cells.setdefault(f"funds.{line}.{col}", self.addr(r, c))
                 number, raw = parse_number(self.at(r, c))
-                setattr(target, col, None if number is None else number * factor)
+                if number is not None:
+                    before = getattr(target, col)
+                    setattr(target, col, (before or 0.0) + number * factor)
                 if raw is not None:
-                    funds.bad_cells[f"{line}.{col}"] = raw
+                    funds.bad_cells.setdefault(f"{line}.{col}", raw)
             setattr(funds, line, target)
             if line == "total":
                 for col, attr in (("weight", "weight"), ("rate", "stated_rate"), ("score", "stated_score")):

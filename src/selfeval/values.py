@@ -34,6 +34,9 @@ _CELL_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+
 # What may follow a number in a score or amount cell.
 _NUMBER_UNITS = frozenset({"", "分", "万元", "万"})
 
+# A template's filling instruction left in a cell (`对照年度目标，说明…（100字以内）`): no answer.
+_PROMPT = re.compile(r"[(（]\s*(?:限\s*)?\d+\s*字(?:以内|以下)?\s*[)）]\s*$")
+
 CHECKED_MARKS = "☑■√☒✓✔▣◼"
 UNCHECKED_MARKS = "□☐"
 
@@ -56,7 +59,7 @@ def cell_text(value: object) -> str:
         if "[" in text:
             text = _BOOKMARK.sub("", text)
         text = text.strip()
-        return "" if is_empty_mark(text) else text
+        return "" if is_empty_mark(text) or ("字" in text and _PROMPT.search(text)) else text
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):

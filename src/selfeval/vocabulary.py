@@ -124,6 +124,10 @@ LABEL_TO_FUNDS_LINE: dict[str, str] = {
     "当年财政拨款": "fiscal",
     "本年财政拨款": "fiscal",
     "财政拨款": "fiscal",
+    "财政资金": "fiscal",
+    # further sources besides 财政拨款 and 上年结转 (Sichuan): added up as 其他资金
+    "财政专户管理资金": "other",
+    "单位资金": "other",
     "上年结转资金": "carryover",
     "上年结转": "carryover",
     "其他资金": "other",
