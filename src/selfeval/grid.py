@@ -590,6 +590,14 @@ class _Reader:
                 continue
             if norm in LABEL_TO_FUNDS_LINE:
                 return LABEL_TO_FUNDS_LINE[norm]
+        for c in range(min(len(row), first_value_col)):
+            # `其中：中央、省、市补助县级资金`: the first part of the total is the fiscal line
+            if isinstance(row[c], str) and squash(row[c]).startswith("其中") and label_of(row[c]) is None:
+                return "fiscal"
+        for c in range(min(len(row), first_value_col)):
+            norm = label_of(row[c])
+            if norm is None or norm in LABEL_TO_FUNDS_LINE:
+                continue
             if LABEL_TO_FIELD_KEY.get(norm) not in (None, "funds") or norm in LEVEL_HEADERS:
                 return ""
         return None
@@ -618,6 +626,7 @@ class _Reader:
         letters = {key: column_letters(self.grid.first_col + c) for key, c in cols.items() if "." not in key}
         level1, level2 = "", ""
         pending_weight: tuple[float, str] | None = None  # a weight-only 一级 cell, category unknown yet
+        weight_only = False  # the block's 一级 cell holds only a weight: not blank, so no S06
         rows = self.rows
         r = header + 1
         while r < len(rows):
@@ -633,6 +642,7 @@ class _Reader:
             if t1 and label_of(t1) not in LEVEL_HEADERS:
                 name, weight = split_weight(t1)
                 level1, level2, pending_weight = (level1_name(name) if name else ""), "", None
+                weight_only = not name
                 if weight is not None:
                     assert c1 is not None
                     if level1:
@@ -662,7 +672,7 @@ class _Reader:
                 item.level1 = level1
             else:
                 item.level1 = LEVEL1_OF_LEVEL2.get(level2, "")
-                item.level1_inferred = bool(item.level1)
+                item.level1_inferred = bool(item.level1) and not weight_only
             if pending_weight is not None and item.level1:
                 self.note_level1_weight(project, item.level1, *pending_weight)
                 pending_weight = None

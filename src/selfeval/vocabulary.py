@@ -13,9 +13,12 @@ from .model import CLASSIFICATIONS, SERVICE_SATISFACTION, TIMELINESS
 
 LABEL_TO_FIELD_KEY: dict[str, str] = {
     "项目名称": "name",
+    "专项资金名称": "name",
     "主管部门": "department",
     "主管单位": "department",
     "主管部门及代码": "department",
+    "县级主管部门": "department",
+    "市级主管部门": "department",
     "实施单位": "unit",
     "项目实施单位": "unit",
     "年度": "year",
