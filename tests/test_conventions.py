@@ -415,3 +415,26 @@ def test_a_row_of_dashes_in_any_style_is_a_placeholder(dashes: str) -> None:
     project = read(sheet(*ROWS, [dashes] * 8))
     assert len(project.indicators) == 4
     assert codes(project) == Counter()
+
+
+# --- 专项资金 forms ---------------------------------------------------------------------------
+
+
+def test_special_fund_form_weights_in_percent_without_execution_weight() -> None:
+    header = ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "权重", "得分"]
+    rows = [
+        ["产出指标", "数量指标", "贷款发放额", "≥10个", "15个", "60%", 60],
+        ["效益指标", "社会效益指标", "网点覆盖率", "≥60%", "85%", "20%", 20],
+        ["满意度指标", "服务对象满意度指标", "满意度", "≥80%", "90%", "20%", 20],
+    ]
+    head = [["专项名称", "普惠金融"], ["省级主管部门", "某厅", "实施单位", "某中心"], ["年度", 2021]]
+    goal = [["年度总体目标", "目标1：扩大覆盖", "", "完成情况1：已扩大覆盖"]]
+    grid = [*head, *goal, header, *rows, ["得分合计", "", "", "", "", "", 100]]
+    project = read(grid)
+    assert (project.name, project.department) == ("普惠金融", "某厅")
+    assert (project.goal.expected, project.goal.actual) == ("目标1：扩大覆盖", "完成情况1：已扩大覆盖")
+    assert [i.weight for i in project.indicators] == [60, 20, 20]
+    assert project.stated_total == 100
+    found = codes(project)
+    assert found["W03"] == found["W01"] == found["S02"] == found["P02"] == 0
+    assert found["W02"] == 1  # 0 / 60 / 20 / 20

@@ -58,7 +58,8 @@ TAIL_ROWS = 60  # rows after the indicator table searched for 总分, 自评等�
 MAX_COLS = 100  # columns searched for labels and their values
 MAX_LABEL_LEN = 60  # longer texts are never labels (titles included)
 FUNDS_ROWS = 8  # rows below the funds header searched for its lines
-YUAN_PER_WAN = 10_000.0  # funds blocks in 元 are converted to 万元
+YUAN_PER_WAN = 10_000.0
+NATIONAL_FUNDS_LABEL = "项目资金"  # the national form's block, whose columns SPEC §1 fixes  # funds blocks in 元 are converted to 万元
 
 
 _A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")
@@ -174,6 +175,17 @@ def split_weight(text: str) -> tuple[str, float | None]:
     if match is None:
         return text, None
     return match.group(1), float(match.group(2) or match.group(3))
+
+
+@lru_cache(maxsize=256)
+def percent_weight(text: str) -> tuple[float | None, str | None]:
+    """A 权重 written as a share of the full mark: `20%` is 20 分; other text stays raw."""
+    flat = squash(text)
+    if flat.endswith("%"):
+        number = parse_number(flat[:-1])[0]
+        if number is not None:
+            return number, None
+    return None, text
 
 
 @lru_cache(maxsize=1024)
@@ -470,10 +482,19 @@ class _Reader:
                 setattr(goal, attr, "\n".join(texts))
         section = self.first("goal")
         if section is not None and not goal.expected:
+            # `年度总体目标 | 目标… | 完成情况…`: the row's first text is the goal, its second what was done
             v, cell = self.value(*section)
             if cell_text(v) or "goal.expected" not in project.cells:
                 goal.expected = cell_text(v)
                 project.cells["goal.expected"] = cell
+            if goal.expected and not goal.actual:
+                r, c = section
+                row = self.rows[r]
+                texts = [(cc, cell_text(row[cc])) for cc in range(c + 1, min(len(row), MAX_COLS))]
+                texts = [(cc, t) for cc, t in texts if t and label_of(t) is None]
+                if len(texts) >= 2:
+                    goal.actual = texts[1][1]
+                    project.cells["goal.actual"] = self.addr(r, texts[1][0])
         return goal
 
     def option_text(self, r: int, c: int) -> tuple[str, str]:
@@ -529,12 +550,12 @@ class _Reader:
         label = cell_text(self.at(r0, c0))
         header = self.funds_header(r0)
         if header is None:
-            project.notes.append(
-                self.note(
-                    f"「{label}」下没有找到「全年预算数」「全年执行数」（或「预算数」「执行数」）列，资金部分未读取",
-                    self.addr(r0, c0),
+            if normalize_label(label) == NATIONAL_FUNDS_LABEL:
+                # the national block has fixed columns: without them the form is not fully read
+                project.notes.append(
+                    self.note(f"「{label}」下没有找到「全年预算数」「全年执行数」列，资金部分未读取", self.addr(r0, c0))
                 )
-            )
+            # other blocks (资金情况 as label: amount pairs) are not scored; F06 says so
             return None
         hr, fcols = header
         texts = [squash(cell_text(v)) for v in self.rows[hr][:MAX_COLS]] + [squash(label)]
@@ -659,6 +680,8 @@ class _Reader:
                 item.target = self.joined_target(row, item.target, *split_target)
             for key, c in number_cols:
                 number, raw = parse_number(row[c]) if c < width else (None, None)
+                if key == "weight" and raw is not None:
+                    number, raw = percent_weight(raw)
                 setattr(item, key, number)
                 if raw is not None:
                     item.raw[key] = raw

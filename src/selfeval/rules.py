@@ -403,7 +403,13 @@ def weight_split(ctx: Context) -> WeightSplit:
             by_level1[name] = None if rows else 0.0
     others = [r for r in project.indicators if r.level1 not in LEVEL1_NAMES]
     other = None if any(r.judged_weight is None for r in others) else sum(r.judged_weight or 0.0 for r in others)
-    return WeightSplit(ctx.scores.execution.weight, by_level1, other)
+    split = WeightSplit(ctx.scores.execution.weight, by_level1, other)
+    stated = project.funds is not None and project.funds.weight is not None
+    if not stated and split.complete and abs(split.known_total - split.execution - FULL_MARK) <= SCORE_TOLERANCE:
+        # no execution 分值 anywhere and the indicators alone weigh 100: the form does not
+        # score budget execution (专项资金 forms), so its weight is 0, not the default 10
+        return WeightSplit(0.0, by_level1, other)
+    return split
 
 
 @rule("W01", Severity.ERROR, "全部分值（预算执行率分值 + 指标分值）合计不等于 100")

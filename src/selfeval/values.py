@@ -347,9 +347,11 @@ def parse_value(value: object) -> Value | None:
     """Parse a 指标值; None for an empty cell. Never raises."""
     if isinstance(value, bool):
         return Qualitative(str(value), Completion.UNKNOWN)
+    if isinstance(value, float) and value != value:
+        return None  # NaN: an empty cell, as `is_empty` says
     if isinstance(value, (int, float)):
         number = _finite(value)
-        if number is None:  # NaN, inf, or an int too large for a float
+        if number is None:  # inf, or an int too large for a float
             return Qualitative(clean_text(value), Completion.UNKNOWN)
         return Quantity(number)
     return _parse_text(value) if isinstance(value, str) else _parse_text(clean_text(value))

@@ -14,10 +14,12 @@ from .model import CLASSIFICATIONS, SERVICE_SATISFACTION, TIMELINESS
 LABEL_TO_FIELD_KEY: dict[str, str] = {
     "项目名称": "name",
     "专项资金名称": "name",
+    "专项名称": "name",
     "主管部门": "department",
     "主管单位": "department",
     "主管部门及代码": "department",
     "县级主管部门": "department",
+    "省级主管部门": "department",
     "市级主管部门": "department",
     "实施单位": "unit",
     "项目实施单位": "unit",
@@ -49,6 +51,7 @@ LABEL_TO_FIELD_KEY: dict[str, str] = {
     # after the indicator table
     "总分": "total",
     "合计": "total",
+    "得分合计": "total",
     "自评等级": "grade",
     "评价等级": "grade",
     "填报人": "filler",
