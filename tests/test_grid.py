@@ -134,9 +134,6 @@ def test_national_layout_every_field() -> None:
         "goal.expected": "B11",
         "goal.actual": "F11",
         "indicators": "B12",
-        "level1_weight.产出指标": "B13",
-        "level1_weight.效益指标": "B18",
-        "level1_weight.满意度指标": "B20",
         "total": "H21",
         "weight_total": "G21",
         "grade": "B22",
@@ -148,6 +145,7 @@ def test_national_layout_every_field() -> None:
         for col, letter in (("initial", "C"), ("budget", "D"), ("executed", "E")):
             expected_cells[f"funds.{line}.{col}"] = f"{letter}{row}"
     assert project.cells == expected_cells
+    assert project.level1_weights == {"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
 
     # placeholder rows (时效指标, 经济效益指标 without content) are not indicators
     assert [(i.level1, i.level2, i.name) for i in project.indicators] == [

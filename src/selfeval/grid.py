@@ -646,7 +646,7 @@ class _Reader:
         split_target = (cols.get("target.comparator"), cols.get("target.unit"))
         letters = {key: column_letters(self.grid.first_col + c) for key, c in cols.items() if "." not in key}
         level1, level2 = "", ""
-        pending_weight: tuple[float, str] | None = None  # a weight-only 一级 cell, category unknown yet
+        pending_weight: float | None = None  # a weight-only 一级 cell, category unknown yet
         weight_only = False  # the block's 一级 cell holds only a weight: not blank, so no S06
         rows = self.rows
         r = header + 1
@@ -665,11 +665,10 @@ class _Reader:
                 level1, level2, pending_weight = (level1_name(name) if name else ""), "", None
                 weight_only = not name
                 if weight is not None:
-                    assert c1 is not None
                     if level1:
-                        self.note_level1_weight(project, level1, weight, self.addr(r, c1))
+                        self.note_level1_weight(project, level1, weight)
                     else:
-                        pending_weight = (weight, self.addr(r, c1))
+                        pending_weight = weight
             if t2 and label_of(t2) not in LEVEL_HEADERS:
                 level2 = level2_name(t2)
             item = Indicator()
@@ -697,7 +696,7 @@ class _Reader:
                 item.level1 = LEVEL1_OF_LEVEL2.get(level2, "")
                 item.level1_inferred = bool(item.level1) and not weight_only
             if pending_weight is not None and item.level1:
-                self.note_level1_weight(project, item.level1, *pending_weight)
+                self.note_level1_weight(project, item.level1, pending_weight)
                 pending_weight = None
             item.row = number = self.grid.first_row + r
             item.cells = {key: f"{letter}{number}" for key, letter in letters.items()}
@@ -721,10 +720,8 @@ class _Reader:
             comparator = ""  # the value writes its own comparator
         return f"{comparator}{value}{unit}"
 
-    def note_level1_weight(self, project: Project, level1: str, weight: float, cell: str) -> None:
-        if level1 not in project.level1_weights:
-            project.level1_weights[level1] = weight
-            project.cells[f"level1_weight.{level1}"] = cell
+    def note_level1_weight(self, project: Project, level1: str, weight: float) -> None:
+        project.level1_weights.setdefault(level1, weight)
 
     def table_end(self, row: list[object], label_cols: int) -> str | None:
         """The field key of a label (or "title") in the row's label columns that ends the table."""
