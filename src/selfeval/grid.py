@@ -558,7 +558,7 @@ class _Reader:
             # other blocks (资金情况 as label: amount pairs) are not scored; F06 says so
             return None
         hr, fcols = header
-        texts = [squash(cell_text(v)) for v in self.rows[hr][:MAX_COLS]] + [squash(label)]
+        texts = [squash(v) for v in self.rows[hr][:MAX_COLS] if isinstance(v, str) and "元" in v] + [squash(label)]
         factor = 1.0 / YUAN_PER_WAN if any(_IN_YUAN.search(t) and "万元" not in t for t in texts) else 1.0
         funds = Funds()
         cells = project.cells
@@ -708,7 +708,8 @@ class _Reader:
         """A placeholder row or a repeated header row: no indicator, no finding."""
         if item.weight is None and item.score is None and not item.raw and not item.target and not item.actual:
             return is_placeholder_name(item.name)
-        return self.is_header_row(r)
+        # a repeated header names its columns where an indicator has its name and target
+        return (label_of(item.name) is not None or label_of(item.target) is not None) and self.is_header_row(r)
 
     def joined_target(self, row: list[object], value: str, c_comp: int | None, c_unit: int | None) -> str:
         """A target split over 指标性质 | 指标值 | 度量单位, as one value: `≥ | 95 | %` → `≥95%`."""

@@ -54,12 +54,8 @@ def cell_text(value: object) -> str:
     """
     if value is None or value == "":
         return ""
-    if isinstance(value, str):
-        text = value
-        if "[" in text:
-            text = _BOOKMARK.sub("", text)
-        text = text.strip()
-        return "" if is_empty_mark(text) or ("字" in text and _PROMPT.search(text)) else text
+    if type(value) is str:
+        return _str_text(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
@@ -77,10 +73,20 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=16384)
+def _str_text(value: str) -> str:
+    # Forms repeat their texts (labels, 100%, 达成) on every sheet: clean each once.
+    text = _BOOKMARK.sub("", value) if "[" in value else value
+    text = text.strip()
+    return "" if is_empty_mark(text) or ("字" in text and _PROMPT.search(text)) else text
+
+
 def is_empty(value: object) -> bool:
     """Blank, whitespace, dashes and slashes of any width mean "no value" (SPEC §1); NaN too."""
     if value is None or value == "":
         return True
+    if type(value) is str:
+        return not _str_text(value)
     if isinstance(value, (str, float)):
         return cell_text(value) == ""
     return False
