@@ -438,3 +438,32 @@ def test_special_fund_form_weights_in_percent_without_execution_weight() -> None
     found = codes(project)
     assert found["W03"] == found["W01"] == found["S02"] == found["P02"] == 0
     assert found["W02"] == 1  # 0 / 60 / 20 / 20
+
+
+def test_transfer_payment_identity_labels() -> None:
+    head = [["(2021年度)"], ["转移支付(项目)名称", "", "省道建设"], ["中央主管部门", "", "财政部"],
+            ["地方主管部门", "", "某市交通运输局", "", "资金使用单位", "某市交通运输局"]]
+    project = read([*head, *GOAL, HEADER, *ROWS])
+    assert (project.name, project.department, project.unit, project.year) == ("省道建设", "某市交通运输局", "某市交通运输局", 2021)
+    assert codes(project)["S01"] == 0
+
+
+def test_a_grade_after_the_score_in_the_total_row() -> None:
+    project = read(sheet(*ROWS, tail=[["总分", "", "", "", "", 100, 100, "优"]]))
+    assert project.stated_grade == "优"
+    project = read(sheet(*ROWS, tail=[["总分", "", "", "", "", 100, 100, "良"]]))
+    assert codes(project)["P03"] == 1
+
+
+def test_hubei_execution_weight_20_without_a_weight_column_is_w02() -> None:
+    funds = [["预算执行情况(万元)(20分)", "", "", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分(20分*执行率)"],
+             ["年度财政资金总额", "", "", 1.56, 1.56, 1, 20]]
+    header = ["年度绩效目标(80分)", "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分"]
+    rows = [["", "产出指标", "数量指标", "补贴渔船数", "6艘", "6艘", 40], ["", "效益指标", "", "", "", "", ""],
+            ["", "满意度指标", "服务对象满意度", "满意度", "90%", "95%", 40]]
+    project = read(sheet(*rows, funds=funds, header=header, tail=[["总分", "", "", "", "", "", 100]]))
+    assert project.funds is not None and project.funds.weight == 20
+    found = check(project)
+    [w02] = [f for f in found if f.code == "W02"]
+    assert "20 / 未知 / 0 / 未知" in w02.message
+    assert {"F01", "W01", "P02"}.isdisjoint(f.code for f in found)  # a block without parts adds nothing up

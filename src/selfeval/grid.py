@@ -41,6 +41,7 @@ from .values import (
 )
 from .vocabulary import (
     DEVIATION_HEADER_PREFIX,
+    GRADE_WORDS,
     FIELD_KEY_TO_CLASSIFICATION_LABEL,
     HEADER_TO_FUNDS_KEY,
     HEADER_TO_INDICATOR_KEY,
@@ -522,6 +523,8 @@ class _Reader:
                 project.stated_total = parse_number(v)[0]
         for key, attr in (("grade", "stated_grade"), ("filler", "filler"), ("phone", "phone"), ("date", "date")):
             hit = self.first(key)
+            if key == "grade" and hit is None:
+                continue  # keep a grade read in the 总分 row
             if hit is not None:
                 v, cells[key] = self.value(*hit)
                 setattr(project, attr, cell_text(v))
@@ -750,3 +753,12 @@ class _Reader:
         if "weight" in cols:  # 分值合计 beside 总分: where W01 points
             project.cells["weight_total"] = self.addr(r, cols["weight"])
         project.stated_total = parse_number(self.at(r, c))[0]
+        # `总分 | … | 100 | 96 | 优`: a grade written in the 总分 row after the score
+        row = self.rows[r]
+        for cc in range(c + 1, min(len(row), MAX_COLS)):
+            text = cell_text(row[cc])
+            if text:
+                if text in GRADE_WORDS:
+                    project.stated_grade = text
+                    project.cells["grade"] = self.addr(r, cc)
+                break

@@ -282,6 +282,8 @@ def funds_sum(ctx: Context) -> Iterator[Hit]:
             continue
         if any(f"{key}.{col}" in funds.bad_cells for key in FUNDS_LINES):
             continue  # F05 reports the cell that is not a number
+        if not any(f"funds.{key}.{col}" in ctx.project.cells for key in ("fiscal", "carryover", "other")):
+            continue  # a block that lists no parts (Hubei: only 年度财政资金总额) has nothing to add up
         found = sum(v or 0.0 for v in parts)
         if abs((total or 0.0) - found) > MONEY_TOLERANCE:
             terms = " + ".join(num(v or 0.0) for v in parts)
@@ -437,14 +439,16 @@ def weights_total(ctx: Context) -> Iterator[Hit]:
 
 @rule("W02", Severity.WARNING, "一级指标权重与默认的 10 / 50 / 30 / 10 不同")
 def level1_weights(ctx: Context) -> Iterator[Hit]:
-    """Judged when a known weight (execution, or a category's) already differs from the
-    default; categories whose weights are unknown are shown as 未知. Not judged when no
-    category weight is known (the seed: no 分值 column)."""
+    """Judged when a known weight (a stated execution 分值, or a category's) already differs
+    from the default; categories whose weights are unknown are shown as 未知. Not judged when
+    nothing but empty categories is known (the seed: no 分值 column, no funds block)."""
     if not ctx.project.indicators:
         return
     split = weight_split(ctx)
     known = {name: w for name, w in split.by_level1.items() if w is not None}
-    if not any(known.values()):
+    funds = ctx.project.funds
+    execution_stated = funds is not None and funds.weight is not None
+    if not any(known.values()) and not execution_stated:
         return
     same = abs(split.execution - EXECUTION_WEIGHT) <= SCORE_TOLERANCE and all(
         abs(w - DEFAULT_LEVEL1_WEIGHTS[name]) <= SCORE_TOLERANCE for name, w in known.items()

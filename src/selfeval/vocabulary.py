@@ -15,14 +15,18 @@ LABEL_TO_FIELD_KEY: dict[str, str] = {
     "项目名称": "name",
     "专项资金名称": "name",
     "专项名称": "name",
+    "转移支付(项目)名称": "name",
+    "转移支付项目名称": "name",
     "主管部门": "department",
     "主管单位": "department",
     "主管部门及代码": "department",
     "县级主管部门": "department",
     "省级主管部门": "department",
+    "地方主管部门": "department",
     "市级主管部门": "department",
     "实施单位": "unit",
     "项目实施单位": "unit",
+    "资金使用单位": "unit",
     "年度": "year",
     "项目年度": "year",
     "评价年度": "year",
@@ -138,6 +142,9 @@ LABEL_TO_FUNDS_LINE: dict[str, str] = {
     "上年结转": "carryover",
     "其他资金": "other",
 }
+
+# Grades as forms write them (in a 自评等级 cell, or after the score in the 总分 row).
+GRADE_WORDS = frozenset({"优", "良", "中", "差", "优秀", "良好", "中等", "合格", "较差", "不合格"})
 
 # --- taxonomy synonyms: written name → name of SPEC §2 ----------------------------------
 
