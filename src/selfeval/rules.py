@@ -139,10 +139,11 @@ def missing_goal(ctx: Context) -> Iterator[Hit]:
     """Judged always. A form without any goal section (no 预期目标/实际完成情况 under any of
     their labels) is one finding for the form, not one per field."""
     goal, cells = ctx.project.goal, ctx.project.cells
-    if is_empty(goal.expected) and is_empty(goal.actual) and not ({"goal.expected", "goal.actual"} & cells.keys()):
-        if cells:  # a form the reader read: it has no goal section at all
-            yield "未找到「年度总体目标」（预期目标和实际完成情况），请填写年度总体目标及其完成情况。", ctx.cell("indicators")
-            return
+    # a form the reader read (it always notes the indicator table) without any goal label
+    no_section = "indicators" in cells and not ({"goal.expected", "goal.actual"} & cells.keys())
+    if no_section and is_empty(goal.expected) and is_empty(goal.actual):
+        yield "未找到「年度总体目标」（预期目标和实际完成情况），请填写年度总体目标及其完成情况。", ctx.cell("indicators")
+        return
     if is_empty(goal.expected):
         yield "年度总体目标的「预期目标」为空，请填写年初设定的总体目标。", ctx.cell("goal.expected")
     if is_empty(goal.actual):

@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..values import normalize_label, squash
 from ..grid import Grid
 from ..sources import SourceError
+from ..values import normalize_label, squash
 from .base import form_sheet_name, pad_rows
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..values import squash
 from ..grid import Grid
 from ..sources import SourceError
+from ..values import squash
 from .base import form_sheet_name, pad_rows
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # Word's "plain text" export: UTF-8, or ANSI on Chinese Windows
