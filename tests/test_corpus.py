@@ -69,3 +69,18 @@ def test_precision_and_recall(result) -> None:
 
 def test_stated_totals_are_read(result) -> None:
     assert [d for p in result.projects for d in p.differences if d.startswith("stated_total")] == []
+
+
+def test_matching_pairs_codes_and_rows_once_each() -> None:
+    from selfeval.model import Finding, Severity
+
+    def f(code: str, cell: str | None) -> Finding:
+        return Finding(code, Severity.ERROR, code, "表1", cell)
+
+    expected = [{"code": "S07", "row": 15}, {"code": "S07", "row": 16}, {"code": "W01", "row": None}]
+    reported = [f("S07", "D15"), f("S07", "D15"), f("W01", "A14"), f("Q01", "D16")]
+    result = report.ProjectResult("slug", "name", 2, 2)
+    report.match_findings(expected, reported, result)
+    assert sorted(result.tp) == [("S07", 15), ("W01", None)]
+    assert result.missed == [("S07", 16, "")]
+    assert [(code, row) for code, row, _ in result.fp] == [("S07", 15), ("Q01", 16)]
