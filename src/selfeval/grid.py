@@ -7,6 +7,12 @@ there), and every field remembers the cell it came from so findings can point at
 The grid is scanned once: the head (identity, classification, funds, goal) up to the
 indicator header, the indicator table row by row up to 「总分」/「合计」 or the next section,
 and a short tail (总分, 自评等级, 填报人 …) after it. Large sheets cost one pass at most.
+
+Labels and their synonyms live in `vocabulary`, what a cell says in `values`. The conventions
+of real published forms (SPEC §1) are read here: placeholder rows are skipped, weights in
+一级 and funds labels are stated weights, a target may be split over 指标性质 | 指标值 |
+度量单位 under a second header row, and a table without 分值 or 得分 columns is read all the
+same (`Project.absent_columns`; the rules report the missing column once).
 """
 
 from __future__ import annotations
