@@ -7,8 +7,8 @@ import re
 
 from hypothesis import strategies as st
 
-from selfeval.cellvalues import EMPTY_MARKS
 from selfeval.grid import label_of
+from selfeval.values import is_empty
 from selfeval.model import (
     CLASSIFICATIONS,
     LEVEL1_NAMES,
@@ -26,7 +26,7 @@ ALPHABET = "项目督查效能业务绩效管理考核作风建设完成率次�
 
 def _usable(text: str) -> bool:
     """A text a reader gives back unchanged: not blank, not a dash, not a form label."""
-    return bool(text) and text not in EMPTY_MARKS and label_of(text) is None and "自评表" not in text
+    return bool(text) and not is_empty(text) and label_of(text) is None and "自评表" not in text
 
 
 texts = st.text(alphabet=ALPHABET, min_size=1, max_size=24).map(str.strip).filter(_usable)

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfeval.grid import LABELS, FormError, Grid, column_letters, parse
+from selfeval.grid import FormError, Grid, column_letters, parse
+from selfeval.vocabulary import LABELS
 from selfeval.model import Indicator, Project
 from support.form_layouts import (
     NATIONAL_DEVIATION,
@@ -144,6 +145,7 @@ def test_national_layout_every_field() -> None:
         for col, letter in (("initial", "C"), ("budget", "D"), ("executed", "E")):
             expected_cells[f"funds.{line}.{col}"] = f"{letter}{row}"
     assert project.cells == expected_cells
+    assert project.level1_weights == {"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
 
     # placeholder rows (时效指标, 经济效益指标 without content) are not indicators
     assert [(i.level1, i.level2, i.name) for i in project.indicators] == [
@@ -254,14 +256,14 @@ def test_unknown_level2_is_kept_as_typed() -> None:
     project = read(
         small_form(
             ["产出指标", "数量", "a", "1次", "1次", 10, 10, ""],
-            ["", "进度指标", "b", "1次", "1次", 10, 10, ""],
+            ["", "过程指标", "b", "1次", "1次", 10, 10, ""],
             ["满意度", "满意度指标", "c", "≥90%", "95%", 10, 10, ""],
             ["", "群众满意度", "d", "≥90%", "95%", 10, 10, ""],
         )
     )
     assert [(i.level1, i.level2) for i in project.indicators] == [
         ("产出指标", "数量指标"),
-        ("产出指标", "进度指标"),
+        ("产出指标", "过程指标"),
         ("满意度指标", "服务对象满意度指标"),
         ("满意度指标", "群众满意度"),
     ]
@@ -455,7 +457,7 @@ def test_indicator_header_without_value_columns_is_a_form_error() -> None:
     with pytest.raises(FormError) as caught:
         parse(Grid(rows))
     assert caught.value.cell == "A3"
-    assert "「实际完成值」" in caught.value.reason and "「得分」" in caught.value.reason
+    assert "「实际完成值」" in caught.value.reason and "「得分」" not in caught.value.reason  # no 得分 is S09
     assert "第 3 行" in caught.value.reason
 
 

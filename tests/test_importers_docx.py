@@ -126,7 +126,7 @@ def test_hubei_docx_imports_as_spec_says(hubei_docx):
 def test_several_forms_other_tables_and_an_unreadable_form(tmp_path):
     title, rows, merges = national_table()
     broken = [list(row) for row in rows]
-    broken[9][7] = "备注"  # the indicator header loses its 得分 column
+    broken[9][5] = "备注"  # the indicator header loses its 实际完成值 column
     document = new_document()
     add_form(document, [["说明", "本表为示例"], ["", ""]])  # table 1: not a form
     add_form(document, hubei_rows(), SEED_MERGES, paragraphs_below=["填报人：李四"])  # table 2
@@ -138,7 +138,7 @@ def test_several_forms_other_tables_and_an_unreadable_form(tmp_path):
     assert [(p.sheet, p.name) for p in result.projects] == [("表2", "督查效能业务"), ("表4", "社区居家养老服务补助")]
     [finding] = result.findings
     assert finding.code == "X03" and finding.severity is Severity.ERROR
-    assert finding.sheet == "表3" and str(path) in finding.message and "得分" in finding.message
+    assert finding.sheet == "表3" and str(path) in finding.message and "实际完成值" in finding.message
     assert result.projects[1].year == 2022  # the title paragraphs went with their own table
 
 

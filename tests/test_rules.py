@@ -42,7 +42,7 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 # SPEC §5, transcribed: code → severity.
 SPEC_SEVERITIES: dict[str, Severity] = {
-    "S01": E, "S02": E, "S03": E, "S04": W, "S05": E, "S06": W, "S07": E, "S08": W,
+    "S01": E, "S02": E, "S03": E, "S04": W, "S05": E, "S06": W, "S07": E, "S08": W, "S09": E,
     "F01": E, "F02": E, "F03": E, "F04": E, "F05": E, "F06": W,
     "W01": E, "W02": W, "W03": E,
     "P01": E, "P02": E, "P03": E, "P04": W, "P05": W, "P06": E, "P07": W, "P08": E,
@@ -121,7 +121,13 @@ def changed(change: Change) -> Project:
     project = clean_project()
     if callable(change):
         change(project)
-        return project
+    else:
+        _set(project, change)
+    return project
+
+
+def _set(project: Project, change: dict[str, object]) -> None:
+    """Set each `alias.field` (an indicator) or `field.sub` (the project) of `change`."""
     for path, value in change.items():
         head, *rest = path.split(".")
         if head in ALIAS_INDEX:
@@ -132,7 +138,6 @@ def changed(change: Change) -> Project:
         for part in parts[:-1]:
             obj = getattr(obj, part)
         setattr(obj, parts[-1], copy.deepcopy(value))
-    return project
 
 
 def findings(project: Project) -> list[Finding]:
@@ -206,6 +211,10 @@ FIRES = [
     Fires("S07", {"qty.actual": "—"}, "E15", ("实际完成值",)),
     Fires("S07", {"qty.score": None}, "G15", ("得分",)),
     Fires("S07", {"qty.score": None, "qty.raw": {"score": "满分"}}, "G15", ("「满分」", "不是数字")),
+    Fires("S07", {"qty.target": "", "qty.actual": "／", "qty.score": None}, "D15",
+          ("「年度指标值」、「实际完成值」、「得分」",)),
+    Fires("S08", {"absent_columns": frozenset({"weight"})}, "A14", ("没有「分值」列",)),
+    Fires("S09", {"absent_columns": frozenset({"score"})}, "A14", ("没有「得分」列",)),
     Fires("S08", {"qty.weight": None}, "F15", ("分值",)),
     Fires("S08", {"qty.weight_proposed": True}, "F15", ("分值 20", "推定")),
     Fires("F01", {"funds.fiscal.budget": 70.0}, "D7", ("全年预算数", "100", "70 + 20 + 0 = 90")),
@@ -238,11 +247,12 @@ FIRES = [
     Fires("P06", {"qty.actual": "3次", "qty.deviation": REASON}, "G15", ("3次", "4次", "20")),
     Fires("P07", {"ben.score": 20.0, "ben.deviation": REASON}, "G19", ("24–30", "建议 30", "20")),
     Fires("P07", {"ben.actual": "基本完成", "ben.deviation": REASON}, "G19", ("部分达成", "18–24", "30")),
-    Fires("P08", {"stated_total": 205.0}, "G21", ("205", "G21", "100", "按各项得分合计为 100")),
+    Fires("P08", {"stated_total": 205.0}, "G21", ("205", "100", "按各项得分合计为 100")),
     Fires("P08", lambda p: [_no_weights(p), setattr(p.indicators[0], "score", 45.0)], "G21",
-          ("各项得分合计为 125", "G21")),  # every 得分 within its level-1 weight: only the total says it
-    Fires("P08", {"sat.weight": None, "sat.score": 12.0, "qty.score": 18.0, "qty.deviation": REASON},
-          "G20", ("12", "G20", "满意度指标的权重 10")),
+          ("各项得分合计为 125",)),  # every 得分 within 100: only the total says it
+    Fires("P08", lambda p: [p.level1_weights.update({"满意度指标": 10.0}),  # 「满意度指标（10分）」
+                            _set(p, {"sat.weight": None, "sat.score": 12.0, "qty.score": 18.0, "qty.deviation": REASON})],
+          "G20", ("12", "满意度指标的权重 10")),
     Fires("D01", {"qty.actual": "3次", "qty.score": 15.0}, "H15", ("4次", "3次")),
     Fires("D01", {"qty.actual": "3次", "qty.score": 15.0, "qty.deviation": "—"}, "H15", ("偏差原因",)),
     Fires("D01", {"ben.score": 27.0}, "H19", ("27", "分值 30")),
@@ -281,6 +291,7 @@ QUIET: list[tuple[str, Change]] = [
     ("S05", {"sat.level1": SATISFACTION}),
     ("S06", {"qty.level1_inferred": False}),
     ("S07", {"qty.score": 0.0}),
+    ("S09", {"qty.score": None}),  # a blank 得分 cell is S07; S09 is a table without the column
     ("S07", {"qty.deviation": ""}),
     ("S08", {"qty.weight": None, "qty.raw": {"weight": "二十"}}),  # W03 says it
     ("F01", {"funds.fiscal.budget": 79.995}),
@@ -321,6 +332,8 @@ QUIET: list[tuple[str, Change]] = [
     ("P08", {"qty.score": 25.0}),  # 105 only because of a 得分 above its 分值: P01 says it
     ("P08", {"qty.weight": 30.0, "qty.score": 30.0}),  # 分值 add up to 110 and the total too: W01 says it
     ("P08", {"sat.weight": None, "sat.score": 10.0}),  # no 分值, but within the level-1 weight
+    ("P08", {"sat.weight": None, "sat.score": 12.0, "qty.score": 18.0, "qty.deviation": REASON}),  # above the
+    # default 10 for 满意度, but no weight is stated: departments may move weights (W02 is a warning)
     ("P08", {"sat.weight_proposed": True, "sat.score": 10.0}),
     ("D01", {"qty.actual": "3次", "qty.score": 15.0, "qty.deviation": REASON}),
     ("D01", {"ben.weight": None, "ben.score": 27.0}),  # no 分值: "得分 < 分值" is not judged
@@ -391,7 +404,7 @@ def test_p08_speaks_once_when_the_stated_total_equals_the_computed_one() -> None
     project = changed(lambda p: [_no_weights(p), setattr(p.indicators[0], "score", 45.0)])
     project.stated_total = 125.0
     (p08,) = of(project, "P08")
-    assert p08.message.startswith("总分填写为 125 分（单元格 G21），超过满分") and "按各项得分" not in p08.message
+    assert p08.message.startswith("总分填写为 125 分，超过满分") and "按各项得分" not in p08.message
 
 
 def test_w01_points_at_the_weight_total_cell_where_the_form_has_one() -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from selfeval.model import COST, QUALITY, QUANTITY, TIMELINESS
 from selfeval.values import (
+    cell_text,
     Comparator,
     Completion,
     Qualitative,
@@ -144,12 +145,16 @@ def test_numeric_cells_are_bare_quantities(cell: float, number: float) -> None:
 
 @pytest.mark.parametrize(
     "cell",
-    [math.nan, math.inf, -math.inf, 10**400, pytest.param(10**5000, id="int-beyond-str-limit"), True, False],
+    [math.inf, -math.inf, 10**400, pytest.param(10**5000, id="int-beyond-str-limit"), True, False],
 )
 def test_non_finite_and_boolean_cells_are_qualitative(cell: object) -> None:
     value = parse_value(cell)
     assert isinstance(value, Qualitative)
     assert value.completion is Completion.UNKNOWN
+
+
+def test_nan_is_an_empty_cell_for_every_reader_and_rule() -> None:
+    assert parse_value(math.nan) is None and is_empty(math.nan) and cell_text(math.nan) == ""
 
 
 @pytest.mark.parametrize(

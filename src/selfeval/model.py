@@ -61,9 +61,6 @@ FULL_MARK = 100.0
 
 GRADES: tuple[str, ...] = ("优", "良", "中", "差")
 
-# SPEC §1: a cell holding only one of these (after trimming) means "no value".
-EMPTY_MARKS = frozenset({"", "-", "--", "—", "——", "–", "―", "/", "\\", "－"})
-
 # Hubei classification rows: label → options, in form order.
 CLASSIFICATIONS: dict[str, tuple[str, ...]] = {
     "项目类别": ("部门预算项目", "省直专项", "省对下转移支付项目"),
@@ -167,6 +164,10 @@ class Project:
     funds: Funds | None = None
     goal: Goal = field(default_factory=Goal)
     indicators: list[Indicator] = field(default_factory=list)
+    # 一级 weights the form states in the 一级 cell (`产出指标（50分）`, `（50分）`): level-1 name → 分值
+    level1_weights: dict[str, float] = field(default_factory=dict)
+    # indicator columns the form's table has not at all ("weight" 分值, "score" 得分)
+    absent_columns: frozenset[str] = frozenset()
     stated_total: float | None = None  # 总分 as typed
     stated_grade: str = ""  # 自评等级 as typed
     filler: str = ""

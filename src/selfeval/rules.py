@@ -82,12 +82,6 @@ class Context:
         return list(zip(self.project.indicators, self.scores.indicators))
 
     @cached_property
-    def weights_known(self) -> bool:
-        """All 分值 are typed numbers (not missing, not proposed): weight rules may judge."""
-        rows = self.project.indicators
-        return bool(rows) and all(r.weight is not None and not r.weight_proposed for r in rows)
-
-    @cached_property
     def overridden(self) -> set[str]:
         """Computed cells where a clerk typed a constant over the template's formula."""
         return {key for key, _, _ in _typed_constants(self)}
@@ -142,7 +136,14 @@ def missing_identity(ctx: Context) -> Iterator[Hit]:
 
 @rule("S02", Severity.ERROR, "年度总体目标的预期目标或实际完成情况为空")
 def missing_goal(ctx: Context) -> Iterator[Hit]:
-    goal = ctx.project.goal
+    """Judged always. A form without any goal section (no 预期目标/实际完成情况 under any of
+    their labels) is one finding for the form, not one per field."""
+    goal, cells = ctx.project.goal, ctx.project.cells
+    # a form the reader read (it always notes the indicator table) without any goal label
+    no_section = "indicators" in cells and not ({"goal.expected", "goal.actual"} & cells.keys())
+    if no_section and is_empty(goal.expected) and is_empty(goal.actual):
+        yield "未找到「年度总体目标」（预期目标和实际完成情况），请填写年度总体目标及其完成情况。", ctx.cell("indicators")
+        return
     if is_empty(goal.expected):
         yield "年度总体目标的「预期目标」为空，请填写年初设定的总体目标。", ctx.cell("goal.expected")
     if is_empty(goal.actual):
@@ -211,21 +212,33 @@ _REQUIRED_CELLS = (("name", "三级指标"), ("target", "年度指标值"), ("ac
 
 @rule("S07", Severity.ERROR, "指标行缺少三级指标、年度指标值、实际完成值或得分")
 def incomplete_row(ctx: Context) -> Iterator[Hit]:
+    """One finding per row naming every empty cell. 得分 is not asked for where the table has
+    no 得分 column at all (S09 says so once); placeholder rows never reach the rules."""
+    no_score_column = "score" in ctx.project.absent_columns
     for row in ctx.project.indicators:
         what = f"二级指标「{row.level2}」下的一行" if is_empty(row.name) else label(row)
-        for key, text in _REQUIRED_CELLS:
-            if is_empty(getattr(row, key)):
-                yield f"{what}缺少「{text}」，请填写。", at(row, key)
-        if row.score is None:
-            raw = row.raw.get("score")
-            if raw:
-                yield f"{what}的得分「{raw}」不是数字，请填写数值得分。", at(row, "score")
-            else:
-                yield f"{what}缺少「得分」，请按评分办法填写得分。", at(row, "score")
+        missing = [(key, text) for key, text in _REQUIRED_CELLS if is_empty(getattr(row, key))]
+        bad_score = row.raw.get("score") if row.score is None else None
+        if row.score is None and not bad_score and not no_score_column:
+            missing.append(("score", "得分"))
+        if missing:
+            names = "、".join(f"「{text}」" for _, text in missing)
+            yield f"{what}缺少{names}，请填写。", at(row, missing[0][0])
+        if bad_score:
+            yield f"{what}的得分「{bad_score}」不是数字，请填写数值得分。", at(row, "score")
 
 
 @rule("S08", Severity.WARNING, "指标行缺少分值（权重未知或只是推定）")
 def missing_weight(ctx: Context) -> Iterator[Hit]:
+    """Per row with a blank or proposed 分值; once for the form where the table has no 分值
+    column at all (then the weight rules judge only what known weights decide)."""
+    if "weight" in ctx.project.absent_columns:
+        if ctx.project.indicators:
+            yield (
+                "指标表没有「分值」列，无法核对各指标的权重和得分上限；请按模板增加「分值」列并填写各指标分值。",
+                ctx.cell("indicators"),
+            )
+        return
     for row in ctx.project.indicators:
         if row.weight is None and "weight" not in row.raw:
             yield (
@@ -237,6 +250,16 @@ def missing_weight(ctx: Context) -> Iterator[Hit]:
                 f"指标{label(row)}的分值 {num(row.weight)} 是导入时推定的建议值，请核实后确认。",
                 at(row, "weight"),
             )
+
+
+@rule("S09", Severity.ERROR, "指标表没有得分列")
+def missing_score_column(ctx: Context) -> Iterator[Hit]:
+    """Once per form whose table has no 得分 column; rules needing 得分 are then not judged."""
+    if "score" in ctx.project.absent_columns and ctx.project.indicators:
+        yield (
+            "指标表没有「得分」列，无法核对得分、总分和等级；请按模板增加「得分」列并按评分办法填写各指标得分。",
+            ctx.cell("indicators"),
+        )
 
 
 # --- F: funds --------------------------------------------------------------------------
@@ -260,6 +283,8 @@ def funds_sum(ctx: Context) -> Iterator[Hit]:
             continue
         if any(f"{key}.{col}" in funds.bad_cells for key in FUNDS_LINES):
             continue  # F05 reports the cell that is not a number
+        if not any(f"funds.{key}.{col}" in ctx.project.cells for key in ("fiscal", "carryover", "other")):
+            continue  # a block that lists no parts (Hubei: only 年度财政资金总额) has nothing to add up
         found = sum(v or 0.0 for v in parts)
         if abs((total or 0.0) - found) > MONEY_TOLERANCE:
             terms = " + ".join(num(v or 0.0) for v in parts)
@@ -349,36 +374,90 @@ def no_funds(ctx: Context) -> Iterator[Hit]:
 # --- W: weights ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class WeightSplit:
+    """The form's weights as far as they are known: execution 分值, and per level-1 category
+    the sum of its rows' 分值, or the weight its 一级 cell states where some row has none."""
+
+    execution: float
+    by_level1: dict[str, float | None]  # None: unknown (a row without 分值, no stated weight)
+    other: float | None  # rows under an unknown 一级 (S05): their 分值, None if one is unknown
+
+    @property
+    def known_total(self) -> float:
+        parts = [w for w in self.by_level1.values() if w is not None]
+        return self.execution + sum(parts) + (self.other or 0.0)
+
+    @property
+    def complete(self) -> bool:
+        return self.other is not None and all(w is not None for w in self.by_level1.values())
+
+
+def weight_split(ctx: Context) -> WeightSplit:
+    project = ctx.project
+    by_level1: dict[str, float | None] = {}
+    for name in LEVEL1_NAMES:
+        rows = [r for r in project.indicators if r.level1 == name]
+        if rows and all(r.judged_weight is not None for r in rows):
+            by_level1[name] = sum(r.judged_weight or 0.0 for r in rows)
+        elif name in project.level1_weights:
+            by_level1[name] = project.level1_weights[name]
+        else:
+            by_level1[name] = None if rows else 0.0
+    others = [r for r in project.indicators if r.level1 not in LEVEL1_NAMES]
+    other = None if any(r.judged_weight is None for r in others) else sum(r.judged_weight or 0.0 for r in others)
+    split = WeightSplit(ctx.scores.execution.weight, by_level1, other)
+    stated = project.funds is not None and project.funds.weight is not None
+    if not stated and split.complete and abs(split.known_total - split.execution - FULL_MARK) <= SCORE_TOLERANCE:
+        # no execution 分值 anywhere and the indicators alone weigh 100: the form does not
+        # score budget execution (专项资金 forms), so its weight is 0, not the default 10
+        return WeightSplit(0.0, by_level1, other)
+    return split
+
+
 @rule("W01", Severity.ERROR, "全部分值（预算执行率分值 + 指标分值）合计不等于 100")
 def weights_total(ctx: Context) -> Iterator[Hit]:
-    total = ctx.scores.weight_total
-    if not ctx.weights_known or total is None:
+    """Judged when the known weights decide it: all known (rows' 分值, or stated category
+    weights where rows have none) and not 100; or some unknown but the known ones alone
+    already above 100 (every 分值 is positive, W03). Not judged without indicators (S03)."""
+    if not ctx.project.indicators:
         return
-    if abs(total - FULL_MARK) > SCORE_TOLERANCE:
-        exec_weight = ctx.scores.execution.weight
-        yield (
-            f"分值合计为 {num(total)} 分（预算执行率 {num(exec_weight)} 分 + 指标分值 "
-            f"{num(total - exec_weight)} 分），应为 100 分。",
-            ctx.cell("weight_total") or ctx.cell("indicators"),
-        )
+    split = weight_split(ctx)
+    total = split.known_total
+    if split.complete and abs(total - FULL_MARK) <= SCORE_TOLERANCE:
+        return
+    if not split.complete and total <= FULL_MARK + SCORE_TOLERANCE:
+        return  # the unknown weights could still make 100
+    if not split.complete and not any(w for w in split.by_level1.values()):
+        return  # nothing but the execution weight is known
+    known = "" if split.complete else "已知的"
+    yield (
+        f"{known}分值合计为 {num(total)} 分（预算执行率 {num(split.execution)} 分 + 指标分值 "
+        f"{num(total - split.execution)} 分），应为 100 分。",
+        ctx.cell("weight_total") or ctx.cell("indicators"),
+    )
 
 
 @rule("W02", Severity.WARNING, "一级指标权重与默认的 10 / 50 / 30 / 10 不同")
 def level1_weights(ctx: Context) -> Iterator[Hit]:
-    if not ctx.weights_known:
+    """Judged when a known weight (a stated execution 分值, or a category's) already differs
+    from the default; categories whose weights are unknown are shown as 未知. Not judged when
+    nothing but empty categories is known (the seed: no 分值 column, no funds block)."""
+    if not ctx.project.indicators:
         return
-    split = {name: 0.0 for name in LEVEL1_NAMES}
-    for row in ctx.project.indicators:
-        if row.level1 in split and row.weight is not None:
-            split[row.level1] += row.weight
-    exec_weight = ctx.scores.execution.weight
-    same = abs(exec_weight - EXECUTION_WEIGHT) <= SCORE_TOLERANCE and all(
-        abs(split[name] - DEFAULT_LEVEL1_WEIGHTS[name]) <= SCORE_TOLERANCE for name in LEVEL1_NAMES
+    split = weight_split(ctx)
+    known = {name: w for name, w in split.by_level1.items() if w is not None}
+    funds = ctx.project.funds
+    execution_stated = funds is not None and funds.weight is not None
+    if not any(known.values()) and not execution_stated:
+        return
+    same = abs(split.execution - EXECUTION_WEIGHT) <= SCORE_TOLERANCE and all(
+        abs(w - DEFAULT_LEVEL1_WEIGHTS[name]) <= SCORE_TOLERANCE for name, w in known.items()
     )
     if not same:
-        found = " / ".join(num(split[name]) for name in LEVEL1_NAMES)
+        found = " / ".join("未知" if split.by_level1[n] is None else num(split.by_level1[n]) for n in LEVEL1_NAMES)
         yield (
-            f"权重为 预算执行 / 产出 / 效益 / 满意度 = {num(exec_weight)} / {found}，"
+            f"权重为 预算执行 / 产出 / 效益 / 满意度 = {num(split.execution)} / {found}，"
             "与默认的 10 / 50 / 30 / 10 不同；特殊情况可以调整，请确认。",
             ctx.cell("indicators"),
         )
@@ -512,31 +591,30 @@ def qualitative_band(ctx: Context) -> Iterator[Hit]:
             )
 
 
-def _full_mark_of(row: Indicator) -> tuple[float, str]:
-    """The most an indicator without a known 分值 may score: its level-1 weight, else 100."""
+def _full_mark_of(ctx: Context, row: Indicator) -> tuple[float, str]:
+    """The most an indicator without a known 分值 may score: its category's weight where the
+    form states one (「满意度指标（10分）」), else 100. Never the default weight: departments
+    may move weights (SPEC §2, W02 is a warning), so only a stated weight decides."""
     level1 = row.level1 if row.level1 in DEFAULT_LEVEL1_WEIGHTS else LEVEL1_OF_LEVEL2.get(row.level2, "")
-    if level1:
-        return DEFAULT_LEVEL1_WEIGHTS[level1], f"{level1}的权重 {num(DEFAULT_LEVEL1_WEIGHTS[level1])} 分"
+    stated = ctx.project.level1_weights.get(level1)
+    if stated:
+        return stated, f"{level1}的权重 {num(stated)} 分"
     return FULL_MARK, f"满分 {num(FULL_MARK)} 分"
-
-
-def _in_cell(cell: str | None) -> str:
-    return f"（单元格 {cell}）" if cell else ""
 
 
 def _excess(ctx: Context) -> float:
     """Points above 100 that other findings already explain: 得分 above 分值 (P01) or above the
-    level-1 weight (P08 on the row), and 分值 adding to more than 100 (W01)."""
+    stated level-1 weight or 100 (P08 on the row), and 分值 adding to more than 100 (W01)."""
     excess = 0.0
     for row in ctx.project.indicators:
         if row.score is None:
             continue
-        bound = row.judged_weight if row.judged_weight is not None else _full_mark_of(row)[0]
+        bound = row.judged_weight if row.judged_weight is not None else _full_mark_of(ctx, row)[0]
         if bound > 0 and row.score > bound + SCORE_TOLERANCE:
             excess += row.score - bound
-    weights = ctx.scores.weight_total
-    if ctx.weights_known and weights is not None and weights > FULL_MARK:
-        excess += weights - FULL_MARK
+    split = weight_split(ctx)  # W01 reports known weights above 100
+    if split.known_total > FULL_MARK + SCORE_TOLERANCE and any(split.by_level1.values()):
+        excess += split.known_total - FULL_MARK
     return excess
 
 
@@ -546,20 +624,20 @@ def impossible_score(ctx: Context) -> Iterator[Hit]:
     over = FULL_MARK + SCORE_TOLERANCE
     if stated is not None and stated > over and (total is None or abs(total - stated) > SCORE_TOLERANCE):
         computed = "" if total is None else f"（按各项得分合计为 {num(total)} 分）"
-        yield (f"总分填写为 {num(stated)} 分{_in_cell(cell)}{computed}，超过满分 100 分；请核对各项得分。", cell)
+        yield (f"总分填写为 {num(stated)} 分{computed}，超过满分 100 分；请核对各项得分。", cell)
     elif total is not None and total - _excess(ctx) > over:
         # One root cause, one finding: a total above 100 only because a 得分 exceeds its 分值
         # (P01) or the 分值 add up to more than 100 (W01) is not reported again here.
         written = "总分填写为" if stated is not None and stated > over else "各项得分合计为"
-        yield (f"{written} {num(total)} 分{_in_cell(cell)}，超过满分 100 分；请核对各项得分。", cell)
+        yield (f"{written} {num(total)} 分，超过满分 100 分；请核对各项得分。", cell)
     for row in ctx.project.indicators:
         if row.score is None or row.judged_weight is not None:
             continue  # with a 分值, P01 judges the score
-        limit, what = _full_mark_of(row)
+        limit, what = _full_mark_of(ctx, row)
         if row.score > limit + SCORE_TOLERANCE:
             where = at(row, "score")
             yield (
-                f"指标{label(row)}的得分为 {num(row.score)} 分{_in_cell(where)}，未填分值，"
+                f"指标{label(row)}的得分为 {num(row.score)} 分，未填分值，"
                 f"但已超过{what}；请填写分值并核对得分。",
                 where,
             )

@@ -177,6 +177,7 @@ def score_project(project: Project) -> ProjectScores:
         weight_total = exec_result.weight + sum(w for w in weights if w is not None)
     scores = [row.score for row in project.indicators if row.score is not None]
     total = None
-    if scores or exec_result.score is not None:
+    # no total where the form's indicators have no 得分 at all (a values-only form)
+    if scores or (exec_result.score is not None and not project.indicators):
         total = (exec_result.score or 0.0) + sum(scores)
     return ProjectScores(exec_result, results, by_level1, weight_total, total, grade(total))

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cellvalues import cell_text, is_blank
+from .values import cell_text, is_empty
 from .grid import FormError, Grid, parse
 from .limits import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_GRID_CELLS, size_text
 from .model import Finding, Indicator, Project, Severity
@@ -332,7 +332,7 @@ def suspect_cells(grid: Grid, project: Project) -> set[str]:
     for key in COMPUTED_KEYS:
         address = project.cells.get(key)
         shown = grid.value_at(address) if address else None
-        if not is_blank(shown) and not agrees(shown, computed[key], key):
+        if not is_empty(shown) and not agrees(shown, computed[key], key):
             found.add(key)
     return found
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from .cellvalues import parse_number
+from .values import parse_number
 from .grid import level2_name
 from .model import LEVEL1_OF_LEVEL2, Indicator
 from .scoring import grade, indicator

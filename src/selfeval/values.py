@@ -1,11 +1,16 @@
-"""The grammar of 年度指标值 / 实际完成值 (SPEC §3).
+"""What a cell says (SPEC §1, §3): the one value normaliser of every reader and rule.
 
-`parse_value` turns whatever a clerk typed into a `Quantity`, a `Qualitative` or None
-(empty). It never raises: anything it does not understand is qualitative.
+Cells arrive as one bulk read gives them (str / float / int / bool / date / None, '' for
+blank). `cell_text` gives the text a clerk typed ('' for anything empty-looking: blank,
+whitespace, dashes and slashes of any width and count), `is_empty` says whether a cell holds
+no value, `parse_number`/`parse_rate`/`parse_year` read numeric cells, `normalize_label`
+the bare form of a label, and `parse_value` turns a 年度指标值 / 实际完成值 into a `Quantity`,
+a `Qualitative` or None (empty). Nothing here raises on any value.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -13,7 +18,187 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from .model import COST, EMPTY_MARKS, TIMELINESS
+from .model import COST, TIMELINESS
+
+# --- cells -----------------------------------------------------------------------------
+
+# SPEC §1: a cell holding only these characters (any count, any mix, spaces between) holds
+# no value: hyphens, dashes and minus signs of every width, slashes and backslashes.
+EMPTY_MARK_CHARS = frozenset("-‐‑‒–—―−－﹣﹘─━/／\\＼")
+# Full-width digits and the signs that go with numbers (not NFKC: texts keep what was typed).
+_NUMERIC_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％：（）", "0123456789.,-+%:()")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+# `(50分)`, `（万元）`, `（A）`: a short parenthesised tail of a label.
+_LABEL_SUFFIX = re.compile(r"\([^()]{0,12}\)$")
+_CELL_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+")
+# What may follow a number in a score or amount cell.
+_NUMBER_UNITS = frozenset({"", "分", "万元", "万"})
+
+# A template's filling instruction left in a cell (`对照年度目标，说明…（100字以内）`): no answer.
+_PROMPT = re.compile(r"[(（]\s*(?:限\s*)?\d+\s*字(?:以内|以下)?\s*[)）]\s*$")
+
+CHECKED_MARKS = "☑■√☒✓✔▣◼"
+UNCHECKED_MARKS = "□☐"
+
+
+@lru_cache(maxsize=4096)
+def is_empty_mark(text: str) -> bool:
+    """True for '' and for text made only of dashes, slashes and whitespace (`—— ／`)."""
+    return all(ch in EMPTY_MARK_CHARS or ch.isspace() for ch in text)
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text a clerk typed: trimmed, export artefacts removed, '' for blank/dash.
+
+    Numbers read back without a spurious `.0` (25.0 → "25"), dates as ISO dates.
+    """
+    if value is None or value == "":
+        return ""
+    if type(value) is str:
+        return _str_text(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value).strip()
+
+
+@lru_cache(maxsize=16384)
+def _str_text(value: str) -> str:
+    # Forms repeat their texts (labels, 100%, 达成) on every sheet: clean each once.
+    text = _BOOKMARK.sub("", value) if "[" in value else value
+    text = text.strip()
+    return "" if is_empty_mark(text) or ("字" in text and _PROMPT.search(text)) else text
+
+
+def is_empty(value: object) -> bool:
+    """Blank, whitespace, dashes and slashes of any width mean "no value" (SPEC §1); NaN too."""
+    if value is None or value == "":
+        return True
+    if type(value) is str:
+        return not _str_text(value)
+    if isinstance(value, (str, float)):
+        return cell_text(value) == ""
+    return False
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace (incl. U+3000, newlines), export bookmarks or full-width digits."""
+    if "[" in text:
+        text = _BOOKMARK.sub("", text)
+    return "".join(text.split()).translate(_NUMERIC_WIDTH)
+
+
+def normalize_label(text: str) -> str:
+    """`项目名称：`, `年初\\n目标值`, `产出指标(50分)`, `其中：当年财政拨款` → the bare label."""
+    text = squash(text).rstrip(":")
+    while text.endswith(")"):
+        stripped = _LABEL_SUFFIX.sub("", text).rstrip(":")
+        if stripped == text:
+            break
+        text = stripped
+    if text.startswith("其中"):
+        text = text[2:].lstrip(":")
+    return text
+
+
+def parse_number(value: object) -> tuple[float | None, str | None]:
+    """(number, None) for a numeric cell; (None, None) when blank; (None, raw) for other text.
+
+    Accepts numbers stored as text: `"25"`, `"２５"`, `"25分"`, `"1,234.5"`, `"100万元"`.
+    """
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, bool):
+        return None, cell_text(value)
+    if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None, str(value)
+        return float(value), None
+    if not isinstance(value, str):
+        return None, cell_text(value)
+    text = cell_text(value)
+    if not text:
+        return None, None
+    compact = squash(text)
+    match = _CELL_NUMBER.match(compact)
+    if match and compact[match.end():] in _NUMBER_UNITS:
+        return float(match.group().replace(",", "")), None
+    return None, text
+
+
+def parse_rate(value: object) -> tuple[float | None, str | None]:
+    """An execution rate as a fraction: `95%`, 0.95 and 95 all give 0.95.
+
+    A bare number above 1.5 is read as a percentage (nobody executes 150 times the budget).
+    """
+    if isinstance(value, str):
+        compact = squash(value)
+        if compact.endswith("%"):
+            number, _ = parse_number(compact[:-1])
+            if number is not None:
+                return number / 100.0, None
+            return None, cell_text(value)
+    number, raw = parse_number(value)
+    if number is not None and number > 1.5:
+        number /= 100.0
+    return number, raw
+
+
+def parse_year(value: object) -> int | None:
+    """2021, 2021.0, `2021`, `2021年`, `2021年度` → 2021."""
+    number, _ = parse_number(value)
+    if number is None and isinstance(value, str):
+        match = re.match(r"(\d{4})年", squash(value))
+        number = float(match.group(1)) if match else None
+    if number is not None and number.is_integer() and 1900 <= number <= 2200:
+        return int(number)
+    return None
+
+
+def choose_option(text: str, options: tuple[str, ...]) -> str:
+    """The option a classification text selects, or '' when none or several are selected.
+
+    With ☑/■/√/☒ present those mark the choice; otherwise (the seed, whose ticked glyph was
+    lost in the export) the choice is the option not accompanied by □. Boxes may precede or
+    follow their option; a plain cell equal to an option is that option.
+    """
+    flat = squash(text)
+    if flat in options:
+        return flat
+    found = sorted((flat.find(option), option) for option in options if option in flat)
+    if not found:
+        return ""
+    marks = CHECKED_MARKS + UNCHECKED_MARKS
+    boxes_first = any(ch in marks for ch in flat[: found[0][0]])
+    ticked = any(ch in CHECKED_MARKS for ch in flat)
+    chosen = []
+    for i, (start, option) in enumerate(found):
+        if boxes_first:
+            begin = found[i - 1][0] + len(found[i - 1][1]) if i else 0
+            segment = flat[begin:start]
+        else:
+            end = found[i + 1][0] if i + 1 < len(found) else len(flat)
+            segment = flat[start + len(option) : end]
+        if ticked:
+            if any(ch in CHECKED_MARKS for ch in segment):
+                chosen.append(option)
+        elif not any(ch in UNCHECKED_MARKS for ch in segment):
+            chosen.append(option)
+    return chosen[0] if len(chosen) == 1 else ""
+
+
+# --- indicator values (SPEC §3) --------------------------------------------------------
 
 
 class Comparator(str, Enum):
@@ -95,6 +280,7 @@ _PREFIX_SYMBOLS: dict[str, Comparator] = {
     ">": Comparator.GT,
     "<": Comparator.LT,
     "=": Comparator.EQ,
+    "═": Comparator.EQ,
 }
 _SYMBOLS_LONGEST_FIRST = sorted(_PREFIX_SYMBOLS, key=len, reverse=True)
 _SUFFIX_WORDS: tuple[tuple[str, Comparator], ...] = (
@@ -163,18 +349,15 @@ def _clean_str(text: str) -> str:
     return " ".join(text.split())
 
 
-def is_empty(value: object) -> bool:
-    """Blank, whitespace and dashes mean "no value" (SPEC §1)."""
-    return clean_text(value) in EMPTY_MARKS
-
-
 def parse_value(value: object) -> Value | None:
     """Parse a 指标值; None for an empty cell. Never raises."""
     if isinstance(value, bool):
         return Qualitative(str(value), Completion.UNKNOWN)
+    if isinstance(value, float) and value != value:
+        return None  # NaN: an empty cell, as `is_empty` says
     if isinstance(value, (int, float)):
         number = _finite(value)
-        if number is None:  # NaN, inf, or an int too large for a float
+        if number is None:  # inf, or an int too large for a float
             return Qualitative(clean_text(value), Completion.UNKNOWN)
         return Quantity(number)
     return _parse_text(value) if isinstance(value, str) else _parse_text(clean_text(value))
@@ -184,12 +367,26 @@ def parse_value(value: object) -> Value | None:
 def _parse_text(value: str) -> Value | None:
     # Forms repeat the same few values (100%, ≥95%, 达成) thousands of times: cache them.
     text = clean_text(value)
-    if text in EMPTY_MARKS:
+    if is_empty_mark(text):
         return None
     quantity = _parse_quantity(text)
     if quantity is not None:
         return quantity
     return Qualitative(text, completion_of(text))
+
+
+@lru_cache(maxsize=1024)
+def comparator_symbol(text: str) -> str:
+    """The sign a comparator cell or prefix means (`≧` → `≥`, `不低于` → `≥`), or '' when the
+    text starts with none (`正向`, `定性`, a number)."""
+    flat = clean_text(text).replace(" ", "")
+    for word, comp in _PREFIX_WORDS:
+        if flat.startswith(word):
+            return comp.value
+    for symbol in _SYMBOLS_LONGEST_FIRST:
+        if flat.startswith(symbol):
+            return _PREFIX_SYMBOLS[symbol].value
+    return ""
 
 
 def completion_of(text: str) -> Completion:

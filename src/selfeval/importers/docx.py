@@ -26,10 +26,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cellvalues import normalize_label, squash
 from ..grid import Grid
 from ..limits import MAX_GRID_CELLS, MAX_ROW_CELLS, MAX_WORD_PART_BYTES
 from ..sources import SourceError
+from ..values import normalize_label, squash
 from .base import form_sheet_name, pad_rows
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cellvalues import squash
 from ..grid import Grid
 from ..sources import TOO_LONG, SourceError, too_long_cell
+from ..values import squash
 from .base import form_sheet_name, pad_rows
 
 # Word's "plain text" export: UTF-8, ANSI (GBK/GB18030 on Chinese Windows), or "Unicode"
