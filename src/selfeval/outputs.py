@@ -57,10 +57,14 @@ def name_problem(path: Path) -> str | None:
     return None
 
 
+_LIVE_TEMPS: set[Path] = set()  # temporaries this process made and has not renamed yet
+
+
 def temp_beside(path: Path) -> Path:
     """A new empty temporary file in `path`'s folder, with a short name."""
     handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=Path(path).parent)
     os.close(handle)
+    _LIVE_TEMPS.add(Path(name))
     return Path(name)
 
 
@@ -70,6 +74,19 @@ def publish(temp: Path, path: Path) -> None:
     os.umask(umask)
     os.chmod(temp, 0o666 & ~umask)
     os.replace(temp, path)
+    _LIVE_TEMPS.discard(temp)
+
+
+def remove_leftover_temps() -> None:
+    """Remove every temporary this process made and never renamed (the last word of an
+    interrupted run: whatever path an interrupt took through the writers, none stays)."""
+    with signals_held():
+        for temp in list(_LIVE_TEMPS):
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:
+                pass
+        _LIVE_TEMPS.clear()
 
 
 @contextmanager

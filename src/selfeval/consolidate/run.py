@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..inert import XML_ILLEGAL, csv_texts, printable, printable_lines
-from ..outputs import OutputSet, PartlyPublished, name_problem, reason, signals_held
+from ..outputs import OutputSet, PartlyPublished, name_problem, reason, remove_leftover_temps, signals_held
 from .rows import DUPLICATE, SKIPPED, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
@@ -104,6 +104,7 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
         with _interruptible():
             return _consolidate(paths, output, jobs=jobs, csv_dir=csv_dir, timings=timings, written=written)
     except Interrupted as exc:
+        remove_leftover_temps()
         if written:  # the signal was held back until every output was renamed
             _err(f"已中断：汇总表 {output}" + ("及 CSV 文件" if csv_dir else "") + " 已完整写出。")
         else:
@@ -260,6 +261,7 @@ def _read_all(todo: list[tuple[int, str, str]], jobs: int | None, progress: bool
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End the workers now (queued work is dropped) and wait until they are gone."""
+    _quiet_pool_thread(pool)
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         if process.is_alive():
@@ -277,6 +279,24 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     if result_queue is not None:
         result_queue._writer.close()
     pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _quiet_pool_thread(pool: ProcessPoolExecutor) -> None:
+    """Keep the pool's manager thread from printing a traceback while the workers are stopped.
+
+    On Python 3.11 that thread, seeing the workers end, sets BrokenProcessPool on every pending
+    future, including those the interrupted `map` has just cancelled: an InvalidStateError
+    (fixed in later versions) that would reach the user's terminal as "Traceback …".
+    """
+    thread = getattr(pool, "_executor_manager_thread", None)
+    previous = threading.excepthook
+
+    def hook(args: "threading.ExceptHookArgs") -> None:
+        if args.thread is thread and args.exc_type is InvalidStateError:
+            return
+        previous(args)
+
+    threading.excepthook = hook
 
 
 def _warm_up() -> None:
