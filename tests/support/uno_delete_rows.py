@@ -15,8 +15,7 @@ from __future__ import annotations
 import json
 import sys
 
-from uno_insert_rows import _prop  # same directory: one way to build UNO properties
-from uno_office import office
+from uno_office import office, prop  # same directory: one way to start LibreOffice
 
 
 def main(source: str, target: str, job_path: str, profile: str) -> int:
@@ -24,7 +23,7 @@ def main(source: str, target: str, job_path: str, profile: str) -> int:
     with office(profile) as desktop:
         import uno  # type: ignore[import-not-found]
 
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, (_prop("Hidden", True),))
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, (prop("Hidden", True),))
         sheet = doc.Sheets.getByName(job["sheet"])
         assert sheet.isProtected(), "the template's sheet should be protected"
         try:
@@ -35,7 +34,7 @@ def main(source: str, target: str, job_path: str, profile: str) -> int:
             doc.close(True)
             return 3
         doc.calculateAll()
-        doc.storeToURL(uno.systemPathToFileUrl(target), (_prop("FilterName", "Calc MS Excel 2007 XML"),))
+        doc.storeToURL(uno.systemPathToFileUrl(target), (prop("FilterName", "Calc MS Excel 2007 XML"),))
         doc.close(True)
     return 0
 

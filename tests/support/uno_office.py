@@ -8,6 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+
+def prop(name: str, value: object) -> PropertyValue:
+    """A UNO property, as loadComponentFromURL and storeToURL take them."""
+    item = PropertyValue()
+    item.Name, item.Value = name, value
+    return item
 
 
 @contextmanager
