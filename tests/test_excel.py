@@ -36,6 +36,7 @@ from selfeval.model import Project, Severity
 from selfeval.validation import validate_file
 from support.libreoffice import needs_libreoffice
 from support.excel_forms import DEFECTS, make_project, sample_projects
+from support.remote_engine import enable_remote_engine
 from support.xlwings_payload import actions_of, payload_from_xlsx
 
 pytestmark = needs_libreoffice
@@ -55,19 +56,8 @@ NOTE_ACTIONS = frozenset({"addNote", "deleteNote"})
 
 @pytest.fixture(autouse=True)
 def remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """xlwings' remote engine is PolyForm Noncommercial; a government body's use is permitted.
-
-    xlwings registers its engines when it is first imported; when that happened without the
-    key (at collection), the remote engine is registered here, for this test only.
-    """
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    if "remote" not in xw.engines.engines_by_name:
-        import importlib
-
-        remote = importlib.import_module("xlwings.pro._xlremote")
-        engine = xw.main.Engine(impl=remote.engine)
-        monkeypatch.setattr(xw.engines, "engines", [*xw.engines.engines, engine])
-        monkeypatch.setattr(xw.engines, "engines_by_name", {**xw.engines.engines_by_name, "remote": engine})
+    """xlwings' remote engine (PolyForm Noncommercial; a government body's use is permitted)."""
+    enable_remote_engine(monkeypatch)
 
 
 # --- workbooks ---------------------------------------------------------------------------

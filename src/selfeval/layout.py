@@ -23,6 +23,7 @@ from .model import (
     SATISFACTION,
 )
 from .textfit import fit_height
+from .vocabulary import INDICATOR_KEY_TO_HEADER
 
 TEMPLATE_FILENAME = "项目支出绩效自评表.xlsx"  # under workbook/
 
@@ -96,14 +97,9 @@ FUNDS_LINE_LABELS: dict[str, str] = {
 GOAL_LABEL = "年度总体目标"
 GOAL_EXPECTED_LABEL = "预期目标"
 GOAL_ACTUAL_LABEL = "实际完成情况"
-INDICATOR_COLUMN_LABELS: dict[str, str] = {
+INDICATOR_COLUMN_LABELS: dict[str, str] = {  # the template's headers: the reader's names for them
     "level1": "一级指标",
-    "level2": "二级指标",
-    "name": "三级指标",
-    "target": "年度指标值",
-    "actual": "实际完成值",
-    "weight": "分值",
-    "score": "得分",
+    **INDICATOR_KEY_TO_HEADER,
     "deviation": "偏差原因分析及改进措施",
 }
 TOTAL_LABEL = "总分"
