@@ -134,6 +134,9 @@ def test_national_layout_every_field() -> None:
         "goal.expected": "B11",
         "goal.actual": "F11",
         "indicators": "B12",
+        "level1.产出指标": "B13",  # where each category starts (S04, W02 point there)
+        "level1.效益指标": "B18",
+        "level1.满意度指标": "B20",
         "total": "H21",
         "weight_total": "G21",
         "grade": "B22",

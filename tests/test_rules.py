@@ -201,7 +201,9 @@ FIRES = [
     Fires("S02", {"goal.actual": ""}, "E12", ("实际完成情况",)),
     Fires("S02", {"goal.expected": "/"}, "B12", ("预期目标",)),
     Fires("S03", no_indicators, "A14", ("没有任何指标",)),
-    Fires("S04", drop_row("sat"), "A14", ("满意度指标",)),
+    Fires("S04", drop_row("sat"), "A14", ("满意度指标",)),  # no row says where 满意度 goes: the table
+    Fires("S04", lambda p: [drop_row("sat")(p), p.cells.update({"level1.满意度指标": "A20"})], "A20",
+          ("满意度指标",)),  # the template's 满意度 rows, left empty
     Fires("S05", {"ben.level1": OUTPUT}, "B19", ("社会效益指标", "产出指标", "应归入「效益指标」")),
     Fires("S05", {"qty.level2": "发展指标"}, "B15", ("发展指标",)),
     Fires("S05", {"qty.level1": "过程指标"}, "A15", ("过程指标",)),
@@ -228,7 +230,7 @@ FIRES = [
     Fires("F06", {"funds.total.budget": 0.0, "funds.fiscal.budget": 0.0, "funds.carryover.budget": 0.0},
           "D7", ("全年预算数为0", "无法计算")),
     Fires("W01", {"qty.weight": 25.0, "qty.score": 25.0}, "A14", ("105", "应为 100")),
-    Fires("W02", {"qty.weight": 30.0, "qty.score": 30.0, "ben.weight": 20.0, "ben.score": 20.0}, "A14",
+    Fires("W02", {"qty.weight": 30.0, "qty.score": 30.0, "ben.weight": 20.0, "ben.score": 20.0}, "A15",  # 产出's 一级
           ("预算执行 / 产出 / 效益 / 满意度 = 10 / 60 / 20 / 10", "10 / 50 / 30 / 10")),
     Fires("W03", {"qty.weight": 0.0}, "F15", ("分值为 0",)),
     Fires("W03", {"qty.weight": -5.0}, "F15", ("-5",)),

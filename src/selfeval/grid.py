@@ -672,6 +672,8 @@ class _Reader:
             if t1 and label_of(t1) not in LEVEL_HEADERS:
                 name, weight = split_weight(t1)
                 level1, level2, pending_weight = (level1_name(name) if name else ""), "", None
+                if level1:  # where S04/W02 point for this category, placeholder rows included
+                    project.cells.setdefault(f"level1.{level1}", self.addr(r, c1))
                 weight_only = not name
                 if weight is not None:
                     if level1:

@@ -170,7 +170,7 @@ def empty_level1(ctx: Context) -> Iterator[Hit]:
             examples = "、".join(LEVEL2_BY_LEVEL1[name])
             yield (
                 f"一级指标「{name}」下没有任何指标，一般应设置（如 {examples}）；确无此类指标请在说明中注明。",
-                ctx.cell("indicators"),
+                ctx.cell(f"level1.{name}") or ctx.cell("indicators"),
             )
 
 
@@ -459,8 +459,21 @@ def level1_weights(ctx: Context) -> Iterator[Hit]:
         yield (
             f"权重为 预算执行 / 产出 / 效益 / 满意度 = {num(split.execution)} / {found}，"
             "与默认的 10 / 50 / 30 / 10 不同；特殊情况可以调整，请确认。",
-            ctx.cell("indicators"),
+            _first_differing_weight_cell(ctx, split) or ctx.cell("indicators"),
         )
+
+
+def _first_differing_weight_cell(ctx: Context, split: WeightSplit) -> str | None:
+    """Where W02 points: the execution 分值, else the first category whose weight differs."""
+    if abs(split.execution - EXECUTION_WEIGHT) > SCORE_TOLERANCE and ctx.cell("funds.weight"):
+        return ctx.cell("funds.weight")
+    for name in LEVEL1_NAMES:
+        weight = split.by_level1[name]
+        if weight is None or abs(weight - DEFAULT_LEVEL1_WEIGHTS[name]) <= SCORE_TOLERANCE:
+            continue
+        first = next((row for row in ctx.project.indicators if row.level1 == name), None)
+        return ctx.cell(f"level1.{name}") or (at(first, "level1") if first else None)
+    return None
 
 
 @rule("W03", Severity.ERROR, "指标分值为零、负数或不是数字")
