@@ -146,6 +146,7 @@ def test_two_differently_laid_out_forms_read_with_every_field(two_forms: Path) -
         "funds.weight": "F6", "funds.rate": "G6", "funds.score": "H6",
         "goal.expected": "B11", "goal.actual": "F11", "indicators": "B12", "total": "H21", "weight_total": "G21",
         "grade": "B22", "filler": "B23", "phone": "E23", "date": "H23",
+        "level1.产出指标": "B13", "level1.效益指标": "B18", "level1.满意度指标": "B20",
     }  # fmt: skip
     for line, row in (("total", 6), ("fiscal", 7), ("carryover", 8), ("other", 9)):
         for col, letter in (("initial", "C"), ("budget", "D"), ("executed", "E")):

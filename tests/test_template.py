@@ -150,6 +150,17 @@ def test_print_setup() -> None:
     assert ws.print_title_rows == "$1:$2"
 
 
+def test_status_is_on_screen_but_not_on_paper() -> None:
+    ws = load_workbook(COMMITTED)["项目1"]
+    (area,) = str(ws.print_area).split(",")
+    _, _, last_col, _ = range_boundaries(area.split("!")[1].replace("$", ""))
+    status_col, _, _, _ = range_boundaries(STATUS_CELL)
+    assert status_col > last_col  # right of the printed form
+    assert ws.cell(2, status_col - 1).value == "校验状态" and ws.column_dimensions["K"].width >= 10
+    (project,) = validate_file(COMMITTED).projects
+    assert project.project.cells["status"] == STATUS_CELL  # the reader finds it, empty as it is
+
+
 def test_guide_explains_every_rule_code() -> None:
     assert set(guide.RULES) == {item.code for item in catalog()}
     ws = load_workbook(COMMITTED)[SHEET_GUIDE]

@@ -535,8 +535,8 @@ class _Reader:
                 v, cells[key] = self.value(*hit)
                 setattr(project, attr, cell_text(v))
         hit = self.first("status")
-        if hit is not None:
-            _, cells["status"] = self.value(*hit)
+        if hit is not None:  # the cell right of the label, even beyond the cells in use
+            cells["status"] = self.addr(hit[0], hit[1] + 1)
 
     # --- funds -------------------------------------------------------------------------
 

@@ -191,7 +191,11 @@ ROW_INDICATOR_HEADER = 13
 FIRST_INDICATOR_ROW = 14
 PRINT_TITLE_ROWS = f"{ROW_TITLE}:{ROW_YEAR}"
 
-STATUS_CELL = f"F{ROW_YEAR}"  # merged F:H; written only by the add-in
+# 校验状态 sits right of the form, outside the print area (A:H): on screen, never on paper.
+STATUS_LABEL_CELL = f"J{ROW_YEAR}"
+STATUS_CELL = f"K{ROW_YEAR}"  # merged K:L; written only by the add-in
+STATUS_LAST_CELL = f"L{ROW_YEAR}"
+STATUS_COLUMN_WIDTHS: dict[str, float] = {"I": 2, "J": 10, "K": 16, "L": 16}
 YEAR_CELL = f"B{ROW_YEAR}"
 
 # Classification: label column → value cell (merged to the right where wide enough).

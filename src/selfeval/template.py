@@ -73,6 +73,9 @@ from .layout import (
     SHEET_INDEX,
     SHEET_MASTER,
     STATUS_CELL,
+    STATUS_COLUMN_WIDTHS,
+    STATUS_LABEL_CELL,
+    STATUS_LAST_CELL,
     STATUS_LABEL,
     SUBTOTAL_LABELS,
     TEMPLATE_FILENAME,
@@ -315,7 +318,7 @@ def _split(address: str) -> tuple[str, int]:
 def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> None:
     """Lay out one empty project form on `ws`: labels, formulas, validation, hints, print."""
     last = LAST_COLUMN
-    for column, width in COLUMN_WIDTHS.items():
+    for column, width in {**COLUMN_WIDTHS, **STATUS_COLUMN_WIDTHS}.items():
         ws.column_dimensions[column].width = width
     ws.sheet_view.showGridLines = False
 
@@ -329,8 +332,9 @@ def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> 
     # 年度 and 校验状态
     _label(ws, f"A{ROW_YEAR}", YEAR_LABEL)
     _value(ws, YEAR_CELL, align=CENTER, fmt="0")
-    _label(ws, f"E{ROW_YEAR}", STATUS_LABEL)
-    _value(ws, STATUS_CELL, f"{last}{ROW_YEAR}")
+    ws.merge_cells(f"C{ROW_YEAR}:{last}{ROW_YEAR}")  # the rest of the printed row: one blank cell
+    _label(ws, STATUS_LABEL_CELL, STATUS_LABEL)
+    _value(ws, STATUS_CELL, STATUS_LAST_CELL)
 
     # identity and classification
     _label(ws, f"A{ROW_NAME}", NAME_LABEL)
