@@ -254,26 +254,10 @@ def test_csv_target_that_is_a_file_is_a_clear_error(good_books: Path, tmp_path: 
 
 def test_progress_bar_on_a_terminal_only(good_books: Path, tmp_path: Path):
     """Run the command under a pseudo-terminal: the bar is drawn on stderr there."""
-    import os
-    import pty
+    from support.terminal import run_in_terminal
 
     out = tmp_path / "汇总.xlsx"
-    code = (f"import sys; from selfeval.cli import main; "
-            f"sys.exit(main(['consolidate', {str(good_books)!r}, '-o', {str(out)!r}, '--jobs', '1']))")
-    pid, fd = pty.fork()
-    if pid == 0:  # child: stdin/stdout/stderr are the terminal
-        os.execv(sys.executable, [sys.executable, "-c", code])
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    _, status = os.waitpid(pid, 0)
-    text = b"".join(chunks).decode("utf-8", "replace")
-    assert os.waitstatus_to_exitcode(status) == 0
+    code, text = run_in_terminal(["consolidate", str(good_books), "-o", str(out), "--jobs", "1"])
+    assert code == 0
     assert "读取工作簿" in text and "3/3" in text
     assert out.exists()

@@ -8,7 +8,6 @@ and every cell of every written workbook is read and checked.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import subprocess
 import sys
@@ -168,24 +167,9 @@ def test_validate_shows_escape_sequences_instead_of_running_them(hostile_folder:
 
 def test_validate_on_a_terminal_keeps_its_own_colours_only(hostile_folder: Path) -> None:
     """Under a pseudo-terminal rich colours selfeval's words; the form's ESC is still shown as ␛."""
-    import pty
+    from support.terminal import run_in_terminal
 
-    code = ("import sys; from selfeval.cli import main; "
-            f"sys.exit(main(['validate', {str(hostile_folder / '控制字符.txt')!r}]))")
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(sys.executable, [sys.executable, "-c", code])
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.waitpid(pid, 0)
-    text = b"".join(chunks).decode("utf-8", "replace")
+    _, text = run_in_terminal(["validate", str(hostile_folder / "控制字符.txt")])
     assert "␛[2J" in text and "\x1b[2J" not in text and "\x1b[H" not in text and "\x07" not in text
 
 

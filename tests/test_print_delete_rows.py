@@ -14,15 +14,11 @@ from selfeval.model import Funds, FundsLine, Goal, Indicator, Project
 from selfeval.scoring import score_project
 from selfeval.sources import read_source, read_workbook_grids
 from selfeval.writer import write_workbook
-from support.libreoffice import needs_libreoffice
-from test_template_inserted_rows import SYSTEM_PYTHON, _has_uno
+from support.libreoffice import SYSTEM_PYTHON, needs_libreoffice, needs_uno
 
 SCRIPT = Path(__file__).parent / "support" / "uno_delete_rows.py"
 
-pytestmark = [
-    needs_libreoffice,
-    pytest.mark.skipif(not _has_uno(), reason="LibreOffice's Python bridge (Debian python3-uno) is not installed"),
-]
+pytestmark = [needs_libreoffice, needs_uno]
 
 
 def _project() -> Project:

@@ -17,14 +17,12 @@ from __future__ import annotations
 import copy
 import json
 import re
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-import xlwings as xw
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
@@ -38,7 +36,7 @@ from selfeval.server.actions import CLIENT_ACTIONS
 from selfeval.server.app import ENTRY_POINTS
 from selfeval.validation import validate_file
 from support.excel_forms import DEFECTS, make_project
-from support.libreoffice import SOFFICE, needs_libreoffice
+from support.libreoffice import SYSTEM_PYTHON, needs_libreoffice, needs_uno
 from support.remote_engine import enable_remote_engine
 from support.vba_driver import DRIVER, ENTRY, driver_module
 from support.vba_workbook import PROJECT, with_vba
@@ -47,7 +45,6 @@ from support.xlwings_payload import payload_from_xlsx
 ROOT = Path(__file__).resolve().parents[1]
 MACROS = ROOT / "macros"
 RUNNER = ROOT / "tests" / "support" / "uno_run_macro.py"
-SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/usr/local/bin")
 HANDLER = re.compile(r"^(Private |Public )?Sub (\w+)\s*\(\s*\w+ As \w+\s*,\s*\w+ As \w+\s*\)", re.M)
 
 
@@ -179,15 +176,6 @@ def cells_of(action: dict, names: list[str]) -> list[tuple[str, str, object]]:
                 cell = f"{openpyxl.utils.get_column_letter(action['start_column'] + 1 + c)}{action['start_row'] + 1 + r}"
                 out.append((names[action["sheet_position"]], cell, colour))
     return out
-
-
-def _has_uno() -> bool:
-    return SYSTEM_PYTHON is not None and subprocess.run([SYSTEM_PYTHON, "-c", "import uno"],
-                                                        capture_output=True, check=False).returncode == 0
-
-
-needs_uno = pytest.mark.skipif(SOFFICE is None or not _has_uno(),
-                               reason="LibreOffice's Python bridge (Debian python3-uno) is not installed; .ci/run installs it")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ template's totals grow with them (issue 3: "ranges must grow"), checked in Libre
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,22 +14,11 @@ from selfeval.model import Funds, FundsLine, Goal, Indicator, Project
 from selfeval.scoring import score_project
 from selfeval.sources import read_source, read_workbook_grids
 from selfeval.writer import project_layout, write_workbook
-from support.libreoffice import needs_libreoffice
+from support.libreoffice import SYSTEM_PYTHON, needs_libreoffice, needs_uno
 
 SCRIPT = Path(__file__).parent / "support" / "uno_insert_rows.py"
-SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/usr/local/bin")
 
-
-def _has_uno() -> bool:
-    if SYSTEM_PYTHON is None:
-        return False
-    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
-
-
-pytestmark = [
-    needs_libreoffice,
-    pytest.mark.skipif(not _has_uno(), reason="LibreOffice's Python bridge (Debian python3-uno) is not installed"),
-]
+pytestmark = [needs_libreoffice, needs_uno]
 
 
 def _project() -> Project:

@@ -66,7 +66,7 @@ MAX_COLS = 100  # columns searched for labels and their values
 MAX_LABEL_LEN = 60  # longer texts are never labels (titles included)
 FUNDS_ROWS = 8  # rows below the funds header searched for its lines
 YUAN_PER_WAN = 10_000.0
-NATIONAL_FUNDS_LABEL = "项目资金"  # the national form's block, whose columns SPEC §1 fixes  # funds blocks in 元 are converted to 万元
+NATIONAL_FUNDS_LABEL = "项目资金"  # the national form's block, whose columns SPEC §1 fixes
 
 
 _A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")

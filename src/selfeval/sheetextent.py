@@ -21,6 +21,7 @@ from operator import itemgetter
 from pathlib import Path
 from xml.etree import ElementTree
 
+from .grid import column_letters
 from .limits import MAX_CELL_CHARS, MAX_GRID_CELLS, MAX_SHEET_CELLS, OUTLIER_GAP_COLUMNS, OUTLIER_GAP_ROWS
 from .package import ODS, XLSB, XLSX, inspect_package
 from .sources import SourceError
@@ -56,14 +57,6 @@ def column_number(letters: bytes | str) -> int:
     for ch in (letters.decode() if isinstance(letters, bytes) else letters).upper():
         number = number * 26 + ord(ch) - 64
     return number
-
-
-def column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass

@@ -249,7 +249,7 @@ def read_workbook_grids(path: Path) -> Iterator[Grid | SourceError]:
 
 
 def _address(start: tuple[int, int], cell: tuple[int, int]) -> str:
-    from .sheetextent import column_letters
+    from .grid import column_letters
 
     return f"{column_letters(start[1] + cell[1] + 1)}{start[0] + cell[0] + 1}"
 

@@ -14,7 +14,8 @@ import struct
 from pathlib import Path
 
 from .limits import MAX_GRID_CELLS, MAX_SHEET_CELLS
-from .sheetextent import Extent, column_letters
+from .grid import column_letters
+from .sheetextent import Extent
 from .sources import SourceError
 
 _FREE_OR_END = 0xFFFFFFFA  # sector numbers from here up are markers (end of chain, free …)

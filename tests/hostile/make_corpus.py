@@ -33,6 +33,7 @@ from support.excel_forms import make_project  # noqa: E402
 from support.form_layouts import NATIONAL_MERGES, national_rows  # noqa: E402
 
 from selfeval.addin.cfb import write_compound_file  # noqa: E402
+from selfeval.grid import column_letters  # noqa: E402
 from selfeval.model import Indicator  # noqa: E402
 from selfeval.writer import write_workbook  # noqa: E402
 
@@ -387,7 +388,7 @@ def build(root: Path) -> list[Case]:
         if name == sheet else None)
     add(Case("超长引用.xlsx", "ok", ("X03",), "远离表格"))
     sparse = "".join(
-        f'<row r="{r}"><c r="{_letters(1 + (r * 7) % 5000)}{r}"><v>{r}</v></c></row>' for r in range(1, 5000, 5)
+        f'<row r="{r}"><c r="{column_letters(1 + (r * 7) % 5000)}{r}"><v>{r}</v></c></row>' for r in range(1, 5000, 5)
     ) + '<row r="4999"><c r="GJH4999"><v>1</v></c></row>'  # GJH = column 5000
     rewrite(base, root / "稀疏大表.xlsx", lambda name, data: re.sub(
         rb"<sheetData>.*</sheetData>|<sheetData/>", b"<sheetData>" + sparse.encode() + b"</sheetData>", data, flags=re.S)
@@ -509,14 +510,6 @@ def build(root: Path) -> list[Case]:
         os.chmod(root / "无权文件夹", 0)
         add(Case("无权文件夹", "unreadable", ("X03",), "没有读取权限"))
     return cases
-
-
-def _letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def restore_permissions(root: Path) -> None:

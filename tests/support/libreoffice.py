@@ -16,6 +16,21 @@ needs_libreoffice = pytest.mark.skipif(
     reason="LibreOffice (Debian package libreoffice-calc) is not installed; .ci/run installs it",
 )
 
+# The UNO scripts in tests/support (uno_*.py) run under the system Python, which has
+# LibreOffice's `uno` module (Debian python3-uno); the project's venv has not.
+SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/usr/local/bin")
+
+
+def _has_uno() -> bool:
+    return SYSTEM_PYTHON is not None and subprocess.run([SYSTEM_PYTHON, "-c", "import uno"],
+                                                        capture_output=True, check=False).returncode == 0
+
+
+needs_uno = pytest.mark.skipif(
+    SOFFICE is None or not _has_uno(),
+    reason="LibreOffice's Python bridge (Debian python3-uno) is not installed; .ci/run installs it",
+)
+
 
 # Files selfeval writes carry cached formula values; LibreOffice would show those instead of
 # computing. The throw-away profile tells it to recalculate every formula on load, so a test

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..consolidate import Block, SheetSpec, build_summary
 from ..consolidate.summary import HEADER_FILL, SHEET_PROJECTS
+from ..grid import column_letters
 from ..layout import SHEET_SUMMARY
 from ..textfit import PLAIN_MARGIN, fit_height, height_for, line_count
 from ..validation import FileReport, validate_projects
@@ -148,7 +149,7 @@ def _write_sheet(sheet: "xw.Sheet", spec: SheetSpec) -> None:
         colours = [[("#" + palette[r[index]]) if r[index] in palette else ...] for r in block.rows]
         sheet.range((top + 1, index + 1), (top + len(block.rows), index + 1)).set_colors(colours)
     engine.page_setup(sheet, landscape=spec.landscape, paper=spec.paper,
-                      print_area=f"A1:{_letter(printed)}{last + len(block.notes)}",
+                      print_area=f"A1:{column_letters(printed)}{last + len(block.notes)}",
                       title_rows=f"{top}:{top}")
 
 
@@ -161,11 +162,3 @@ def row_heights(block: Block) -> dict[int, float]:
         if lines > 1:
             heights[offset] = height_for(lines)
     return heights
-
-
-def _letter(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
