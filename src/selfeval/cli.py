@@ -150,34 +150,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_consolidate(args: argparse.Namespace) -> int:
     from .consolidate import run_consolidate
 
-    code = run_consolidate(
+    feedback = Path(args.feedback) if args.feedback else None
+    if feedback is not None and feedback.exists() and not feedback.is_dir():
+        raise UsageError(f"--feedback 应为文件夹，{feedback} 是一个文件。")
+    return run_consolidate(
         [Path(p) for p in args.paths],
         Path(args.output),
         jobs=args.jobs,
         csv_dir=Path(args.csv) if args.csv else None,
+        feedback_dir=feedback,
     )
-    if args.feedback and code != EXIT_USAGE:
-        code = max(code, _feedback(args))
-    return code
-
-
-def _feedback(args: argparse.Namespace) -> int:
-    """--feedback: one workbook per 实施单位, to send back for correction."""
-    from .consolidate.feedback import feedback_from_paths
-
-    folder = Path(args.feedback)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--feedback 应为文件夹，{folder} 是一个文件。")
-    try:
-        written = feedback_from_paths([Path(p) for p in args.paths], folder, jobs=args.jobs,
-                                      exclude=[Path(args.output)])
-    except OSError as exc:
-        _err(f"错误：无法写入反馈文件到 {folder}：{exc.strerror or exc}")
-        return EXIT_USAGE
-    _out(f"已按实施单位写出 {len(written)} 个问题反馈工作簿到 {folder}：")
-    for path in written:
-        _out(f"  {path.name}")
-    return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:

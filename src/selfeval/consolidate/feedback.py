@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -85,20 +84,3 @@ def write_feedback(frames: Frames, directory: Path, *, today: dt.date | None = N
         taken.add(name.casefold())
         written.append(write_summary(unit_summary(unit, own, today), directory / name))
     return written
-
-
-def feedback_from_paths(paths: Sequence[Path], directory: Path, *, jobs: int | None = None,
-                        exclude: Sequence[Path] = ()) -> list[Path]:
-    """Read and check `paths` (files or folders; not `exclude`, e.g. the summary just written)
-    and write the per-unit feedback to `directory`."""
-    from ..sources import expand_paths
-    from .frames import frames_from_rows
-    from .run import consolidate_files
-    from .schemas import check_frames
-
-    files, _missing = expand_paths(list(paths))
-    skip = {Path(p).resolve() for p in exclude}
-    files = [f for f in files if Path(f).resolve() not in skip and directory.resolve() not in Path(f).resolve().parents]
-    frames = check_frames(frames_from_rows(consolidate_files(files, jobs=jobs)))
-    return write_feedback(frames, directory)
-

@@ -94,7 +94,8 @@ def _worker_start() -> None:
 
 
 def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
-                    csv_dir: Path | None = None, timings: dict[str, float] | None = None) -> int:
+                    csv_dir: Path | None = None, feedback_dir: Path | None = None,
+                    timings: dict[str, float] | None = None) -> int:
     """The `selfeval consolidate` command; returns the exit code.
 
     `timings`, when given, receives the seconds of each phase (for the benchmark).
@@ -102,7 +103,8 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
     written: list[Path] = []
     try:
         with _interruptible():
-            return _consolidate(paths, output, jobs=jobs, csv_dir=csv_dir, timings=timings, written=written)
+            return _consolidate(paths, output, jobs=jobs, csv_dir=csv_dir, feedback_dir=feedback_dir,
+                                timings=timings, written=written)
     except Interrupted as exc:
         remove_leftover_temps()
         if written:  # the signal was held back until every output was renamed
@@ -113,7 +115,7 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
 
 
 def _consolidate(paths: list[Path], output: Path, *, jobs: int | None, csv_dir: Path | None,
-                 timings: dict[str, float] | None, written: list[Path]) -> int:
+                 feedback_dir: Path | None, timings: dict[str, float] | None, written: list[Path]) -> int:
     from ..sources import expand_paths
 
     clock = _Clock(timings)
@@ -132,6 +134,9 @@ def _consolidate(paths: list[Path], output: Path, *, jobs: int | None, csv_dir: 
         # only a summary of an earlier run gets here (_check_output refuses any other file)
         _err(f"提示：输出文件 {output} 是上次生成的汇总表，不作为输入，将被新的汇总表替换。")
         files = [f for f in files if _resolved(f) != target]
+    if feedback_dir is not None:  # feedback workbooks of an earlier run are no input
+        feedback = _resolved(feedback_dir)
+        files = [f for f in files if feedback not in _resolved(f).parents]
     if not files:
         _err("错误：没有找到可汇总的工作簿（.xlsx、.xlsm）。")
         return EXIT_USAGE
@@ -182,6 +187,17 @@ def _consolidate(paths: list[Path], output: Path, *, jobs: int | None, csv_dir: 
     if cleaned:
         _out(f"提示：{cleaned} 个单元格含有控制字符（如 ESC、BEL），写入汇总表和 CSV 时已删除这些字符。")
     _report(summary, [r.entry for r in results], output)
+    if feedback_dir is not None:
+        from .feedback import write_feedback
+
+        try:
+            returned = write_feedback(frames, feedback_dir)
+        except OSError as exc:
+            _err(f"错误：无法写入反馈文件到 {feedback_dir}：{reason(exc)}。汇总表已写出。")
+            return EXIT_WRITE
+        _out(f"已按实施单位写出 {len(returned)} 个问题反馈工作簿到 {feedback_dir}：")
+        for path in returned:
+            _out(f"  {path.name}")
     return EXIT_UNREADABLE if summary.unreadable else EXIT_OK
 
 
