@@ -13,8 +13,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from .limits import MAX_GRID_CELLS, MAX_SHEET_CELLS
 from .grid import column_letters
+from .limits import MAX_GRID_CELLS, MAX_SHEET_CELLS
 from .sheetextent import Extent
 from .sources import SourceError
 
