@@ -68,15 +68,15 @@ def cold(payload: Path, entry: str, runs: int, pyc: bool) -> list[float]:
             if not pyc:  # a private, empty bytecode cache: every module is compiled again
                 flags += ["-X", f"pycache_prefix={empty}"]
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, *flags, "-c", CLICK, str(payload), entry], check=True,
-                           capture_output=True)
+            subprocess.run([sys.executable, *flags, "-c", CLICK, str(payload), entry], check=True, capture_output=True)
             times.append(time.perf_counter() - t0)
     return times
 
 
 def warm(payload: Path, entry: str, runs: int) -> list[float]:
-    server = subprocess.Popen([sys.executable, "-B", "-I", "-c", SERVER], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-B", "-I", "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         times = []
         for i in range(runs + 1):
@@ -100,14 +100,17 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         cases = []
-        for count, entry, label in ((1, "validate_active", "校验本表, 1 sheet"),
-                                    (args.projects, "validate_all", f"校验全部, {args.projects} sheets")):
+        for count, entry, label in (
+            (1, "validate_active", "校验本表, 1 sheet"),
+            (args.projects, "validate_all", f"校验全部, {args.projects} sheets"),
+        ):
             book = writer.write_workbook(sample_projects(count), Path(tmp) / f"bench{count}.xlsx")
             payload = Path(tmp) / f"payload{count}.json"
             payload.write_text(json.dumps(payload_from_xlsx(book)), encoding="utf-8")  # active: the first project
             cases.append((label, payload, entry))
-        subprocess.run([sys.executable, "-c", CLICK, str(cases[0][1]), cases[0][2]], check=True,
-                       capture_output=True)  # fill the regular bytecode cache once
+        subprocess.run(
+            [sys.executable, "-c", CLICK, str(cases[0][1]), cases[0][2]], check=True, capture_output=True
+        )  # fill the regular bytecode cache once
         print(f"{'click':<22} {'cold, .pyc':>12} {'cold, no .pyc':>14} {'warm':>10}   (median of {args.runs}, seconds)")
         for label, payload, entry in cases:
             with_pyc = statistics.median(cold(payload, entry, args.runs, pyc=True))
@@ -117,8 +120,10 @@ def main() -> None:
         probes = []
         for _ in range(args.runs):
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-B", "-I", "-c", PROBE_CODE, str(Path(tmp) / "verdict.txt"), "", ""],
-                           capture_output=True)
+            subprocess.run(
+                [sys.executable, "-B", "-I", "-c", PROBE_CODE, str(Path(tmp) / "verdict.txt"), "", ""],
+                capture_output=True,
+            )
             probes.append(time.perf_counter() - t0)
         print(f"pre-check (once per Excel session, before the first click): {statistics.median(probes):.2f} s")
 

@@ -138,7 +138,7 @@ class PeakMemory:
             self.peak_kib = max(self.peak_kib, total)
             self._stop.wait(0.02)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -161,8 +161,11 @@ def measure_ours(paths: list[Path], jobs: int) -> dict:
         from selfeval.consolidate import run_consolidate
 
         phases["import"] = time.perf_counter() - started
-        with tempfile.TemporaryDirectory() as out_dir, contextlib.redirect_stdout(io.StringIO()), \
-                contextlib.redirect_stderr(io.StringIO()):
+        with (
+            tempfile.TemporaryDirectory() as out_dir,
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(io.StringIO()),
+        ):
             code = run_consolidate(paths, Path(out_dir) / "汇总.xlsx", jobs=jobs, csv_dir=None, timings=phases)
         seconds = time.perf_counter() - started
     return {"seconds": seconds, "peak_mib": memory.peak_kib / 1024, "exit": code, "phases": phases}
@@ -171,7 +174,9 @@ def measure_ours(paths: list[Path], jobs: int) -> dict:
 def ours_in_subprocess(paths_file: Path, count: int, jobs: int) -> dict:
     result = subprocess.run(
         [sys.executable, __file__, "--measure-ours", str(paths_file), "--count", str(count), "--jobs", str(jobs)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -227,9 +232,12 @@ def main() -> None:
 
     started_all = time.perf_counter()
     paths = workbooks(args.cache, args.n, args.jobs)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"{args.n} workbooks × {PROJECTS_PER_BOOK} projects, --jobs {args.jobs}; "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{args.n} workbooks × {PROJECTS_PER_BOOK} projects, --jobs {args.jobs}; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "paths.txt"
         listing.write_text("\n".join(map(str, paths)), encoding="utf-8")
@@ -237,29 +245,43 @@ def main() -> None:
         scaling = {}
         for count in sorted({max(1, args.n // 4), max(1, args.n // 2), args.n}):
             scaling[count] = ours_in_subprocess(listing, count, args.jobs)
-            print(f"  consolidate {count:5d} workbooks: {scaling[count]['seconds']:7.2f} s, "
-                  f"peak {scaling[count]['peak_mib']:7.1f} MiB (parent + workers), exit {scaling[count]['exit']}; "
-                  + ", ".join(f"{k} {v:.2f}" for k, v in scaling[count]["phases"].items() if v >= 0.005),
-                  flush=True)
+            print(
+                f"  consolidate {count:5d} workbooks: {scaling[count]['seconds']:7.2f} s, "
+                f"peak {scaling[count]['peak_mib']:7.1f} MiB (parent + workers), exit {scaling[count]['exit']}; "
+                + ", ".join(f"{k} {v:.2f}" for k, v in scaling[count]["phases"].items() if v >= 0.005),
+                flush=True,
+            )
     ours = scaling[args.n]
     floor_parallel, floor_serial = measure_calamine(paths, args.jobs)
-    print(f"  python-calamine only, every sheet: {floor_parallel:7.2f} s with {args.jobs} processes, "
-          f"{floor_serial:7.2f} s in one", flush=True)
+    print(
+        f"  python-calamine only, every sheet: {floor_parallel:7.2f} s with {args.jobs} processes, "
+        f"{floor_serial:7.2f} s in one",
+        flush=True,
+    )
     sample = paths[: min(args.naive_sample, len(paths))]
     naive_sample = measure_naive(sample)
     naive = naive_sample * len(paths) / len(sample)
-    print(f"  pandas.read_excel(openpyxl): {naive_sample:7.2f} s for {len(sample)} files "
-          f"→ {naive:7.1f} s for {len(paths)} (scaled linearly)", flush=True)
+    print(
+        f"  pandas.read_excel(openpyxl): {naive_sample:7.2f} s for {len(sample)} files "
+        f"→ {naive:7.1f} s for {len(paths)} (scaled linearly)",
+        flush=True,
+    )
 
     print()
     print(f"(a) consolidate {args.n} workbooks:   {ours['seconds']:.2f} s")
     print(f"(b) ratio to naive pandas/openpyxl: {ours['seconds'] / naive:.3f}   (target <= 0.1)")
-    print(f"(c) ratio to python-calamine floor: {ours['seconds'] / floor_parallel:.2f}   (target <= 2.0; "
-          f"{ours['seconds'] / floor_serial:.2f} against one-process reading)")
-    print(f"(d) peak memory:                    {ours['peak_mib']:.0f} MiB   (target < 1024); by N: "
-          + ", ".join(f"{n}: {v['peak_mib']:.0f} MiB" for n, v in scaling.items()))
-    print(f"benchmark wall time {time.perf_counter() - started_all:.0f} s; "
-          f"load average now {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
+    print(
+        f"(c) ratio to python-calamine floor: {ours['seconds'] / floor_parallel:.2f}   (target <= 2.0; "
+        f"{ours['seconds'] / floor_serial:.2f} against one-process reading)"
+    )
+    print(
+        f"(d) peak memory:                    {ours['peak_mib']:.0f} MiB   (target < 1024); by N: "
+        + ", ".join(f"{n}: {v['peak_mib']:.0f} MiB" for n, v in scaling.items())
+    )
+    print(
+        f"benchmark wall time {time.perf_counter() - started_all:.0f} s; "
+        f"load average now {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)"
+    )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,10 @@ def old_outcome(selfeval: str, path: Path) -> dict[str, object]:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     done = subprocess.run(
         [selfeval, "validate", "--format", "json", str(path)],
-        capture_output=True, text=True, env=env, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     try:
         report = json.loads(done.stdout)

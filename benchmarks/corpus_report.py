@@ -104,9 +104,7 @@ def match_findings(expected: list[dict], reported: list[Finding], result: Projec
     order = sorted(expected, key=lambda e: e.get("row") is None)
     for item in order:
         code, row = item["code"], item.get("row")
-        hit = next(
-            (f for f in left if f.code == code and (row is None or finding_row(f) == row)), None
-        )
+        hit = next((f for f in left if f.code == code and (row is None or finding_row(f) == row)), None)
         if hit is None:
             result.missed.append((code, row, item.get("why", "")))
         else:
@@ -200,9 +198,7 @@ def render(result: CorpusResult, verbose: bool = False) -> str:
         recall = f"{tp / (tp + missed):.2f}" if tp + missed else "-"
         lines.append(f"{code:<6}{tp:>5}{fp:>5}{missed:>6}{precision:>11}{recall:>8}")
     o = result.overall
-    lines.append(
-        f"{'all':<6}{o['tp']:>5}{o['fp']:>5}{o['missed']:>6}{result.precision:>11.3f}{result.recall:>8.3f}"
-    )
+    lines.append(f"{'all':<6}{o['tp']:>5}{o['fp']:>5}{o['missed']:>6}{result.precision:>11.3f}{result.recall:>8.3f}")
     read = sum(p.rows_read or 0 for p in result.projects)
     published = sum(p.rows_expected for p in result.projects)
     lines.append(f"indicator rows read {read} / published {published}")

@@ -43,8 +43,13 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", "import selfeval.excel"],
-                            capture_output=True, text=True, cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import selfeval.excel"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     line = next(ln for ln in result.stderr.splitlines() if ln.rstrip().endswith("| selfeval.excel"))
     import_ms = int(line.split("|")[1]) / 1000
     loaded = {ln.rsplit("|", 1)[-1].strip().split(".")[0] for ln in result.stderr.splitlines() if "|" in ln}
@@ -67,12 +72,18 @@ def main() -> None:
     funcs = Counter(a["func"] for a in actions)
 
     print(f"workbook: {args.projects} project sheets (prepared in {prepared:.1f} s: write + LibreOffice + payload)")
-    print(f"import selfeval.excel: {import_ms:.0f} ms cumulative; pandas/pandera/xlwings loaded: "
-          f"{sorted(loaded & {'pandas', 'pandera', 'xlwings'}) or 'none'}")
-    print(f"validate_all on the remote engine: best {min(times) * 1000:.0f} ms, median "
-          f"{statistics.median(times) * 1000:.0f} ms over {args.runs} runs")
-    print(f"actions: {len(actions)} in all; per project sheet min {min(project_counts)}, "
-          f"max {max(project_counts)}, mean {statistics.mean(project_counts):.2f}")
+    print(
+        f"import selfeval.excel: {import_ms:.0f} ms cumulative; pandas/pandera/xlwings loaded: "
+        f"{sorted(loaded & {'pandas', 'pandera', 'xlwings'}) or 'none'}"
+    )
+    print(
+        f"validate_all on the remote engine: best {min(times) * 1000:.0f} ms, median "
+        f"{statistics.median(times) * 1000:.0f} ms over {args.runs} runs"
+    )
+    print(
+        f"actions: {len(actions)} in all; per project sheet min {min(project_counts)}, "
+        f"max {max(project_counts)}, mean {statistics.mean(project_counts):.2f}"
+    )
     print("by kind: " + ", ".join(f"{k} {v}" for k, v in funcs.most_common()))
 
 

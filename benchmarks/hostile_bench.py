@@ -20,8 +20,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ("远处单元格.xlsx", "远处单元格无引用.xlsx", "超长引用.xlsx", "稀疏大表.xlsx", "压缩炸弹.xlsx", "谎报大小.xlsx",
-         "远处单元格.xls", "谎报范围.xls", "重复单元格.ods", "远处单元格.xlsb", "正常.xlsx")
+FILES = (
+    "远处单元格.xlsx",
+    "远处单元格无引用.xlsx",
+    "超长引用.xlsx",
+    "稀疏大表.xlsx",
+    "压缩炸弹.xlsx",
+    "谎报大小.xlsx",
+    "远处单元格.xls",
+    "谎报范围.xls",
+    "重复单元格.ods",
+    "远处单元格.xlsb",
+    "正常.xlsx",
+)
 LAUNCHER = """
 import os, sys
 pid = os.fork()
@@ -43,8 +54,13 @@ print(result.status, len(result.projects), len(result.findings), file=sys.stderr
 def measure(src: Path, path: Path) -> tuple[int, int, float]:
     """(peak KB, terminating signal or 0, seconds) of reading `path` with the tree at `src`."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", LAUNCHER, "", READ, str(src), str(path)],
-                          capture_output=True, text=True, timeout=600, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, "", READ, str(src), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
     peak, signal = (int(v) for v in done.stdout.split())
     return peak, signal, time.perf_counter() - started
 

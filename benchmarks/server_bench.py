@@ -115,15 +115,21 @@ def main() -> None:
             time.sleep(1)
             after_again = rss_mb(server.pid)
 
-    print(f"selfeval serve, {args.workers} worker(s), {os.cpu_count()} CPU(s), {args.clients} clients × "
-          f"{args.requests} requests each, validate_all, loopback")
+    print(
+        f"selfeval serve, {args.workers} worker(s), {os.cpu_count()} CPU(s), {args.clients} clients × "
+        f"{args.requests} requests each, validate_all, loopback"
+    )
     print("| workbook | body | requests | p50 | p95 | max | requests/s | statuses |")
     print("|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
-        print(f"| {name} | {r['body_kb']} KB | {r['requests']} | {r['p50_ms']} ms | {r['p95_ms']} ms | "
-              f"{r['max_ms']} ms | {r['requests_per_s']} | {r['statuses']} |")
-    print(f"server memory (RSS, all processes): {before:.0f} MB after warm-up, {after:.0f} MB after both runs, "
-          f"{after_again:.0f} MB after another {again['requests']} one-sheet requests (p95 {again['p95_ms']} ms)")
+        print(
+            f"| {name} | {r['body_kb']} KB | {r['requests']} | {r['p50_ms']} ms | {r['p95_ms']} ms | "
+            f"{r['max_ms']} ms | {r['requests_per_s']} | {r['statuses']} |"
+        )
+    print(
+        f"server memory (RSS, all processes): {before:.0f} MB after warm-up, {after:.0f} MB after both runs, "
+        f"{after_again:.0f} MB after another {again['requests']} one-sheet requests (p95 {again['p95_ms']} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -35,14 +35,36 @@ def sample_project(rng: random.Random, number: int) -> Project:
             target = rng.choice(["≥95%", "100%", "4次", "≤90万元", "达成预期"])
             actual = rng.choice(["95%", "100%", "3次", "88万元", "达成"])
             score = round(share * rng.uniform(0.7, 1.0), 1)
-            rows.append(Indicator(level1, level2s[i % len(level2s)], f"指标{i + 1}", target, actual,
-                                  share, score, "受疫情影响" if score < share else ""))
+            rows.append(
+                Indicator(
+                    level1,
+                    level2s[i % len(level2s)],
+                    f"指标{i + 1}",
+                    target,
+                    actual,
+                    share,
+                    score,
+                    "受疫情影响" if score < share else "",
+                )
+            )
     budget = rng.uniform(10, 500)
-    funds = Funds(total=FundsLine(budget, budget, budget * rng.uniform(0.8, 1.0)),
-                  fiscal=FundsLine(budget, budget, None), weight=10.0)
-    return Project(name=f"项目{number}", department="市财政局", unit="市财政局", year=2025,
-                   category="部门预算项目", attribute="持续性项目", kind="常年性项目", funds=funds,
-                   goal=Goal("预期目标文字", "实际完成情况文字"), indicators=rows)
+    funds = Funds(
+        total=FundsLine(budget, budget, budget * rng.uniform(0.8, 1.0)),
+        fiscal=FundsLine(budget, budget, None),
+        weight=10.0,
+    )
+    return Project(
+        name=f"项目{number}",
+        department="市财政局",
+        unit="市财政局",
+        year=2025,
+        category="部门预算项目",
+        attribute="持续性项目",
+        kind="常年性项目",
+        funds=funds,
+        goal=Goal("预期目标文字", "实际完成情况文字"),
+        indicators=rows,
+    )
 
 
 def main() -> None:
@@ -69,8 +91,7 @@ def main() -> None:
 
     print(f"machine: {platform.processor() or platform.machine()}, Python {sys.version.split()[0]}, one core")
     print(f"read {len(grids)} sheets of a {args.sheets}-project workbook with calamine: {read_seconds:.3f} s")
-    print(f"parse + check {args.forms} forms: {cpu:.3f} s CPU = {args.forms / cpu:,.0f} forms/s "
-          f"(wall {seconds:.3f} s)")
+    print(f"parse + check {args.forms} forms: {cpu:.3f} s CPU = {args.forms / cpu:,.0f} forms/s (wall {seconds:.3f} s)")
 
 
 if __name__ == "__main__":

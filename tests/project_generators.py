@@ -8,7 +8,6 @@ import re
 from hypothesis import strategies as st
 
 from selfeval.grid import label_of
-from selfeval.values import is_empty
 from selfeval.model import (
     CLASSIFICATIONS,
     LEVEL1_NAMES,
@@ -19,9 +18,12 @@ from selfeval.model import (
     Indicator,
     Project,
 )
+from selfeval.values import is_empty
 
 # Chinese form words, ASCII, digits and the signs clerks type, including formula starts.
-ALPHABET = "项目督查效能业务绩效管理考核作风建设完成率次数份天万元满意度达成预期指标" "abcXYZ0123456789 %≥≤.,=+-@'\"（）()：:"
+ALPHABET = (
+    "项目督查效能业务绩效管理考核作风建设完成率次数份天万元满意度达成预期指标abcXYZ0123456789 %≥≤.,=+-@'\"（）()：:"
+)
 
 
 def _usable(text: str) -> bool:
@@ -61,8 +63,14 @@ def projects(draw) -> Project:
     funds = draw(
         st.one_of(
             st.none(),
-            st.builds(Funds, total=fund_lines(), fiscal=fund_lines(), carryover=fund_lines(), other=fund_lines(),
-                      weight=st.one_of(st.none(), scores)),
+            st.builds(
+                Funds,
+                total=fund_lines(),
+                fiscal=fund_lines(),
+                carryover=fund_lines(),
+                other=fund_lines(),
+                weight=st.one_of(st.none(), scores),
+            ),
         )
     )
     dates = st.dates(min_value=__import__("datetime").date(2000, 1, 1)).map(lambda d: d.isoformat())
@@ -85,7 +93,13 @@ def projects(draw) -> Project:
 
 # --- a seeded generator for the LibreOffice recalculation test -------------------------
 
-TARGETS = [("≥{n}次", "{m}次"), ("≥{n}%", "{m}%"), ("≤{n}天", "{m}天"), ("达成预期指标", "基本达成"), ("有效提升", "达成")]
+TARGETS = [
+    ("≥{n}次", "{m}次"),
+    ("≥{n}%", "{m}%"),
+    ("≤{n}天", "{m}天"),
+    ("达成预期指标", "基本达成"),
+    ("有效提升", "达成"),
+]
 
 
 def generated_project(rng: random.Random, number: int) -> Project:
@@ -104,9 +118,18 @@ def generated_project(rng: random.Random, number: int) -> Project:
         full = weight if weight is not None else share
         score = None if rng.random() < 0.05 else round(full * min(1.0, achieved * rng.uniform(0.9, 1.1)), 2)
         n = rng.randint(1, 100)
-        rows.append(Indicator(level1, level2, f"指标{len(rows) + 1}", target.format(n=n),
-                              actual.format(m=rng.randint(0, 100)), weight, score,
-                              "" if score == weight else "原因说明"))
+        rows.append(
+            Indicator(
+                level1,
+                level2,
+                f"指标{len(rows) + 1}",
+                target.format(n=n),
+                actual.format(m=rng.randint(0, 100)),
+                weight,
+                score,
+                "" if score == weight else "原因说明",
+            )
+        )
     funds: Funds | None
     choice = rng.random()
     if choice < 0.12:
@@ -115,7 +138,9 @@ def generated_project(rng: random.Random, number: int) -> Project:
         budget = rng.choice((0.0, 12.5, 100.0, 333.33)) if choice < 0.25 else round(rng.uniform(1, 5000), 2)
         executed = round(budget * rng.uniform(achieved - 0.1, 1.1), 2)
         total = FundsLine(budget, budget, executed if rng.random() > 0.1 else None)
-        funds = Funds(total=total, fiscal=FundsLine(budget, budget, executed), weight=rng.choice((None, 10.0, 10.0, 15.0)))
+        funds = Funds(
+            total=total, fiscal=FundsLine(budget, budget, executed), weight=rng.choice((None, 10.0, 10.0, 15.0))
+        )
         if rng.random() < 0.08:
             funds.total = FundsLine(budget, None, executed)
             funds.bad_cells["total.budget"] = "待定"
@@ -133,7 +158,9 @@ def generated_project(rng: random.Random, number: int) -> Project:
 def boundary_project(total: float, number: int) -> Project:
     """A form whose total lands exactly on `total` (grade thresholds, rounding to 0.01 分)."""
     funds = Funds(total=FundsLine(100.0, 100.0, 100.0), weight=10.0)
-    rows = [Indicator("产出指标", "数量指标", "数量", "≥1次", "1次", 50.0, round(total - 10 - 40, 3)),
-            Indicator("效益指标", "社会效益指标", "社会", "有效", "达成", 30.0, 30.0),
-            Indicator("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10.0, 10.0)]
+    rows = [
+        Indicator("产出指标", "数量指标", "数量", "≥1次", "1次", 50.0, round(total - 10 - 40, 3)),
+        Indicator("效益指标", "社会效益指标", "社会", "有效", "达成", 30.0, 30.0),
+        Indicator("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10.0, 10.0),
+    ]
     return Project(name=f"临界项目{number}", year=2024, funds=funds, goal=Goal("a", "b"), indicators=rows)

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from selfeval import __version__
-from selfeval.addin import AddinError
-from selfeval.addin.bundle import INSTALL_CMD, README, WHEELS_DIR, check_offline, make_bundle
+from selfeval.addin.bundle import INSTALL_CMD, README, WHEELS_DIR, check_offline
 from selfeval.cli import main
+from selfeval.errors import AddinError
 
 PYTHON = "3.12"
 WINDOWS_TAGS = re.compile(r"-(py3|py2\.py3|cp312)-(none|abi3|cp312)-(any|win_amd64)\.whl$")
-CMD_SPECIAL = set(b"^|&<>%\"()")
+CMD_SPECIAL = set(b'^|&<>%"()')
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +60,7 @@ def test_the_offline_check_fails_without_pywin32(bundle, tmp_path):
 
 
 def test_the_offline_check_fails_for_a_python_not_bundled(bundle):
-    with pytest.raises(AddinError, match="3.11"):
+    with pytest.raises(AddinError, match=r"3\.11"):
         check_offline(bundle / WHEELS_DIR, "3.11")
 
 
@@ -68,8 +68,12 @@ def test_the_selfeval_wheel_carries_the_addin_sources_and_precheck(bundle):
     wheel = next((bundle / WHEELS_DIR).glob("selfeval-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    assert {"selfeval/addin/macros/Ribbon.bas", "selfeval/addin/macros/customUI14.xml",
-            "selfeval/addin/precheck.py", "selfeval/excel/__init__.py"} <= names
+    assert {
+        "selfeval/addin/macros/Ribbon.bas",
+        "selfeval/addin/macros/customUI14.xml",
+        "selfeval/addin/precheck.py",
+        "selfeval/excel/__init__.py",
+    } <= names
 
 
 def test_xlwings_wheel_brings_the_com_server_dll_into_the_venv_root(bundle):
@@ -101,7 +105,7 @@ def test_install_cmd_is_crlf_gbk_and_safe_for_cmd(bundle):
 
 def test_install_cmd_installs_from_the_folder_only(bundle):
     text = (bundle / INSTALL_CMD).read_bytes().decode("gbk")
-    commands = [l for l in text.split("\r\n") if l and not l.startswith(("rem ", "echo ", ":"))]
+    commands = [line for line in text.split("\r\n") if line and not line.startswith(("rem ", "echo ", ":"))]
     assert 'set "WHEELS=%~dp0wheels"' in commands
     pip = [c for c in commands if " -m pip " in c]
     assert len(pip) == 1

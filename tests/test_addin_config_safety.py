@@ -12,8 +12,9 @@ import xlwings
 from oletools.olevba import VBA_Parser
 from xlwings.utils import prepare_sys_path
 
-from selfeval.addin import AddinError, build_addin
+from selfeval.addin import build_addin
 from selfeval.addin.xlwings_patch import patch_xlwings_module
+from selfeval.errors import AddinError
 
 XLWINGS_BAS = Path(xlwings.__file__).parent / "xlwings_custom_addin.bas"
 WORKBOOK_WORDS = re.compile(r"\b(ActiveWorkbook|ThisWorkbook|GetDirectoryPath|GetFullName|Sheets|SheetExists)\b")
@@ -68,7 +69,11 @@ def test_the_config_search_never_touches_a_workbook_or_its_folder(xlwings_vba):
         assert not WORKBOOK_WORDS.search(procs[name]), f"{name} refers to a workbook"
     body = procs["GetConfig"]
     # user's file first, then the machine-wide file IT deploys, then the default
-    assert body.index("GetConfigFilePath()") < body.index("GetMachineConfigFilePath()") < body.index("ExpandEnvironmentStrings(default)")
+    assert (
+        body.index("GetConfigFilePath()")
+        < body.index("GetMachineConfigFilePath()")
+        < body.index("ExpandEnvironmentStrings(default)")
+    )
     machine = procs["GetMachineConfigFilePath"]
     assert 'Environ("PROGRAMDATA") & "\\" & PROJECT_NAME & "\\" & PROJECT_NAME & ".conf"' in machine
     user = procs["GetConfigFilePath"]
@@ -124,5 +129,5 @@ def test_python_runs_isolated(xlwings_vba):
 def test_an_unexpected_xlwings_module_fails_the_build():
     source = XLWINGS_BAS.read_text(encoding="utf-8")
     moved = source.replace('AddExcelDir = GetConfig("ADD_WORKBOOK_TO_PYTHONPATH", "true")', "AddExcelDir = x", 1)
-    with pytest.raises(AddinError, match="ADD_WORKBOOK_TO_PYTHONPATH|sys.path"):
+    with pytest.raises(AddinError, match=r"ADD_WORKBOOK_TO_PYTHONPATH|sys\.path"):
         patch_xlwings_module(moved)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.addin import ADDIN_FILENAME, AddinError, addin_bytes, addin_status, install_addin, remove_addin
+from selfeval.addin import ADDIN_FILENAME, addin_bytes, addin_status, install_addin, remove_addin
 from selfeval.addin.install import (
     CONFIG_ENCODING,
     SERVER_KEY,
@@ -16,6 +16,7 @@ from selfeval.addin.install import (
     read_config,
     server_available,
 )
+from selfeval.errors import AddinError
 
 
 @pytest.fixture

@@ -31,9 +31,7 @@ def decompressed(data: bytes) -> bytes:
     return bytes(decompress_stream(bytearray(data)))
 
 
-text_like = st.text(alphabet="ab c\r\nDim x As String =\"绩效\"", max_size=12000).map(
-    lambda s: s.encode("gbk")
-)
+text_like = st.text(alphabet='ab c\r\nDim x As String ="绩效"', max_size=12000).map(lambda s: s.encode("gbk"))
 
 
 @settings(max_examples=60, deadline=None)
@@ -95,7 +93,7 @@ def _in_order(entries, sid):
     if sid == olefile.NOSTREAM:
         return []
     node = entries[sid]
-    return _in_order(entries, node.sid_left) + [node.name] + _in_order(entries, node.sid_right)
+    return [*_in_order(entries, node.sid_left), node.name, *_in_order(entries, node.sid_right)]
 
 
 @settings(max_examples=25, deadline=None)

@@ -196,7 +196,7 @@ def test_one_click_at_a_time_with_wait_cursor_and_status():
     assert body.index("QUEUED_CLICK_SECONDS Then Exit Sub") < body.index("busy = True")
     assert body.index("finishedAt = Timer") < body.rindex("busy = False")
     # every way out after busy = True passes through Finish
-    after = body[body.index("busy = True"):]
+    after = body[body.index("busy = True") :]
     assert "Exit Sub" not in after
 
 
@@ -204,13 +204,16 @@ def test_one_click_at_a_time_with_wait_cursor_and_status():
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="off Windows there is no calling workbook")
-@pytest.mark.parametrize("entry", ["validate_active", "validate_all", "clear_marks", "new_project",
-                                   "build_summary", "show_rules"])
+@pytest.mark.parametrize(
+    "entry", ["validate_active", "validate_all", "clear_marks", "new_project", "build_summary", "show_rules"]
+)
 def test_an_entry_point_without_a_calling_workbook_gives_a_chinese_message(entry):
     # as RunPython would, in a fresh process: xw.Book.caller() cannot find Excel here
     done = subprocess.run(
         [sys.executable, "-B", "-c", f"import selfeval.excel as x; r = x.{entry}(); print(repr(r))"],
-        capture_output=True, text=True, encoding="utf-8",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "None"

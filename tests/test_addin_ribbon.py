@@ -38,9 +38,7 @@ def vba_modules() -> dict[str, str]:
 
 
 def sub_body(source: str, name: str) -> str:
-    match = re.search(
-        rf"^(?:Public\s+)?Sub\s+{name}\s*\((.*?)\)\s*$(.*?)^End Sub", source, re.M | re.S | re.I
-    )
+    match = re.search(rf"^(?:Public\s+)?Sub\s+{name}\s*\((.*?)\)\s*$(.*?)^End Sub", source, re.M | re.S | re.I)
     assert match, f"Sub {name} not found"
     return match.group(1), match.group(2)
 
@@ -48,7 +46,7 @@ def sub_body(source: str, name: str) -> str:
 def test_ribbon_is_valid_against_the_customui_subset_schema():
     schema = etree.XMLSchema(etree.parse(str(XSD)))
     document = ribbon()
-    assert document.getroot().tag == "{%s}customUI" % NS["c"]
+    assert document.getroot().tag == "{{{}}}customUI".format(NS["c"])
     assert schema.validate(document), schema.error_log
 
 
@@ -56,21 +54,20 @@ def test_ribbon_has_the_tab_groups_and_buttons_of_the_issue():
     tabs = ribbon().findall(".//c:tab", NS)
     assert [t.get("label") for t in tabs] == ["绩效自评"]
     layout = {
-        g.get("label"): [b.get("label") for b in g.findall("c:button", NS)]
-        for g in tabs[0].findall("c:group", NS)
+        g.get("label"): [b.get("label") for b in g.findall("c:button", NS)] for g in tabs[0].findall("c:group", NS)
     }
     assert layout == EXPECTED_LAYOUT
-    for button in tabs[0].iter("{%s}button" % NS["c"]):
+    for button in tabs[0].iter("{{{}}}button".format(NS["c"])):
         assert button.get("screentip") and button.get("supertip") and button.get("keytip")
         assert button.get("imageMso"), button.get("id")
     # keytips are unique within the tab, or Excel renames them
-    keytips = [b.get("keytip") for b in tabs[0].iter("{%s}button" % NS["c"])]
+    keytips = [b.get("keytip") for b in tabs[0].iter("{{{}}}button".format(NS["c"]))]
     assert len(keytips) == len(set(keytips))
 
 
 def test_every_onaction_names_a_ribbon_callback_sub():
     modules = vba_modules()
-    actions = [b.get("onAction") for b in ribbon().iter("{%s}button" % NS["c"])]
+    actions = [b.get("onAction") for b in ribbon().iter("{{{}}}button".format(NS["c"]))]
     assert actions
     for action in actions:
         module, _, sub = action.rpartition(".")
@@ -87,8 +84,7 @@ def test_every_runpython_string_resolves_to_a_function_in_selfeval_excel():
         excel = importlib.import_module("selfeval.excel")
     except ModuleNotFoundError as exc:
         raise AssertionError(
-            "selfeval.excel does not exist yet: the ribbon calls "
-            f"{[name for _, name in commands]} in it"
+            f"selfeval.excel does not exist yet: the ribbon calls {[name for _, name in commands]} in it"
         ) from exc
     for command, name in commands:
         assert callable(getattr(excel, name, None)), f"{command}: selfeval.excel.{name} missing"
@@ -98,7 +94,7 @@ def test_every_runpython_string_resolves_to_a_function_in_selfeval_excel():
 def test_each_python_button_runs_its_own_function():
     source = vba_modules()["Ribbon"]
     called = {}
-    for button in ribbon().iter("{%s}button" % NS["c"]):
+    for button in ribbon().iter("{{{}}}button".format(NS["c"])):
         _, body = sub_body(source, button.get("onAction").rpartition(".")[2])
         called[button.get("label")] = re.findall(r"x\.(\w+)\(\)", body)
     assert called == {

@@ -32,14 +32,18 @@ def _sys_refuses_writes() -> bool:
     return False
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["new", "/proc/自评.xlsx"], "此位置不能创建文件"),
-    (["new", "{tmp}/out.csv"], "应以 .xlsx 结尾"),
-    (["new", "{tmp}/x.xlsx", "--year", "99999"], "2000 到 2100"),
-    (["new", "{tmp}/x.xlsx", "--year", "1999"], "2000 到 2100"),
-    (["new", "{tmp}/" + TOO_LONG], "文件名过长"),
-    (["new", "{tmp}/目录.xlsx", "--force"], "是一个文件夹"),
-], ids=["proc", "csv-name", "year-99999", "year-1999", "name-too-long", "force-onto-folder"])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["new", "/proc/自评.xlsx"], "此位置不能创建文件"),
+        (["new", "{tmp}/out.csv"], "应以 .xlsx 结尾"),
+        (["new", "{tmp}/x.xlsx", "--year", "99999"], "2000 到 2100"),
+        (["new", "{tmp}/x.xlsx", "--year", "1999"], "2000 到 2100"),
+        (["new", "{tmp}/" + TOO_LONG], "文件名过长"),
+        (["new", "{tmp}/目录.xlsx", "--force"], "是一个文件夹"),
+    ],
+    ids=["proc", "csv-name", "year-99999", "year-1999", "name-too-long", "force-onto-folder"],
+)
 def test_new_refuses_in_chinese(args: list[str], words: str, tmp_path: Path, capsys) -> None:
     (tmp_path / "目录.xlsx").mkdir()
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
@@ -88,7 +92,8 @@ def test_csv_folder_that_cannot_be_made_leaves_everything_as_it_was(book: Path, 
 
 
 def test_csv_failing_after_the_summary_was_renamed_says_the_summary_exists(
-        book: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    book: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
     real = outputs.publish
 
     def refuse_csv(temp: Path, path: Path) -> None:

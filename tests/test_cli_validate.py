@@ -18,7 +18,9 @@ from selfeval.writer import new_workbook, write_workbook
 def _project(name: str, *, qty_score: float = 20.0, deviation: str = "") -> Project:
     """A complete national-layout form; lowering `qty_score` makes a missed-target error (D01)."""
     rows = [
-        Indicator("产出指标", "数量指标", "举办培训", "≥4次", "4次" if qty_score == 20 else "3次", 20.0, qty_score, deviation),
+        Indicator(
+            "产出指标", "数量指标", "举办培训", "≥4次", "4次" if qty_score == 20 else "3次", 20.0, qty_score, deviation
+        ),
         Indicator("产出指标", "质量指标", "培训合格率", "≥95%", "98%", 10.0, 10.0),
         Indicator("产出指标", "时效指标", "完成时间", "≤30天", "28天", 10.0, 10.0),
         Indicator("产出指标", "成本指标", "培训成本", "≤20万元", "18万元", 10.0, 10.0),
@@ -30,9 +32,18 @@ def _project(name: str, *, qty_score: float = 20.0, deviation: str = "") -> Proj
         fiscal=FundsLine(20.0, 20.0, 20.0),
         weight=10.0,
     )
-    return Project(name=name, department="市财政局", unit="市财政局培训中心", year=2025,
-                   category="部门预算项目", attribute="持续性项目", kind="常年性项目", funds=funds,
-                   goal=Goal("完成年度培训任务", "全年举办培训 4 次"), indicators=rows)
+    return Project(
+        name=name,
+        department="市财政局",
+        unit="市财政局培训中心",
+        year=2025,
+        category="部门预算项目",
+        attribute="持续性项目",
+        kind="常年性项目",
+        funds=funds,
+        goal=Goal("完成年度培训任务", "全年举办培训 4 次"),
+        indicators=rows,
+    )
 
 
 @pytest.fixture()
@@ -70,8 +81,13 @@ def test_json_is_the_documented_shape(good: Path, bad: Path, capsys) -> None:
     assert main(["validate", "--format", "json", str(good), str(bad)]) == 1
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"files", "summary"}
-    assert data["summary"] == {"files": 2, "projects": 2, "errors": 1,
-                               "warnings": data["summary"]["warnings"], "infos": data["summary"]["infos"]}
+    assert data["summary"] == {
+        "files": 2,
+        "projects": 2,
+        "errors": 1,
+        "warnings": data["summary"]["warnings"],
+        "infos": data["summary"]["infos"],
+    }
     first = data["files"][0]
     assert set(first) == {"path", "status", "findings", "projects"}
     assert first["status"] == "ok"
@@ -79,8 +95,18 @@ def test_json_is_the_documented_shape(good: Path, bad: Path, capsys) -> None:
     assert set(project) == {"sheet", "name", "department", "unit", "year", "total", "grade", "indicators", "findings"}
     assert (project["name"], project["year"], project["total"], project["grade"]) == ("业务培训", 2025, 100.0, "优")
     row = project["indicators"][0]
-    assert set(row) == {"level1", "level2", "name", "target", "actual", "weight", "score", "met",
-                        "method_score", "location"}
+    assert set(row) == {
+        "level1",
+        "level2",
+        "name",
+        "target",
+        "actual",
+        "weight",
+        "score",
+        "met",
+        "method_score",
+        "location",
+    }
     assert row["location"].startswith("业务培训!")
     missed = data["files"][1]["projects"][0]["indicators"][0]
     assert (missed["met"], missed["method_score"], missed["score"]) == (False, 15.0, 15.0)
@@ -128,8 +154,9 @@ def test_blank_template_reports_empty_required_fields(tmp_path: Path, capsys) ->
 
 
 def test_console_script_runs_without_traceback(bad: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "selfeval.cli", "validate", str(bad)],
-                            capture_output=True, text=True, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "selfeval.cli", "validate", str(bad)], capture_output=True, text=True, encoding="utf-8"
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "D01" in result.stdout
@@ -138,8 +165,9 @@ def test_console_script_runs_without_traceback(bad: Path) -> None:
 def test_validate_path_imports_no_pandas() -> None:
     """ARCHITECTURE principle 4: the validate path never loads pandas or pandera."""
     code = "import selfeval.rules, selfeval.grid, selfeval.sources, selfeval.validation, selfeval.cli"
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True
+    )
     imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
     assert "selfeval" in imported
     assert not {"pandas", "pandera"} & imported

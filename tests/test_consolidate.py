@@ -15,9 +15,9 @@ import pytest
 from openpyxl import Workbook
 
 from selfeval.cli import main
+from selfeval.writer import write_workbook
 from support.department_books import department_workbook, make_project
 from support.libreoffice import convert, needs_libreoffice
-from selfeval.writer import write_workbook
 
 FORMULA_NAME = '=HYPERLINK("http://x","y")'
 
@@ -28,8 +28,10 @@ def good_books(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("good")
     department_workbook(folder / "教育局.xlsx", "教育局", 10, seed=1)
     department_workbook(folder / "交通局.xlsx", "交通局", 10, seed=2)
-    write_workbook([make_project(FORMULA_NAME, "文化局", seed=3), make_project("@SUM(A1)", "文化局", seed=4)],
-                   folder / "文化局.xlsx")
+    write_workbook(
+        [make_project(FORMULA_NAME, "文化局", seed=3), make_project("@SUM(A1)", "文化局", seed=4)],
+        folder / "文化局.xlsx",
+    )
     return folder
 
 
@@ -56,13 +58,13 @@ def _by_header(rows: list[tuple]) -> list[dict]:
     """The data rows under the header row (the one starting with 序号), by header."""
     top = next(i for i, row in enumerate(rows) if row[0] == "序号")
     header = rows[top]
-    return [dict(zip(header, row)) for row in rows[top + 1:] if isinstance(row[0], int)]
+    return [dict(zip(header, row, strict=False)) for row in rows[top + 1 :] if isinstance(row[0], int)]
 
 
 def _totals(rows: list[tuple]) -> dict:
     """The totals row (starting with 合计), by header."""
     header = next(row for row in rows if row[0] == "序号")
-    return dict(zip(header, next(row for row in rows if row[0] == "合计")))
+    return dict(zip(header, next(row for row in rows if row[0] == "合计"), strict=False))
 
 
 def test_mixed_folder_lists_every_input_and_counts_duplicates_once(mixed_folder: Path, tmp_path: Path, capsys):
@@ -77,8 +79,11 @@ def test_mixed_folder_lists_every_input_and_counts_duplicates_once(mixed_folder:
     duplicate, original = sorted(twins, key=lambda name: files[name]["状态"] != "重复文件")
     assert original in files[duplicate]["说明"] and files[duplicate]["项目数"] == 0
     assert {name: r["状态"] for name, r in files.items() if name not in twins} == {
-        "交通局.xlsx": "已读取", "文化局.xlsx": "已读取",
-        "截断.xlsx": "无法读取", "文本.xlsx": "无法读取", "空白.xlsx": "无法读取",
+        "交通局.xlsx": "已读取",
+        "文化局.xlsx": "已读取",
+        "截断.xlsx": "无法读取",
+        "文本.xlsx": "无法读取",
+        "空白.xlsx": "无法读取",
     }
     for name in ("截断.xlsx", "文本.xlsx", "空白.xlsx"):
         assert files[name]["说明"], name
@@ -125,8 +130,12 @@ def test_forms_without_funds_total_to_blanks_not_errors(tmp_path: Path):
     assert main(["consolidate", str(book), "-o", str(out), "--jobs", "1"]) == 0
     resaved = openpyxl.load_workbook(convert(out, "xlsx", tmp_path / "lo"), data_only=True)
     for sheet in resaved.worksheets:
-        errors = [(sheet.title, cell.coordinate, cell.value) for row in sheet.iter_rows() for cell in row
-                  if isinstance(cell.value, str) and cell.value.startswith("#") and cell.value.endswith(("!", "?", "A"))]
+        errors = [
+            (sheet.title, cell.coordinate, cell.value)
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith("#") and cell.value.endswith(("!", "?", "A"))
+        ]
         assert not errors
     totals = _totals(list(resaved["汇总"].iter_rows(values_only=True)))
     assert totals["项目名称"] == "共3个项目"
@@ -153,9 +162,28 @@ def test_workbook_features(good_books: Path, tmp_path: Path):
     assert ws["A1"].value == "2024年度项目支出绩效自评汇总表" and ws["A2"].value == "单位：万元"
     assert any(str(c.value).startswith("制表日期：") for c in ws[2])
     header = [c.value for c in ws[3]]
-    assert header == ["序号", "项目名称", "主管部门", "实施单位", "项目类别", "年初预算数", "全年预算数",
-                      "全年执行数", "执行率", "执行率得分", "产出得分", "效益得分", "满意度得分", "总分", "等级",
-                      "错误数", "警告数", "重复（部门汇总不计）", "文件", "工作表"]
+    assert header == [
+        "序号",
+        "项目名称",
+        "主管部门",
+        "实施单位",
+        "项目类别",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "执行率",
+        "执行率得分",
+        "产出得分",
+        "效益得分",
+        "满意度得分",
+        "总分",
+        "等级",
+        "错误数",
+        "警告数",
+        "重复（部门汇总不计）",
+        "文件",
+        "工作表",
+    ]
     assert ws.freeze_panes == "A4"
     table = ws.tables["ProjectSummary"]
     totals = 3 + 22 + 1
@@ -170,7 +198,9 @@ def test_workbook_features(good_books: Path, tmp_path: Path):
     assert ws.print_area == f"'汇总'!$A$1:$R${totals + 1}"  # 文件 and 工作表 stay on screen
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$3:$3"
-    assert wb["问题清单"]["A3"].value == "本次汇总的项目均未发现问题。"  # these books are clean: a sentence, no empty table
+    assert (
+        wb["问题清单"]["A3"].value == "本次汇总的项目均未发现问题。"
+    )  # these books are clean: a sentence, no empty table
     charts = [chart for sheet in wb.worksheets for chart in sheet._charts]
     assert len(charts) == 3
 
@@ -235,8 +265,10 @@ def test_parallel_and_serial_reading_agree(good_books: Path, mixed_folder: Path)
 
 
 def test_validate_path_does_not_load_pandas():
-    code = ("import sys, selfeval.cli, selfeval.validation, selfeval.consolidate.rows;"
-            "print(sorted(m for m in ('pandas', 'pandera') if m in sys.modules))")
+    code = (
+        "import sys, selfeval.cli, selfeval.validation, selfeval.consolidate.rows;"
+        "print(sorted(m for m in ('pandas', 'pandera') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
@@ -244,8 +276,9 @@ def test_validate_path_does_not_load_pandas():
 def test_csv_target_that_is_a_file_is_a_clear_error(good_books: Path, tmp_path: Path, capsys):
     not_a_folder = tmp_path / "导出"
     not_a_folder.write_text("已有文件", encoding="utf-8")
-    code = main(["consolidate", str(good_books / "文化局.xlsx"), "-o", str(tmp_path / "汇总.xlsx"),
-                 "--csv", str(not_a_folder)])
+    code = main(
+        ["consolidate", str(good_books / "文化局.xlsx"), "-o", str(tmp_path / "汇总.xlsx"), "--csv", str(not_a_folder)]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert "无法写入" in err and "导出" in err and "Traceback" not in err

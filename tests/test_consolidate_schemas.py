@@ -8,16 +8,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from selfeval.consolidate import SchemaViolation, check_frames, consolidate_files, frames_from_rows
+from selfeval.consolidate import check_frames, consolidate_files, frames_from_rows
 from selfeval.consolidate.frames import Frames
+from selfeval.errors import SchemaViolation
 from support.department_books import department_workbook
 
 
 @pytest.fixture(scope="module")
 def frames(tmp_path_factory) -> Frames:
     folder = tmp_path_factory.mktemp("books")
-    files = [department_workbook(folder / f"{name}.xlsx", name, 4, seed=i)
-             for i, name in enumerate(("民政局", "水利局"))]
+    files = [
+        department_workbook(folder / f"{name}.xlsx", name, 4, seed=i) for i, name in enumerate(("民政局", "水利局"))
+    ]
     broken = folder / "坏文件.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     return frames_from_rows(consolidate_files([*files, broken], jobs=1))

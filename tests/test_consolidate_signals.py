@@ -38,7 +38,7 @@ def _children(pid: int) -> set[int]:
             text = stat.read_text()
         except OSError:
             continue
-        fields = text[text.rfind(")") + 2:].split()
+        fields = text[text.rfind(")") + 2 :].split()
         if fields[0] != "Z":
             parents[int(stat.parent.name)] = int(fields[1])
     found, frontier = set(), {pid}
@@ -89,9 +89,11 @@ def inputs(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _command(inputs: Path, out: Path) -> list[str]:
-    code = ("import sys; from selfeval.cli import main; "
-            f"sys.exit(main(['consolidate', {str(inputs)!r}, '-o', {str(out / '汇总.xlsx')!r}, "
-            f"'--csv', {str(out / 'csv')!r}, '--jobs', '2']))")
+    code = (
+        "import sys; from selfeval.cli import main; "
+        f"sys.exit(main(['consolidate', {str(inputs)!r}, '-o', {str(out / '汇总.xlsx')!r}, "
+        f"'--csv', {str(out / 'csv')!r}, '--jobs', '2']))"
+    )
     return [sys.executable, "-c", code]
 
 
@@ -196,7 +198,7 @@ def test_signals_leave_previous_or_complete_outputs_and_no_workers(inputs, previ
             book = openpyxl.load_workbook(out / "汇总.xlsx", read_only=True)
             assert book.sheetnames == SHEETS, name
             assert book["汇总"].max_row == COPIES * 10 + 5, name  # title, unit and date, header, projects, totals, note
-            assert all(digest != before_digest for digest, before_digest in zip(now.csv, old.csv)), name
+            assert all(digest != before_digest for digest, before_digest in zip(now.csv, old.csv, strict=False)), name
             rows = sum(1 for _ in csv.reader((out / "csv" / "项目.csv").open(encoding="utf-8-sig"))) - 1
             assert rows == COPIES * 10, name
             outcomes.append((name, "new"))
@@ -207,7 +209,7 @@ def test_signals_leave_previous_or_complete_outputs_and_no_workers(inputs, previ
         if process.returncode != 0 and seen and "reading" in name:
             interrupted_while_reading += 1
     assert interrupted_while_reading >= 2, outcomes
-    assert ("previous" in {o for _, o in outcomes}), outcomes
+    assert "previous" in {o for _, o in outcomes}, outcomes
 
 
 def test_sigterm_with_one_process_is_not_taken_for_a_broken_file(inputs, previous, tmp_path: Path) -> None:
@@ -232,7 +234,7 @@ def test_sigterm_with_one_process_is_not_taken_for_a_broken_file(inputs, previou
     assert sorted(p.name for p in out.iterdir()) == ["csv", "汇总.xlsx"]
 
 
-HALF_SENT = '''
+HALF_SENT = """
 import os, struct, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from selfeval.consolidate.run import _stop_workers
@@ -250,7 +252,7 @@ if __name__ == "__main__":
     time.sleep(1.0)
     _stop_workers(POOL)
     print("stopped", flush=True)
-'''
+"""
 
 
 def test_a_worker_stopped_mid_result_does_not_keep_the_process_alive(tmp_path: Path) -> None:

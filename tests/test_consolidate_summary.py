@@ -23,13 +23,15 @@ def _report(path: str, projects) -> FileReport:
 
 def _rows(summary: Summary, sheet: str) -> list[dict]:
     block = summary.sheet(sheet).blocks[0]
-    return [dict(zip([c.header for c in block.columns], row)) for row in block.rows]
+    return [dict(zip([c.header for c in block.columns], row, strict=False)) for row in block.rows]
 
 
 def test_department_rate_is_total_executed_over_total_budget():
-    projects = [make_project("甲", "卫健委", budget=100, executed=100, seed=1),
-                make_project("乙", "卫健委", budget=300, executed=150, seed=2),
-                make_project("丙", "审计局", budget=50, executed=40, seed=3)]
+    projects = [
+        make_project("甲", "卫健委", budget=100, executed=100, seed=1),
+        make_project("乙", "卫健委", budget=300, executed=150, seed=2),
+        make_project("丙", "审计局", budget=50, executed=40, seed=3),
+    ]
     summary = build_summary([_report("卫健委.xlsx", projects[:2]), _report("审计局.xlsx", projects[2:])])
     departments = {row["主管部门"]: row for row in _rows(summary, "部门汇总")}
     health = departments["卫健委"]
@@ -83,8 +85,9 @@ def test_unknown_level2_is_kept_as_unrecognised():
 
 
 def test_summary_blocks_are_consistent_for_any_writer(tmp_path: Path):
-    book = write_workbook([make_project("公园维护", "园林局", seed=8), make_project("绿化", "园林局", seed=9)],
-                          tmp_path / "园林局.xlsx")
+    book = write_workbook(
+        [make_project("公园维护", "园林局", seed=8), make_project("绿化", "园林局", seed=9)], tmp_path / "园林局.xlsx"
+    )
     summary = build_summary([validate_file(book)])
     assert [s.name for s in summary.sheets][:4] == ["汇总", "部门汇总", "问题清单", "文件清单"]
     for sheet in summary.sheets:
@@ -124,7 +127,7 @@ def test_markup_whitespace_and_empty_texts_read_back_as_written(tmp_path: Path):
     assert all(c.data_type == "s" for c in cells)
     assert ws["C4"].value == "文旅局 & <局>"
     grid = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("汇总").to_python()
-    assert [row[1] for row in grid[3:3 + len(names)]] == [c.value for c in cells]
+    assert [row[1] for row in grid[3 : 3 + len(names)]] == [c.value for c in cells]
     files = openpyxl.load_workbook(out)["文件清单"]
     reason_col = [c.value for c in files[3]].index("说明") + 1
     assert files.cell(4, reason_col).value is None  # a file read without remarks: an empty cell

@@ -33,9 +33,14 @@ ROWS = [
 DASHES = "-‐‑‒–—―−－﹣─━/／\\＼"
 
 
-def sheet(*table: list[object], header: list[object] | None = None, head: list[list[object]] | None = None,
-          goal: list[list[object]] | None = None, funds: list[list[object]] | None = None,
-          tail: list[list[object]] | None = None) -> list[list[object]]:
+def sheet(
+    *table: list[object],
+    header: list[object] | None = None,
+    head: list[list[object]] | None = None,
+    goal: list[list[object]] | None = None,
+    funds: list[list[object]] | None = None,
+    tail: list[list[object]] | None = None,
+) -> list[list[object]]:
     """A form: title, identity, funds, goal, the indicator table and 总分."""
     return [
         *(head if head is not None else [["项目支出绩效自评表"], ["（2022年度）"]]),
@@ -95,13 +100,16 @@ def test_a_named_row_without_values_is_no_placeholder() -> None:
 # --- 一级 cells with weights ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("cell, level1, inferred", [
-    ("产出指标（50分）", "产出指标", False),
-    ("产出指标 (60 分)", "产出指标", False),
-    ("（50分）", "产出指标", False),
-    ("50", "产出指标", False),
-    ("", "产出指标", True),
-])
+@pytest.mark.parametrize(
+    "cell, level1, inferred",
+    [
+        ("产出指标（50分）", "产出指标", False),
+        ("产出指标 (60 分)", "产出指标", False),
+        ("（50分）", "产出指标", False),
+        ("50", "产出指标", False),
+        ("", "产出指标", True),
+    ],
+)
 def test_level1_cell_with_a_weight(cell: str, level1: str, inferred: bool) -> None:
     rows = [[cell, *ROWS[0][1:]], *ROWS[1:]]
     project = read(sheet(*rows))
@@ -172,7 +180,7 @@ def test_hubei_funds_block_with_execution_weight_20() -> None:
         ["预算执行情况（万元）（20分）", "", "预算数（A）", "执行数（B）", "执行率", "得分"],
         ["", "年度财政资金总额", 100, 100, "100%", 20],
     ]
-    rows = [[*row[:5], w, w, ""] for row, w in zip(ROWS, (20, 20, 30, 10))]
+    rows = [[*row[:5], w, w, ""] for row, w in zip(ROWS, (20, 20, 30, 10), strict=False)]
     project = read(sheet(*rows, funds=funds))
     assert project.funds is not None and project.funds.weight == 20
     assert codes(project)["W01"] == 0  # 20 + 40 + 30 + 10 = 100
@@ -220,8 +228,12 @@ def test_goal_as_rows_with_texts_to_the_right() -> None:
 
 
 def test_two_goal_blocks_are_joined() -> None:
-    goal = [["年度总体目标", "预期目标", "实际完成情况"], ["", "目标一", "完成一"],
-            ["年度总体目标", "预期目标", "实际完成情况"], ["", "目标二", "完成二"]]
+    goal = [
+        ["年度总体目标", "预期目标", "实际完成情况"],
+        ["", "目标一", "完成一"],
+        ["年度总体目标", "预期目标", "实际完成情况"],
+        ["", "目标二", "完成二"],
+    ]
     project = read(sheet(*ROWS, goal=goal))
     assert (project.goal.expected, project.goal.actual) == ("目标一\n目标二", "完成一\n完成二")
 
@@ -241,17 +253,34 @@ def test_a_template_prompt_is_no_answer() -> None:
 # --- indicator headers ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target, actual", [
-    ("年度指标值", "全年完成值"), ("年度目标值（A）", "实际完成值（B）"), ("指标值", "实际完成值"), ("年初目标值", "完成值"),
-])
+@pytest.mark.parametrize(
+    "target, actual",
+    [
+        ("年度指标值", "全年完成值"),
+        ("年度目标值（A）", "实际完成值（B）"),
+        ("指标值", "实际完成值"),
+        ("年初目标值", "完成值"),
+    ],
+)
 def test_indicator_header_synonyms(target: str, actual: str) -> None:
     header = ["一级指标", "二级指标", "三级指标", target, actual, "分值", "得分", "偏差原因分析及改进措施"]
     project = read(sheet(*ROWS, header=header))
-    assert [(i.target, i.actual) for i in project.indicators][0] == ("≥100人", "120人")
+    assert next((i.target, i.actual) for i in project.indicators) == ("≥100人", "120人")
 
 
 def test_target_split_over_three_columns_under_a_second_header_row() -> None:
-    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "", "", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    header = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "",
+        "",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
     sub = ["", "", "", "指标性质", "指标值", "度量单位", "", "", "", ""]
     rows = [
         ["产出指标", "数量指标", "培训人数", "≥", 100, "人", "120人", 30, 30, ""],
@@ -268,47 +297,68 @@ def test_weight_before_the_values_and_a_repeated_header_row() -> None:
     header = ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分", "偏差原因分析及改进措施"]
     rows = [[*row[:3], row[5], row[3], row[4], *row[6:]] for row in ROWS]
     project = read(sheet(rows[0], rows[1], header, *rows[2:], header=header))
-    assert [(i.weight, i.target) for i in project.indicators] == [(30, "≥100人"), (20, "≥95%"), (30, "有效提升"), (10, "≥90%")]
+    assert [(i.weight, i.target) for i in project.indicators] == [
+        (30, "≥100人"),
+        (20, "≥95%"),
+        (30, "有效提升"),
+        (10, "≥90%"),
+    ]
     assert codes(project) == Counter()
 
 
 # --- 二级 names and comparators ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("written, name", [
-    ("服务对象满意度指标等", "服务对象满意度指标"), ("进度指标", "时效指标"), ("社会效益\n指标", "社会效益指标"), ("数量", "数量指标"),
-])
+@pytest.mark.parametrize(
+    "written, name",
+    [
+        ("服务对象满意度指标等", "服务对象满意度指标"),
+        ("进度指标", "时效指标"),
+        ("社会效益\n指标", "社会效益指标"),
+        ("数量", "数量指标"),
+    ],
+)
 def test_level2_names(written: str, name: str) -> None:
     project = read(sheet(["", written, "某指标", "1次", "1次", 10, 10, ""]))
     assert project.indicators[0].level2 == name
 
 
-@pytest.mark.parametrize("target, actual, met", [
-    ("≧95%", "96%", True), ("≦30天", "31天", False), ("═100%", "100%", True), ("＝100%", "90%", False),
-    ("≥ 95 %", "94 %", False),
-])
+@pytest.mark.parametrize(
+    "target, actual, met",
+    [
+        ("≧95%", "96%", True),
+        ("≦30天", "31天", False),
+        ("═100%", "100%", True),
+        ("＝100%", "90%", False),
+        ("≥ 95 %", "94 %", False),
+    ],
+)
 def test_comparators_of_real_forms(target: str, actual: str, met: bool) -> None:
     parsed_target, parsed_actual = parse_value(target), parse_value(actual)
     assert parsed_target is not None and parsed_actual is not None
     project = read(sheet(["产出指标", "质量指标", "x", target, actual, 10, 10 if met else 5, "" if met else "原因"]))
     assert ("P06" in codes(project)) is False
     from selfeval.scoring import score_project
+
     assert score_project(project).indicators[0].met is met
 
 
 # --- years ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("head", [
-    [["项目支出绩效自评表"], ["（2019年度）"]],
-    [["项目支出绩效自评表"], ["2019年度)"]],
-    [["项目支出绩效自评表"], ["(2019 年度)"]],
-    [["项目支出绩效自评表"], ["2019年"]],
-    [["2019年度某局项目支出绩效自评表"]],
-    [["某局2019年培训项目绩效自评表"]],
-    [["部门预算项目支出绩效自评表(2019年度)"]],
-    [["项目支出绩效自评表"], ["年度", "2019年度"]],
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        [["项目支出绩效自评表"], ["（2019年度）"]],
+        [["项目支出绩效自评表"], ["2019年度)"]],
+        [["项目支出绩效自评表"], ["(2019 年度)"]],
+        [["项目支出绩效自评表"], ["2019年"]],
+        [["2019年度某局项目支出绩效自评表"]],
+        [["某局2019年培训项目绩效自评表"]],
+        [["部门预算项目支出绩效自评表(2019年度)"]],
+        [["项目支出绩效自评表"], ["年度", "2019年度"]],
+    ],
+)
 def test_year_lines(head: list[list[object]]) -> None:
     assert read(sheet(*ROWS, head=head)).year == 2019
 
@@ -364,7 +414,11 @@ NAMES = st.text(alphabet="培训人数合格率服务能力满意度办结", min
 TARGETS = st.sampled_from(["≥100人", "100%", "≥95%", "有效提升", "≤30天", "4次", ""])
 ACTUALS = st.sampled_from(["120人", "100%", "90%", "达成", "28天", "3次", "", "部分完成"])
 NUMBERS = st.sampled_from([None, 5, 10, 20, 30])
-LEVEL2 = {"产出指标": ["数量指标", "质量指标", "时效指标"], "效益指标": ["社会效益指标"], "满意度指标": ["服务对象满意度指标"]}
+LEVEL2 = {
+    "产出指标": ["数量指标", "质量指标", "时效指标"],
+    "效益指标": ["社会效益指标"],
+    "满意度指标": ["服务对象满意度指标"],
+}
 
 
 @st.composite
@@ -376,8 +430,18 @@ def tables(draw) -> list[list[list[object]]]:
         for _ in range(draw(st.integers(min_value=0, max_value=3))):
             weight = draw(NUMBERS)
             score = draw(NUMBERS)
-            rows.append([level1, draw(st.sampled_from(level2s)), draw(NAMES), draw(TARGETS), draw(ACTUALS),
-                         weight, score, draw(st.sampled_from(["", "原因"]))])
+            rows.append(
+                [
+                    level1,
+                    draw(st.sampled_from(level2s)),
+                    draw(NAMES),
+                    draw(TARGETS),
+                    draw(ACTUALS),
+                    weight,
+                    score,
+                    draw(st.sampled_from(["", "原因"])),
+                ]
+            )
         groups.append(rows)
     return groups
 
@@ -399,8 +463,12 @@ def test_findings_do_not_depend_on_row_order_within_a_category(groups, random) -
 
 
 @settings(max_examples=60, deadline=None)
-@given(tables(), st.integers(min_value=0, max_value=20), st.sampled_from(["指标1：", "……", "（自定义）", "", "指标2:/"]),
-       st.sampled_from(["", "—", "／", "-"]))
+@given(
+    tables(),
+    st.integers(min_value=0, max_value=20),
+    st.sampled_from(["指标1：", "……", "（自定义）", "", "指标2:/"]),
+    st.sampled_from(["", "—", "／", "-"]),
+)
 def test_a_placeholder_row_anywhere_changes_no_finding(groups, where, name, mark) -> None:
     flat = [row for group in groups for row in group]
     with_placeholder = list(flat)
@@ -441,10 +509,19 @@ def test_special_fund_form_weights_in_percent_without_execution_weight() -> None
 
 
 def test_transfer_payment_identity_labels() -> None:
-    head = [["(2021年度)"], ["转移支付(项目)名称", "", "省道建设"], ["中央主管部门", "", "财政部"],
-            ["地方主管部门", "", "某市交通运输局", "", "资金使用单位", "某市交通运输局"]]
+    head = [
+        ["(2021年度)"],
+        ["转移支付(项目)名称", "", "省道建设"],
+        ["中央主管部门", "", "财政部"],
+        ["地方主管部门", "", "某市交通运输局", "", "资金使用单位", "某市交通运输局"],
+    ]
     project = read([*head, *GOAL, HEADER, *ROWS])
-    assert (project.name, project.department, project.unit, project.year) == ("省道建设", "某市交通运输局", "某市交通运输局", 2021)
+    assert (project.name, project.department, project.unit, project.year) == (
+        "省道建设",
+        "某市交通运输局",
+        "某市交通运输局",
+        2021,
+    )
     assert codes(project)["S01"] == 0
 
 
@@ -456,11 +533,16 @@ def test_a_grade_after_the_score_in_the_total_row() -> None:
 
 
 def test_hubei_execution_weight_20_without_a_weight_column_is_w02() -> None:
-    funds = [["预算执行情况(万元)(20分)", "", "", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分(20分*执行率)"],
-             ["年度财政资金总额", "", "", 1.56, 1.56, 1, 20]]
+    funds = [
+        ["预算执行情况(万元)(20分)", "", "", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分(20分*执行率)"],
+        ["年度财政资金总额", "", "", 1.56, 1.56, 1, 20],
+    ]
     header = ["年度绩效目标(80分)", "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分"]
-    rows = [["", "产出指标", "数量指标", "补贴渔船数", "6艘", "6艘", 40], ["", "效益指标", "", "", "", "", ""],
-            ["", "满意度指标", "服务对象满意度", "满意度", "90%", "95%", 40]]
+    rows = [
+        ["", "产出指标", "数量指标", "补贴渔船数", "6艘", "6艘", 40],
+        ["", "效益指标", "", "", "", "", ""],
+        ["", "满意度指标", "服务对象满意度", "满意度", "90%", "95%", 40],
+    ]
     project = read(sheet(*rows, funds=funds, header=header, tail=[["总分", "", "", "", "", "", 100]]))
     assert project.funds is not None and project.funds.weight == 20
     found = check(project)

@@ -42,8 +42,13 @@ def test_uv_run_selfeval_demo_end_to_end(tmp_path):
     assert "Traceback" not in run.stderr
     # the workbook is the seed in the template; the summary lists its three projects
     assert [item.project.name for item in validate_file(workbook).projects] == SEED_NAMES
-    texts = {c.value for ws in load_workbook(summary, read_only=True).worksheets
-             for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    texts = {
+        c.value
+        for ws in load_workbook(summary, read_only=True).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    }
     assert set(SEED_NAMES) <= texts
     # running it again replaces its own files
     again = subprocess.run(demo_command(), cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)

@@ -34,8 +34,8 @@ from selfeval.layout import (
 )
 from selfeval.model import Project, Severity
 from selfeval.validation import validate_file
-from support.libreoffice import needs_libreoffice
 from support.excel_forms import DEFECTS, make_project, sample_projects
+from support.libreoffice import needs_libreoffice
 from support.remote_engine import enable_remote_engine
 from support.xlwings_payload import actions_of, payload_from_xlsx
 
@@ -45,11 +45,27 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = next((ROOT / "workbook" / "examples").glob("*.xlsx"), None)
 
 # Actions that change no cell value: formatting, notes, sheet structure, navigation.
-FORMAT_ACTIONS = frozenset({
-    "setRangeColors", "setRangeColor", "setNumberFormat", "setColumnWidth", "addNote", "deleteNote",
-    "activateSheet", "rangeSelect", "addSheet", "copySheet", "setSheetName", "setSheetVisibility",
-    "setFontProperty", "sheetDelete", "setRowHeight", "setWrapText", "rangeMerge",
-})
+FORMAT_ACTIONS = frozenset(
+    {
+        "setRangeColors",
+        "setRangeColor",
+        "setNumberFormat",
+        "setColumnWidth",
+        "addNote",
+        "deleteNote",
+        "activateSheet",
+        "rangeSelect",
+        "addSheet",
+        "copySheet",
+        "setSheetName",
+        "setSheetVisibility",
+        "setFontProperty",
+        "sheetDelete",
+        "setRowHeight",
+        "setWrapText",
+        "rangeMerge",
+    }
+)
 ROW_ACTIONS = frozenset({"setRowHeight"})
 NOTE_ACTIONS = frozenset({"addNote", "deleteNote"})
 
@@ -145,7 +161,10 @@ def expected_findings(path: Path) -> dict[str, list]:
 def test_import_loads_neither_pandas_nor_pandera() -> None:
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import selfeval.excel"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     modules = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "selfeval.excel" in modules
@@ -172,8 +191,9 @@ def test_validate_all_on_the_example_marks_every_finding(payloads: dict[str, dic
                 continue
             worst = min((f.severity for f in found if f.cell == item.cell), key=lambda s: s.rank)
             assert colours[(sheet, item.cell)] == marks.MARK_FILLS[worst].lower()
-        status = [a["values"][0][0] for a in actions
-                  if a["func"] == "setValues" and target(a, names) == (sheet, STATUS_CELL)]
+        status = [
+            a["values"][0][0] for a in actions if a["func"] == "setValues" and target(a, names) == (sheet, STATUS_CELL)
+        ]
         errors = sum(f.severity is Severity.ERROR for f in found)
         warnings = sum(f.severity is Severity.WARNING for f in found)
         assert len(status) == 1
@@ -193,7 +213,7 @@ def test_validate_all_on_the_example_marks_every_finding(payloads: dict[str, dic
 
 def test_validate_all_colours_the_designed_defects(files: dict[str, Path], payloads: dict[str, dict]) -> None:
     payload = payloads["four"]
-    names = sheet_names(payload) + [SHEET_FINDINGS]
+    names = [*sheet_names(payload), SHEET_FINDINGS]
     book = open_book(payload)
     x.validate_all(book)
     actions = actions_of(book)
@@ -202,19 +222,28 @@ def test_validate_all_colours_the_designed_defects(files: dict[str, Path], paylo
     layout = writer.project_layout(make_project(1))
     first = layout.first_indicator_row
     # rows in the sheet: one group per 二级, the 数量指标 row first, 社会效益 in the 效益 block
-    social_row = next(r for r in range(first, layout.last_indicator_row + 1)
-                      if layout.groups[[s.first <= r <= s.last for s in layout.group_spans].index(True)].level2 == "社会效益指标")
+    social_row = next(
+        r
+        for r in range(first, layout.last_indicator_row + 1)
+        if layout.groups[[s.first <= r <= s.last for s in layout.group_spans].index(True)].level2 == "社会效益指标"
+    )
     assert colours[(above, f"G{first}")] == marks.MARK_FILLS[Severity.ERROR].lower()
     assert colours[(no_reason, f"H{social_row}")] == marks.MARK_FILLS[Severity.ERROR].lower()
     assert colours[(percent, f"D{first}")] == marks.MARK_FILLS[Severity.WARNING].lower()
     assert not [key for key in colours if key[0] == clean]
-    status = {target(a, names)[0]: a["values"][0][0] for a in actions if a["func"] == "setValues"
-              and target(a, names)[1] == STATUS_CELL}
+    status = {
+        target(a, names)[0]: a["values"][0][0]
+        for a in actions
+        if a["func"] == "setValues" and target(a, names)[1] == STATUS_CELL
+    }
     assert re.fullmatch(r"✔ 校验通过 \d{4}-\d\d-\d\d \d\d:\d\d", status[clean])
     assert status[above].startswith("✘ 1 个错误，0 个警告")
     assert status[percent].startswith("✔ 校验通过（1 个警告）")
-    notes = {(names[a["sheet_position"]], a["args"][0].replace("$", "")): a["args"][1]
-             for a in actions if a["func"] == "addNote"}
+    notes = {
+        (names[a["sheet_position"]], a["args"][0].replace("$", "")): a["args"][1]
+        for a in actions
+        if a["func"] == "addNote"
+    }
     assert "P01" in notes[(above, f"G{first}")] and "得分 25 大于分值 20" in notes[(above, f"G{first}")]
 
 
@@ -224,7 +253,7 @@ def test_writes_target_only_status_findings_index_or_summary(payloads: dict[str,
     book = open_book(payload)
     x.validate_all(book)
     x.build_summary(book)
-    names = sheet_names(payload) + [SHEET_FINDINGS, SHEET_SUMMARY]  # both added at the end
+    names = [*sheet_names(payload), SHEET_FINDINGS, SHEET_SUMMARY]  # both added at the end
     allowed_sheets = {SHEET_FINDINGS, SHEET_INDEX, SHEET_SUMMARY}
     writes = [a for a in actions_of(book) if a["func"] not in FORMAT_ACTIONS]
     assert writes
@@ -235,7 +264,7 @@ def test_writes_target_only_status_findings_index_or_summary(payloads: dict[str,
 
 def test_actions_per_sheet_are_bounded(payloads: dict[str, dict]) -> None:
     payload = payloads["fifty"]
-    names = sheet_names(payload) + [SHEET_FINDINGS]
+    names = [*sheet_names(payload), SHEET_FINDINGS]
     book = open_book(payload)
     result = x.validate_all(book)
     actions = actions_of(book)
@@ -243,7 +272,9 @@ def test_actions_per_sheet_are_bounded(payloads: dict[str, dict]) -> None:
     for sheet, found in result.items():
         on_sheet = [a for a in actions if a["sheet_position"] is not None and names[a["sheet_position"]] == sheet]
         cells = {f.cell for f in found if f.severity is not Severity.INFO}
-        assert len([a for a in on_sheet if a["func"] not in NOTE_ACTIONS | ROW_ACTIONS]) <= 2  # status + one colour call
+        assert (
+            len([a for a in on_sheet if a["func"] not in NOTE_ACTIONS | ROW_ACTIONS]) <= 2
+        )  # status + one colour call
         assert len([a for a in on_sheet if a["func"] in NOTE_ACTIONS]) <= len(cells)
     book_level = [a for a in actions if a["sheet_position"] is None or names[a["sheet_position"]] not in result]
     assert len(book_level) <= 16  # 校验结果 (created: values, colours, widths), 目录, navigation
@@ -267,14 +298,14 @@ def test_clients_without_notes_get_colours_only(payloads: dict[str, dict]) -> No
 
 def test_index_is_refreshed_with_the_template_formulas(files: dict[str, Path], payloads: dict[str, dict]) -> None:
     payload = payloads["four"]
-    names = sheet_names(payload) + [SHEET_FINDINGS]
+    names = [*sheet_names(payload), SHEET_FINDINGS]
     book = open_book(payload)
     x.validate_all(book)
     rows = written_values(actions_of(book), names, SHEET_INDEX)
     built = openpyxl.load_workbook(files["four"])[SHEET_INDEX]
     projects = [n for n in names if n.startswith("示例项目")]
     assert len(rows) == len(projects)
-    for i, (row, sheet) in enumerate(zip(rows, projects)):
+    for i, (row, sheet) in enumerate(zip(rows, projects, strict=False)):
         file_row = [c.value for c in built[INDEX_FIRST_ROW + i]][: len(row)]
         assert row[0] == file_row[0] == i + 1
         assert row[1] == f'=HYPERLINK("#\'{sheet}\'!A1","{sheet}")'
@@ -287,7 +318,7 @@ def test_index_is_refreshed_with_the_template_formulas(files: dict[str, Path], p
 def test_validate_active_touches_only_the_active_sheet(payloads: dict[str, dict]) -> None:
     payload = payloads["four"]
     active = make_project(2, DEFECTS[1]).name
-    names = sheet_names(payload) + [SHEET_FINDINGS]
+    names = [*sheet_names(payload), SHEET_FINDINGS]
     book = open_book(payload, active=active)
     found = x.validate_active(book)
     actions = actions_of(book)
@@ -331,8 +362,9 @@ def marked(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> 
     return path, rows
 
 
-def test_clear_marks_restores_the_template_fills_and_keeps_values(marked: tuple[Path, list[Row]],
-                                                                 files: dict[str, Path]) -> None:
+def test_clear_marks_restores_the_template_fills_and_keeps_values(
+    marked: tuple[Path, list[Row]], files: dict[str, Path]
+) -> None:
     path, rows = marked
     payload = payload_from_xlsx(path)
     names = sheet_names(payload)
@@ -347,7 +379,9 @@ def test_clear_marks_restores_the_template_fills_and_keeps_values(marked: tuple[
         fill = pristine[sheet][cell].fill
         expected = None if fill.fill_type is None else "#" + fill.fgColor.rgb[-6:].lower()
         assert colour == expected, (sheet, cell)
-    deleted = {(names[a["sheet_position"]], a["args"][0].replace("$", "")) for a in actions if a["func"] == "deleteNote"}
+    deleted = {
+        (names[a["sheet_position"]], a["args"][0].replace("$", "")) for a in actions if a["func"] == "deleteNote"
+    }
     assert deleted == {(r.sheet, r.cell) for r in rows}
     cleared = {target(a, names) for a in actions if a["func"] == "rangeClearContents"}
     assert cleared == {(s, STATUS_CELL) for s in names if s.startswith("示例项目")}
@@ -422,7 +456,7 @@ def test_new_project_refuses_bad_names(payloads: dict[str, dict], name: str, rea
 
 def test_build_summary_writes_the_consolidation_rows(files: dict[str, Path], payloads: dict[str, dict]) -> None:
     payload = payloads["four"]
-    names = sheet_names(payload) + [SHEET_SUMMARY]  # the template has none: added at the end
+    names = [*sheet_names(payload), SHEET_SUMMARY]  # the template has none: added at the end
     book = open_book(payload)
     assert x.build_summary(book) == 4
     actions = actions_of(book)
@@ -456,7 +490,7 @@ def test_build_summary_makes_a_filterable_table_and_replaces_it_next_time(payloa
 
     x.build_summary(book)  # again: the old table's sheet is replaced, not cleared under the table
     funcs = [a["func"] for a in actions_of(book)]
-    second = funcs[len(funcs) - funcs[::-1].index("sheetDelete") - 1:]
+    second = funcs[len(funcs) - funcs[::-1].index("sheetDelete") - 1 :]
     assert second[:3] == ["sheetDelete", "addSheet", "sheetClear"]
     assert second.count("addTable") == 1
     assert [s.name for s in book.sheets].index(SHEET_SUMMARY) == summary_at
@@ -481,9 +515,9 @@ def test_texts_that_look_like_formulas_stay_texts() -> None:
     from selfeval.excel.texts import as_text, hyperlink_formula
 
     assert [as_text(t) for t in ("=1+1", "+86", "-", "@x", "正常", 5)] == ["'=1+1", "'+86", "'-", "'@x", "正常", 5]
-    assert hyperlink_formula("O'Brien \"x\"", "B3", "转到") == '=HYPERLINK("#\'O\'\'Brien ""x""\'!B3","转到")'
-    row = Row("=HYPERLINK(\"http://x\")", "A1", "S01", "错误", "-1 不是有效值")
-    assert findings_sheet.table([row])[1][1:6:4] == ["'=HYPERLINK(\"http://x\")", "'-1 不是有效值"]
+    assert hyperlink_formula('O\'Brien "x"', "B3", "转到") == '=HYPERLINK("#\'O\'\'Brien ""x""\'!B3","转到")'
+    row = Row('=HYPERLINK("http://x")', "A1", "S01", "错误", "-1 不是有效值")
+    assert findings_sheet.table([row])[1][1:6:4] == ['\'=HYPERLINK("http://x")', "'-1 不是有效值"]
 
 
 def test_status_text_counts_errors_and_warnings() -> None:

@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfeval.grid import FormError, Grid, column_letters, parse
-from selfeval.vocabulary import LABELS
+from selfeval.a1 import column_letters
+from selfeval.errors import FormError
+from selfeval.grid import Grid, parse
 from selfeval.model import Indicator, Project
+from selfeval.vocabulary import LABELS
 from support.form_layouts import (
     NATIONAL_DEVIATION,
     NATIONAL_DONE,
@@ -40,7 +42,13 @@ def test_column_letters_and_addresses() -> None:
     assert grid.address(2, 1) == "AC5"
     grid = Grid([["a", "b"], ["c"]], first_row=3, first_col=28)
     assert [grid.value_at(a) for a in ("AB3", "AC3", "AB4", "AC4", "AA3", "AB2", "x1")] == [
-        "a", "b", "c", None, None, None, None
+        "a",
+        "b",
+        "c",
+        None,
+        None,
+        None,
+        None,
     ]
 
 
@@ -205,7 +213,16 @@ def test_labels_with_full_width_spaces_colons_and_line_breaks() -> None:
         ["项目名称：", "", "甲项目"],
         ["主\u3000管\u3000部\u3000门:", "乙局", "项目实施单位：", "丙中心"],
         ["年度：", "2023年"],
-        ["一级\n指标", "二级指标", "三级\u3000指标", "年初\n目标值", "实际\n完成值", "分值（分）", "得分：", "偏差原因分析及改正措施"],
+        [
+            "一级\n指标",
+            "二级指标",
+            "三级\u3000指标",
+            "年初\n目标值",
+            "实际\n完成值",
+            "分值（分）",
+            "得分：",
+            "偏差原因分析及改正措施",
+        ],
         ["产出指标", "数量", "培训人数", "≥100人", "120人", 50, 50, ""],
     ]
     project = read(rows)
@@ -236,8 +253,19 @@ def test_non_numeric_weight_and_score_text_is_kept_raw() -> None:
 
 
 def test_blank_spacer_rows_and_extra_columns() -> None:
-    header = ["序号", "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "分值", "得分",
-              "偏差原因分析及改进措施", "备注"]
+    header = [
+        "序号",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标性质",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+        "备注",
+    ]
     project = read(
         small_form(
             [1, "产出指标", "数量指标", "a", "正向", "10个", "10个", 25, 25, "", "备注1"],
@@ -500,11 +528,24 @@ def test_dates_and_phone_numbers_as_cells() -> None:
 _cells = st.one_of(
     st.none(),
     st.just(""),
-    st.sampled_from(sorted(LABELS) + ["2021年度某项目自评表", "（2020年度）", "偏差原因分析及改进措施", "□", "☑",
-                                      "产出指标(50分)", "数量", "—", "95%", "２５分"]),
+    st.sampled_from(
+        [
+            *sorted(LABELS),
+            "2021年度某项目自评表",
+            "（2020年度）",
+            "偏差原因分析及改进措施",
+            "□",
+            "☑",
+            "产出指标(50分)",
+            "数量",
+            "—",
+            "95%",
+            "２５分",
+        ]
+    ),
     st.text(max_size=12),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(min_value=-10**12, max_value=10**12),
+    st.integers(min_value=-(10**12), max_value=10**12),
     st.booleans(),
     st.dates(),
 )
@@ -525,7 +566,7 @@ def test_any_grid_gives_a_project_none_or_a_form_error(rows: list[list[object]],
 
 
 def test_a_second_form_below_the_first_is_reported_not_dropped() -> None:
-    rows = seed_rows() + [[""] * 7] + seed_rows()
+    rows = [*seed_rows(), [""] * 7, *seed_rows()]
     project = read(rows)
     assert [i.row for i in project.indicators] == [11, 12, 14, 15]
     [note] = project.notes

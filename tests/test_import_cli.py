@@ -8,7 +8,14 @@ from openpyxl import load_workbook
 
 from selfeval.cli import main
 from selfeval.importing import EXAMPLE_WORKBOOK, build_examples
-from selfeval.layout import DEFAULT_LAYOUT, INDEX_COLUMNS, INDEX_FIRST_ROW, SHEET_INDEX, SHEET_NAME_FORBIDDEN, SHEET_NAME_MAX
+from selfeval.layout import (
+    DEFAULT_LAYOUT,
+    INDEX_COLUMNS,
+    INDEX_FIRST_ROW,
+    SHEET_INDEX,
+    SHEET_NAME_FORBIDDEN,
+    SHEET_NAME_MAX,
+)
 from selfeval.sources import read_source
 from selfeval.validation import validate_file
 from support.docx_forms import add_form, new_document, save, word_text
@@ -31,8 +38,9 @@ def national_docx(path: Path) -> Path:
 
 def indicator_rows(project) -> list[tuple]:
     """An order-free view of a project's indicators (the template groups them by 二级指标)."""
-    return sorted((r.level1, r.level2, r.name, r.target, r.actual, r.weight, r.score, r.deviation)
-                  for r in project.indicators)
+    return sorted(
+        (r.level1, r.level2, r.name, r.target, r.actual, r.weight, r.score, r.deviation) for r in project.indicators
+    )
 
 
 def index_entries(path: Path) -> list[tuple[str, str]]:
@@ -61,15 +69,19 @@ def test_import_writes_one_project_sheet_per_form(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "已生成工作簿" in text and "4 张项目表" in text
 
-    expected = SEED_NAMES + ["社区居家养老服务补助"]
+    expected = [*SEED_NAMES, "社区居家养老服务补助"]
     assert index_entries(out) == [(name, name) for name in expected]
     report = validate_file(out)
     assert [item.project.sheet for item in report.projects] == expected
     sources = read_source(SEED).projects + read_source(docx_path).projects
-    for item, source in zip(report.projects, sources):
+    for item, source in zip(report.projects, sources, strict=False):
         project = item.project
         assert (project.name, project.year, project.department, project.unit) == (
-            source.name, source.year, source.department, source.unit)
+            source.name,
+            source.year,
+            source.department,
+            source.unit,
+        )
         assert (project.category, project.attribute, project.kind) == (source.category, source.attribute, source.kind)
         assert (project.goal.expected, project.goal.actual) == (source.goal.expected, source.goal.actual)
         assert indicator_rows(project) == indicator_rows(source)
@@ -142,7 +154,11 @@ def test_sheet_names_are_legal_and_unique(tmp_path):
     assert len(set(sheets)) == 3
     for sheet in sheets:
         assert len(sheet) <= SHEET_NAME_MAX and not set(sheet) & SHEET_NAME_FORBIDDEN
-    assert [item.project.name for item in validate_file(out).projects] == [long_name, "绩效目标管理和考核业务", long_name]
+    assert [item.project.name for item in validate_file(out).projects] == [
+        long_name,
+        "绩效目标管理和考核业务",
+        long_name,
+    ]
 
 
 def workbook_content(path: Path) -> list[tuple]:
@@ -163,7 +179,8 @@ def test_committed_example_equals_a_fresh_import(tmp_path):
     [fresh] = build_examples(tmp_path)
     assert fresh.name == COMMITTED_EXAMPLE.name
     assert workbook_content(COMMITTED_EXAMPLE) == workbook_content(fresh), (
-        "workbook/examples is stale: run `selfeval build examples`")
+        "workbook/examples is stale: run `selfeval build examples`"
+    )
     fresh_import = tmp_path / "seed.xlsx"
     assert main(["import", str(SEED), "-o", str(fresh_import)]) == 0
     assert workbook_content(fresh_import) == workbook_content(fresh)

@@ -78,7 +78,11 @@ def test_national_docx_imports_as_spec_says(national_docx):
     project = item.project
     assert project.sheet == "表1"
     assert (project.name, project.department, project.unit, project.year) == (
-        "社区居家养老服务补助", "某市民政局", "某市养老服务指导中心", 2022)
+        "社区居家养老服务补助",
+        "某市民政局",
+        "某市养老服务指导中心",
+        2022,
+    )
     funds = project.funds
     assert (funds.total.initial, funds.total.budget, funds.total.executed) == (200, 180, 171)
     assert (funds.fiscal.budget, funds.carryover.budget, funds.other.budget) == (150, 30, None)
@@ -109,11 +113,19 @@ def test_hubei_docx_imports_as_spec_says(hubei_docx):
     [item] = report.projects
     project = item.project
     assert (project.name, project.year, project.department, project.unit) == (
-        "督查效能业务", 2021, "鄂州市督查考评办公室", "鄂州市督查考评办公室")
+        "督查效能业务",
+        2021,
+        "鄂州市督查考评办公室",
+        "鄂州市督查考评办公室",
+    )
     # 项目类别 by the seed rule (the option without □), 项目属性 by its ☑ symbol
     assert (project.category, project.attribute, project.kind) == ("部门预算项目", "新增性项目", "常年性项目")
     assert [(r.level2, r.score, r.weight) for r in project.indicators] == [
-        ("成本指标", 25, None), ("数量指标", 23, None), ("质量指标", 25, None), ("经济效益指标", 25, None)]
+        ("成本指标", 25, None),
+        ("数量指标", 23, None),
+        ("质量指标", 25, None),
+        ("经济效益指标", 25, None),
+    ]
     assert all(r.level1_inferred for r in project.indicators)
     assert project.indicators[1].deviation == SEED_DEVIATION
     assert project.indicators[0].target == "100%"
@@ -192,10 +204,10 @@ def test_paragraph_text_reads_what_word_shows():
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     p = parse_xml(
-        f'<w:p {w}><w:r><w:t>1、持续性项目</w:t></w:r>'
+        f"<w:p {w}><w:r><w:t>1、持续性项目</w:t></w:r>"
         '<w:r><w:rPr><w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/></w:rPr><w:t>\u00a8</w:t></w:r>'
         '<w:r><w:tab/><w:t>2、新增性项目</w:t><w:sym w:font="Wingdings" w:char="F0FE"/></w:r>'
         '<w:moveFrom w:id="1" w:author="a"><w:r><w:t>旧文字</w:t></w:r></w:moveFrom>'
-        '<w:r><w:br/><w:t>第二行</w:t></w:r></w:p>'
+        "<w:r><w:br/><w:t>第二行</w:t></w:r></w:p>"
     )
     assert paragraph_text(p) == "1、持续性项目□ 2、新增性项目☑\n第二行"

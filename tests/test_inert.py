@@ -149,8 +149,10 @@ def test_file_names_that_look_like_formulas_are_inert_in_csv(hostile_folder: Pat
     work.mkdir()
     (work / "=1+1.xlsx").write_bytes((hostile_folder / "0.xlsx").read_bytes())
     (work / "-2.xlsx").write_bytes((hostile_folder / "2.xlsx").read_bytes())
-    code = ("import sys; from selfeval.cli import main; "
-            "sys.exit(main(['consolidate', '-o', 'out.xlsx', '--csv', 'csv', '--', '=1+1.xlsx', '-2.xlsx']))")
+    code = (
+        "import sys; from selfeval.cli import main; "
+        "sys.exit(main(['consolidate', '-o', 'out.xlsx', '--csv', 'csv', '--', '=1+1.xlsx', '-2.xlsx']))"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=work, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     with (work / "csv" / "问题.csv").open(encoding="utf-8-sig") as handle:
@@ -174,12 +176,15 @@ def test_validate_on_a_terminal_keeps_its_own_colours_only(hostile_folder: Path)
 
 
 def test_import_of_a_text_with_escape_characters_removes_them_and_says_where(
-        hostile_folder: Path, tmp_path: Path, capsys) -> None:
+    hostile_folder: Path, tmp_path: Path, capsys
+) -> None:
     out = tmp_path / "导入.xlsx"
     assert main(["import", str(hostile_folder / "控制字符.txt"), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "控制字符" in printed and "已删除" in printed and "!B3" in printed
     assert "\x1b" not in printed and "\x07" not in printed
     book = openpyxl.load_workbook(out)
-    names = {ws["B3"].value for ws in book.worksheets if ws.title not in ("填表说明", "目录", "汇总", "代码表", "项目模板")}
+    names = {
+        ws["B3"].value for ws in book.worksheets if ws.title not in ("填表说明", "目录", "汇总", "代码表", "项目模板")
+    }
     assert "督查[2J[H效能业务" in names

@@ -34,7 +34,7 @@ def test_computed_and_reserved_cells_are_never_inputs(layout: SheetLayout) -> No
         assert not any(inside(address, ref) for ref in layout.input_ranges), address
     last_col, _, _, _ = range_boundaries(f"{LAST_COLUMN}1")
     for ref in layout.input_ranges:
-        _, r1, c2, r2 = range_boundaries(ref)
+        _, _r1, c2, r2 = range_boundaries(ref)
         assert c2 <= last_col and r2 <= layout.last_row
 
 
@@ -59,7 +59,9 @@ def test_more_indicators_push_everything_below_down() -> None:
     assert grown.last_indicator_row == DEFAULT_LAYOUT.last_indicator_row + extra
     assert grown.row_total == DEFAULT_LAYOUT.row_total + extra
     assert grown.cells["grade"] != DEFAULT_LAYOUT.cells["grade"]
-    quality = dict(zip([(g.level1, g.level2) for g in grown.groups], grown.group_spans))[("产出指标", "质量指标")]
+    quality = dict(zip([(g.level1, g.level2) for g in grown.groups], grown.group_spans, strict=False))[
+        ("产出指标", "质量指标")
+    ]
     assert quality.last - quality.first + 1 == 5
     # rows above the table do not move: the add-in relies on the status cell staying put
     assert grown.cells["status"] == DEFAULT_LAYOUT.cells["status"]

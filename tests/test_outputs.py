@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from selfeval import outputs
-from selfeval.outputs import NAME_MAX_BYTES, OutputSet, PartlyPublished, name_problem, reason, temp_beside
+from selfeval.errors import PartlyPublished
+from selfeval.outputs import NAME_MAX_BYTES, OutputSet, name_problem, reason, temp_beside
 
 
 class Stop(Exception):
@@ -40,7 +41,8 @@ def test_temporary_names_are_short_even_for_a_name_at_the_limit(tmp_path: Path) 
 
 
 def test_a_set_is_published_whole_although_a_signal_arrives_in_the_middle(
-        tmp_path: Path, monkeypatch, raising_sigterm) -> None:
+    tmp_path: Path, monkeypatch, raising_sigterm
+) -> None:
     a, b = tmp_path / "a.xlsx", tmp_path / "b.csv"
     a.write_text("old a")
     b.write_text("old b")
@@ -84,10 +86,16 @@ def test_a_rename_failing_midway_says_what_was_published(tmp_path: Path) -> None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "b.csv"]  # no temporary left
 
 
-@pytest.mark.parametrize(("code", "words"), [
-    (errno.EACCES, "没有权限"), (errno.EROFS, "只读"), (errno.ENOSPC, "磁盘空间不足"),
-    (errno.ENAMETOOLONG, "文件名过长"), (errno.ELOOP, "系统错误（代码"),
-])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.EACCES, "没有权限"),
+        (errno.EROFS, "只读"),
+        (errno.ENOSPC, "磁盘空间不足"),
+        (errno.ENAMETOOLONG, "文件名过长"),
+        (errno.ELOOP, "系统错误（代码"),
+    ],
+)
 def test_reasons_are_chinese_without_os_text(code: int, words: str) -> None:
     text = reason(OSError(code, os.strerror(code), "/tmp/.se-abc.tmp"))
     assert words in text

@@ -19,8 +19,10 @@ def test_the_ribbon_labels_are_the_buttons_of_layout() -> None:
 
 
 def test_no_other_name_for_a_button_anywhere() -> None:
-    texts = {path: path.read_text(encoding="utf-8") for path in
-             [*ROOT.glob("src/selfeval/**/*.py"), ROOT / "README.md", *ROOT.glob("macros/*")]}
+    texts = {
+        path: path.read_text(encoding="utf-8")
+        for path in [*ROOT.glob("src/selfeval/**/*.py"), ROOT / "README.md", *ROOT.glob("macros/*")]
+    }
     texts[Path("guide")] = "\n".join(guide.HOW_TO_FILL)
     found = {(str(path), old) for path, text in texts.items() for old in OLD_NAMES if re.search(old, text)}
     assert not found

@@ -10,8 +10,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
-from support.department_books import make_project
-from support.libreoffice import convert, needs_libreoffice
 
 from selfeval.consolidate import build_summary, write_summary
 from selfeval.consolidate.summary import SHEET_PROJECTS
@@ -19,13 +17,22 @@ from selfeval.importing import example_projects
 from selfeval.template import build_template
 from selfeval.validation import FileReport, validate_projects
 from selfeval.writer import new_workbook, write_workbook
+from support.department_books import make_project
+from support.libreoffice import convert, needs_libreoffice
 
 
 def _formula_cells(path: Path) -> dict[str, list[tuple[int, int]]]:
     """Sheet → (row, column) of every formula cell, 0-based."""
     wb = openpyxl.load_workbook(path)
-    return {ws.title: [(c.row - 1, c.column - 1) for row in ws.iter_rows() for c in row
-                       if isinstance(c.value, str) and c.value.startswith("=")] for ws in wb.worksheets}
+    return {
+        ws.title: [
+            (c.row - 1, c.column - 1)
+            for row in ws.iter_rows()
+            for c in row
+            if isinstance(c.value, str) and c.value.startswith("=")
+        ]
+        for ws in wb.worksheets
+    }
 
 
 def _cached(path: Path) -> dict[str, list[list[object]]]:
@@ -87,16 +94,19 @@ def test_cached_values_equal_what_a_spreadsheet_computes(books: dict[str, Path],
 
 
 def test_summary_totals_carry_their_values(tmp_path: Path) -> None:
-    projects = [make_project("甲", "卫健委", budget=100, executed=80, seed=1),
-                make_project("乙", "卫健委", budget=300, executed=150, seed=2)]
+    projects = [
+        make_project("甲", "卫健委", budget=100, executed=80, seed=1),
+        make_project("乙", "卫健委", budget=300, executed=150, seed=2),
+    ]
     for number, project in enumerate(projects, start=1):
         project.sheet = f"项目{number}"
-    summary = build_summary([FileReport("卫健委.xlsx", "ok", [], validate_projects(projects))],
-                            today=dt.date(2025, 1, 2))
+    summary = build_summary(
+        [FileReport("卫健委.xlsx", "ok", [], validate_projects(projects))], today=dt.date(2025, 1, 2)
+    )
     path = write_summary(summary, tmp_path / "汇总.xlsx")
     grid = _cached(path)[SHEET_PROJECTS]
     header = grid[2]
-    totals = dict(zip(header, next(row for row in grid if row[0] == "合计")))
+    totals = dict(zip(header, next(row for row in grid if row[0] == "合计"), strict=False))
     assert totals["项目名称"] == "共2个项目"
     assert totals["全年预算数"] == pytest.approx(400) and totals["执行率"] == pytest.approx(230 / 400)
     assert totals["总分"] == pytest.approx(sum(r[header.index("总分")] for r in grid[3:5]) / 2)

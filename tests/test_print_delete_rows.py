@@ -33,15 +33,26 @@ def _project() -> Project:
         Indicator("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "93%", 5.0, 5.0),
     ]
     funds = Funds(total=FundsLine(50.0, 50.0, 45.0), fiscal=FundsLine(50.0, 50.0, 45.0), weight=10.0)
-    return Project(name="删行测试", department="市财政局", unit="市财政局", year=2025, funds=funds,
-                   goal=Goal("目标", "完成"), indicators=rows)
+    return Project(
+        name="删行测试",
+        department="市财政局",
+        unit="市财政局",
+        year=2025,
+        funds=funds,
+        goal=Goal("目标", "完成"),
+        indicators=rows,
+    )
 
 
 def _delete(book: Path, out: Path, sheet: str, rows: list[int], tmp_path: Path) -> subprocess.CompletedProcess:
     job = tmp_path / f"job-{out.stem}.json"
     job.write_text(json.dumps({"sheet": sheet, "delete": rows}, ensure_ascii=False), encoding="utf-8")
-    return subprocess.run([SYSTEM_PYTHON, str(SCRIPT), str(book), str(out), str(job), str(tmp_path / "profile")],
-                          capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [SYSTEM_PYTHON, str(SCRIPT), str(book), str(out), str(job), str(tmp_path / "profile")],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 def test_rows_deleted_inside_categories_on_the_protected_sheet_leave_every_total_right(tmp_path: Path) -> None:
@@ -55,7 +66,13 @@ def test_rows_deleted_inside_categories_on_the_protected_sheet_leave_every_total
 
     (after,) = read_source(out).projects
     assert [row.name for row in after.indicators] == [
-        "举办培训", "开展调研", "合格率", "业务水平提升", "群众知晓率", "学员满意度"]
+        "举办培训",
+        "开展调研",
+        "合格率",
+        "业务水平提升",
+        "群众知晓率",
+        "学员满意度",
+    ]
     (grid,) = [g for g in read_workbook_grids(out) if g.sheet == before.sheet]
     scores = score_project(after)
     assert grid.value_at(after.cells["total"]) == pytest.approx(round(scores.total, 2))
@@ -64,7 +81,8 @@ def test_rows_deleted_inside_categories_on_the_protected_sheet_leave_every_total
     assert grid.value_at(f"F{total_row}") == pytest.approx(scores.weight_total) == 80.0
     for offset, level1 in enumerate(("产出指标", "效益指标", "满意度指标"), start=3):  # the 小计 rows below 总分
         assert grid.value_at(f"F{total_row + offset}") == pytest.approx(
-            sum(i.weight for i in after.indicators if i.level1 == level1))
+            sum(i.weight for i in after.indicators if i.level1 == level1)
+        )
         assert grid.value_at(f"G{total_row + offset}") == pytest.approx(scores.by_level1[level1])
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from support.department_books import make_project
 
 from selfeval.cli import main
 from selfeval.consolidate.feedback import file_name
 from selfeval.writer import write_workbook
+from support.department_books import make_project
 
 UNITS = {"城区中学": ("教育局", 3), "实验小学": ("教育局", 2), "公路管理所": ("交通局", 2)}
 
@@ -17,7 +17,7 @@ UNITS = {"城区中学": ("教育局", 3), "实验小学": ("教育局", 2), "�
 def _rows(ws) -> list[dict]:
     rows = list(ws.iter_rows(values_only=True))
     top = next(i for i, row in enumerate(rows) if row[0] == "序号")
-    return [dict(zip(rows[top], row)) for row in rows[top + 1:] if isinstance(row[0], int)]
+    return [dict(zip(rows[top], row, strict=False)) for row in rows[top + 1 :] if isinstance(row[0], int)]
 
 
 def test_feedback_writes_one_workbook_per_unit_with_only_its_findings(tmp_path: Path, capsys) -> None:

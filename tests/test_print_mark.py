@@ -7,15 +7,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
-from support.excel_forms import DEFECTS, make_project
-from support.xlwings_payload import actions_of, payload_from_xlsx
-from test_excel import colours_set, open_book, remote_engine, target, written_values  # noqa: F401 - engine fixture
 
 import selfeval.excel as x
 from selfeval import writer
 from selfeval.cli import main
 from selfeval.excel import marks
 from selfeval.layout import SHEET_FINDINGS, STATUS_CELL
+from support.excel_forms import DEFECTS, make_project
+from support.xlwings_payload import actions_of, payload_from_xlsx
+from test_excel import colours_set, open_book, remote_engine, target, written_values  # noqa: F401 - engine fixture
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +57,21 @@ def test_marked_copy_matches_the_ribbon(book_file: Path, tmp_path: Path, capsys)
     book = open_book(payload)
     x.validate_all(book)
     actions = actions_of(book)
-    ribbon_fills = {key: colour for key, colour in colours_set(actions, names).items()
-                    if colour and key[0] != SHEET_FINDINGS}
+    ribbon_fills = {
+        key: colour for key, colour in colours_set(actions, names).items() if colour and key[0] != SHEET_FINDINGS
+    }
     assert fills and fills == ribbon_fills
-    ribbon_notes = {(names[a["sheet_position"]], a["args"][0].replace("$", "")): a["args"][1]
-                    for a in actions if a["func"] == "addNote"}
+    ribbon_notes = {
+        (names[a["sheet_position"]], a["args"][0].replace("$", "")): a["args"][1]
+        for a in actions
+        if a["func"] == "addNote"
+    }
     assert notes == ribbon_notes
-    ribbon_status = {target(a, names)[0]: a["values"][0][0] for a in actions
-                     if a["func"] == "setValues" and target(a, names)[1] == STATUS_CELL}
+    ribbon_status = {
+        target(a, names)[0]: a["values"][0][0]
+        for a in actions
+        if a["func"] == "setValues" and target(a, names)[1] == STATUS_CELL
+    }
     assert {k: v[:-16] for k, v in status.items()} == {k: v[:-16] for k, v in ribbon_status.items()}  # no time
     listed = written_values(actions, names, SHEET_FINDINGS)
     assert [line[:6] for line in lines] == [line[:6] for line in listed]

@@ -5,11 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from support.department_books import make_project
-from support.libreoffice import convert, needs_libreoffice
-from support.pdf import Word, needs_poppler, pages
-from support.xlwings_payload import actions_of, payload_from_xlsx
-from test_excel import open_book, remote_engine, target  # noqa: F401 - the engine fixture
 
 import selfeval.excel as x
 from selfeval.layout import (
@@ -23,6 +18,11 @@ from selfeval.layout import (
 )
 from selfeval.textfit import line_count, text_width
 from selfeval.writer import new_workbook, write_workbook
+from support.department_books import make_project
+from support.libreoffice import convert, needs_libreoffice
+from support.pdf import Word, needs_poppler, pages
+from support.xlwings_payload import actions_of, payload_from_xlsx
+from test_excel import open_book, remote_engine, target  # noqa: F401 - the engine fixture
 
 FILLER = "本年度按计划推进各项工作，其中第{i}批次任务因汛期施工受限延后{i}天，已调整工期并加强督办；"
 
@@ -86,10 +86,16 @@ def test_long_texts_print_whole(tmp_path: Path) -> None:
             del wb[name]
     wb.save(book)
     printed = pages(convert(book, "pdf", tmp_path / "pdf"))
-    assert any(ACTUAL in _column_text(words, "实际完成：") for words in printed if any(
-        w.text.startswith("实际完成：") for w in words))
-    assert any(DEVIATION in _column_text(words, "偏差原因：") for words in printed if any(
-        w.text.startswith("偏差原因：") for w in words))
+    assert any(
+        ACTUAL in _column_text(words, "实际完成：")
+        for words in printed
+        if any(w.text.startswith("实际完成：") for w in words)
+    )
+    assert any(
+        DEVIATION in _column_text(words, "偏差原因：")
+        for words in printed
+        if any(w.text.startswith("偏差原因：") for w in words)
+    )
 
 
 def test_validating_grows_rows_a_clerk_filled_with_long_text(tmp_path: Path) -> None:
@@ -97,7 +103,7 @@ def test_validating_grows_rows_a_clerk_filled_with_long_text(tmp_path: Path) -> 
     wb = openpyxl.load_workbook(path)
     ws = wb["项目1"]
     row = SheetLayout().first_indicator_row
-    for column, value in zip("CDEFGH", ("河道清淤长度", "≥10公里", "8公里", 20, 16, DEVIATION)):
+    for column, value in zip("CDEFGH", ("河道清淤长度", "≥10公里", "8公里", 20, 16, DEVIATION), strict=False):
         ws[f"{column}{row}"] = value
     ws["C12"] = ACTUAL
     wb.save(path)
@@ -116,8 +122,9 @@ def test_validating_all_fits_the_index_rows_to_long_names(tmp_path: Path) -> Non
     from selfeval.layout import INDEX_FIRST_ROW, SHEET_INDEX, index_height
 
     long = "农村公路养护及危桥改造工程专项补助资金绩效自评项目"
-    path = write_workbook([make_project("短名", "交通局", seed=1), make_project(long, "交通局", seed=2)],
-                          tmp_path / "目录.xlsx")
+    path = write_workbook(
+        [make_project("短名", "交通局", seed=1), make_project(long, "交通局", seed=2)], tmp_path / "目录.xlsx"
+    )
     payload = payload_from_xlsx(path, recalculate=False)
     book = open_book(payload)
     x.validate_all(book)

@@ -7,16 +7,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from support.department_books import make_project
-from support.libreoffice import convert, needs_libreoffice
-from support.pdf import (
-    header_cells,
-    info,
-    needs_poppler,
-    page_text,
-    pages,
-    smallest_text,
-)
 
 from selfeval.consolidate import build_summary, write_summary
 from selfeval.consolidate.summary import (
@@ -29,6 +19,16 @@ from selfeval.consolidate.summary import (
     TOP_N,
 )
 from selfeval.validation import FileReport, validate_projects
+from support.department_books import make_project
+from support.libreoffice import convert, needs_libreoffice
+from support.pdf import (
+    header_cells,
+    info,
+    needs_poppler,
+    page_text,
+    pages,
+    smallest_text,
+)
 
 DEPARTMENTS = [f"第{i}号主管部门" for i in range(1, 31)]
 TODAY = dt.date(2025, 3, 31)
@@ -118,7 +118,7 @@ def test_findings_list_names_department_unit_and_project(summary, rendered) -> N
     block = summary.sheet(SHEET_FINDINGS).blocks[0]
     headers = [c.header for c in block.columns]
     assert headers[:4] == ["序号", "主管部门", "实施单位", "项目名称"]
-    rows = [dict(zip(headers, row)) for row in block.rows]
+    rows = [dict(zip(headers, row, strict=False)) for row in block.rows]
     assert rows and all(row["主管部门"] and row["实施单位"] and row["项目名称"] for row in rows)
     assert {row["主管部门"] for row in rows if row["代码"] == "S07"} == {DEPARTMENTS[d] for d in range(0, 30, 7)}
     assert next(c for c in block.columns if c.header == "问题说明").wrap
@@ -127,7 +127,7 @@ def test_findings_list_names_department_unit_and_project(summary, rendered) -> N
 def test_an_empty_findings_list_is_a_sentence_not_an_empty_table(tmp_path: Path) -> None:
     project = make_project("无问题项目", "审计局", seed=3)
     project.sheet = "项目1"
-    clean = [r for r in validate_projects([project])]
+    clean = list(validate_projects([project]))
     for item in clean:
         item.findings.clear()
     summary = build_summary([FileReport("审计局.xlsx", "ok", [], clean)], today=TODAY)

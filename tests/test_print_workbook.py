@@ -4,6 +4,7 @@ pages, each project sheet on one A4 page, nothing else printed (no empty 汇总,
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from selfeval.layout import SHEET_INDEX
@@ -26,16 +27,20 @@ def _name(i: int) -> str:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> list[list]:
     folder = tmp_path_factory.mktemp("thirty")
-    book = write_workbook([make_project(_name(i), "交通运输局", seed=i) for i in range(1, COUNT + 1)],
-                          folder / "交通运输局.xlsx")
+    book = write_workbook(
+        [make_project(_name(i), "交通运输局", seed=i) for i in range(1, COUNT + 1)], folder / "交通运输局.xlsx"
+    )
     pdf = convert(book, "pdf", folder / "pdf")
     assert "A4" in info(pdf)["Page size"]
     return pages(pdf)
 
 
 def _index_pages(printed: list[list]) -> list[int]:
-    return [n for n, words in enumerate(printed) if "项目目录" in page_text(words)
-            or page_text(words).startswith("序号工作表")]
+    return [
+        n
+        for n, words in enumerate(printed)
+        if "项目目录" in page_text(words) or page_text(words).startswith("序号工作表")
+    ]
 
 
 def test_index_rows_are_whole_on_their_page(printed) -> None:
@@ -65,8 +70,11 @@ def _column_from(words: list, mark: str) -> str:
 def test_each_project_sheet_prints_on_one_page(printed) -> None:
     index = set(_index_pages(printed))
     for i in range(1, COUNT + 1):
-        on = [n for n, words in enumerate(printed) if n not in index
-              and re.search(rf"项目名称项目甲{i}乙", page_text(words))]
+        on = [
+            n
+            for n, words in enumerate(printed)
+            if n not in index and re.search(rf"项目名称项目甲{i}乙", page_text(words))
+        ]
         assert len(on) == 1, (i, on)
 
 

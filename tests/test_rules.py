@@ -38,7 +38,7 @@ from selfeval.rules import RULES, catalog, check, check_book
 from selfeval.scoring import METHOD_SCORE_TOLERANCE, indicator, score_project
 from selfeval.values import Quantity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741 -- SPEC §5 writes severities as E, W, I
 
 # SPEC §5, transcribed: code → severity.
 SPEC_SEVERITIES: dict[str, Severity] = {
@@ -69,10 +69,13 @@ FUNDS_ROWS = {"total": 7, "fiscal": 8, "carryover": 9, "other": 10}
 FUNDS_COLS = {"initial": "C", "budget": "D", "executed": "E"}
 
 
-def _indicator(number: int, level1: str, level2: str, name: str, target: str, actual: str,
-               weight: float) -> Indicator:
-    cells = {key: f"{col}{number}" for key, col in zip(
-        ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation"), "ABCDEFGH")}
+def _indicator(number: int, level1: str, level2: str, name: str, target: str, actual: str, weight: float) -> Indicator:
+    cells = {
+        key: f"{col}{number}"
+        for key, col in zip(
+            ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation"), "ABCDEFGH", strict=False
+        )
+    }
     return Indicator(level1, level2, name, target, actual, weight, weight, "", cells=cells)
 
 
@@ -108,8 +111,12 @@ def clean_project() -> Project:
         sheet=SHEET,
         source="督考办.xlsx",
         cells=cells,
-        formulas={"funds.rate": "=E7/D7", "funds.score": "=F7*MIN(G7,1)", "total": "=H7+SUM(G15:G20)",
-                  "grade": '=IF(G21>=90,"优",IF(G21>=80,"良",IF(G21>=60,"中","差")))'},
+        formulas={
+            "funds.rate": "=E7/D7",
+            "funds.score": "=F7*MIN(G7,1)",
+            "total": "=H7+SUM(G15:G20)",
+            "grade": '=IF(G21>=90,"优",IF(G21>=80,"良",IF(G21>=60,"中","差")))',
+        },
     )
 
 
@@ -202,8 +209,9 @@ FIRES = [
     Fires("S02", {"goal.expected": "/"}, "B12", ("预期目标",)),
     Fires("S03", no_indicators, "A14", ("没有任何指标",)),
     Fires("S04", drop_row("sat"), "A14", ("满意度指标",)),  # no row says where 满意度 goes: the table
-    Fires("S04", lambda p: [drop_row("sat")(p), p.cells.update({"level1.满意度指标": "A20"})], "A20",
-          ("满意度指标",)),  # the template's 满意度 rows, left empty
+    Fires(
+        "S04", lambda p: [drop_row("sat")(p), p.cells.update({"level1.满意度指标": "A20"})], "A20", ("满意度指标",)
+    ),  # the template's 满意度 rows, left empty
     Fires("S05", {"ben.level1": OUTPUT}, "B19", ("社会效益指标", "产出指标", "应归入「效益指标」")),
     Fires("S05", {"qty.level2": "发展指标"}, "B15", ("发展指标",)),
     Fires("S05", {"qty.level1": "过程指标"}, "A15", ("过程指标",)),
@@ -213,25 +221,36 @@ FIRES = [
     Fires("S07", {"qty.actual": "—"}, "E15", ("实际完成值",)),
     Fires("S07", {"qty.score": None}, "G15", ("得分",)),
     Fires("S07", {"qty.score": None, "qty.raw": {"score": "满分"}}, "G15", ("「满分」", "不是数字")),
-    Fires("S07", {"qty.target": "", "qty.actual": "／", "qty.score": None}, "D15",
-          ("「年度指标值」、「实际完成值」、「得分」",)),
+    Fires(
+        "S07",
+        {"qty.target": "", "qty.actual": "／", "qty.score": None},
+        "D15",
+        ("「年度指标值」、「实际完成值」、「得分」",),
+    ),
     Fires("S08", {"absent_columns": frozenset({"weight"})}, "A14", ("没有「分值」列",)),
     Fires("S09", {"absent_columns": frozenset({"score"})}, "A14", ("没有「得分」列",)),
     Fires("S08", {"qty.weight": None}, "F15", ("分值",)),
     Fires("S08", {"qty.weight_proposed": True}, "F15", ("分值 20", "推定")),
     Fires("F01", {"funds.fiscal.budget": 70.0}, "D7", ("全年预算数", "100", "70 + 20 + 0 = 90")),
-    Fires("F02", {"funds.fiscal.executed": 85.0, "funds.carryover.executed": 15.0}, "E8",
-          ("当年财政拨款", "85", "80")),
+    Fires("F02", {"funds.fiscal.executed": 85.0, "funds.carryover.executed": 15.0}, "E8", ("当年财政拨款", "85", "80")),
     Fires("F03", {"funds.stated_rate": 0.9}, "G7", ("90.0%", "100.0%")),
     Fires("F04", {"funds.stated_score": 9.0}, "H7", ("填写为 9", "应为 10")),
     Fires("F05", {"funds.bad_cells": {"other.budget": "约10"}}, "D10", ("约10", "其他资金")),
     Fires("F05", {"funds.carryover.initial": -20.0, "funds.fiscal.initial": 120.0}, "C9", ("-20",)),
     Fires("F06", no_funds, "A6", ("无法计算预算执行率", "10 分")),
-    Fires("F06", {"funds.total.budget": 0.0, "funds.fiscal.budget": 0.0, "funds.carryover.budget": 0.0},
-          "D7", ("全年预算数为0", "无法计算")),
+    Fires(
+        "F06",
+        {"funds.total.budget": 0.0, "funds.fiscal.budget": 0.0, "funds.carryover.budget": 0.0},
+        "D7",
+        ("全年预算数为0", "无法计算"),
+    ),
     Fires("W01", {"qty.weight": 25.0, "qty.score": 25.0}, "A14", ("105", "应为 100")),
-    Fires("W02", {"qty.weight": 30.0, "qty.score": 30.0, "ben.weight": 20.0, "ben.score": 20.0}, "A15",  # 产出's 一级
-          ("预算执行 / 产出 / 效益 / 满意度 = 10 / 60 / 20 / 10", "10 / 50 / 30 / 10")),
+    Fires(
+        "W02",
+        {"qty.weight": 30.0, "qty.score": 30.0, "ben.weight": 20.0, "ben.score": 20.0},
+        "A15",  # 产出's 一级
+        ("预算执行 / 产出 / 效益 / 满意度 = 10 / 60 / 20 / 10", "10 / 50 / 30 / 10"),
+    ),
     Fires("W03", {"qty.weight": 0.0}, "F15", ("分值为 0",)),
     Fires("W03", {"qty.weight": -5.0}, "F15", ("-5",)),
     Fires("W03", {"qty.weight": None, "qty.raw": {"weight": "二十"}}, "F15", ("「二十」",)),
@@ -240,21 +259,36 @@ FIRES = [
     Fires("P01", {"funds.stated_score": 12.0}, "H7", ("12", "10")),
     Fires("P02", {"stated_total": 95.0}, "G21", ("95", "应为 100")),
     Fires("P03", {"stated_grade": "良"}, "G22", ("「良」", "「优」", "100")),
-    Fires("P04", {"qty.weight": 50.0, "qty.target": "100次", "qty.actual": "95次", "qty.score": 40.0,
-                  "qty.deviation": REASON}, "G15", ("47.5", "40", "95.0%", "100次", "95次")),
+    Fires(
+        "P04",
+        {"qty.weight": 50.0, "qty.target": "100次", "qty.actual": "95次", "qty.score": 40.0, "qty.deviation": REASON},
+        "G15",
+        ("47.5", "40", "95.0%", "100次", "95次"),
+    ),
     Fires("P04", {"qty.actual": "3次", "qty.score": 10.0, "qty.deviation": REASON}, "G15", ("= 15 分", "10")),
-    Fires("P04", {"cost.actual": "100万元", "cost.score": 5.0, "cost.deviation": REASON}, "G18",
-          ("≤90万元", "100万元", "= 9 分")),
+    Fires(
+        "P04",
+        {"cost.actual": "100万元", "cost.score": 5.0, "cost.deviation": REASON},
+        "G18",
+        ("≤90万元", "100万元", "= 9 分"),
+    ),
     Fires("P05", {"qty.score": 18.0, "qty.deviation": REASON}, "G15", ("18", "分值 20")),
     Fires("P06", {"qty.actual": "3次", "qty.deviation": REASON}, "G15", ("3次", "4次", "20")),
     Fires("P07", {"ben.score": 20.0, "ben.deviation": REASON}, "G19", ("24–30", "建议 30", "20")),
     Fires("P07", {"ben.actual": "基本完成", "ben.deviation": REASON}, "G19", ("部分达成", "18–24", "30")),
     Fires("P08", {"stated_total": 205.0}, "G21", ("205", "100", "按各项得分合计为 100")),
-    Fires("P08", lambda p: [_no_weights(p), setattr(p.indicators[0], "score", 45.0)], "G21",
-          ("各项得分合计为 125",)),  # every 得分 within 100: only the total says it
-    Fires("P08", lambda p: [p.level1_weights.update({"满意度指标": 10.0}),  # 「满意度指标（10分）」
-                            _set(p, {"sat.weight": None, "sat.score": 12.0, "qty.score": 18.0, "qty.deviation": REASON})],
-          "G20", ("12", "满意度指标的权重 10")),
+    Fires(
+        "P08", lambda p: [_no_weights(p), setattr(p.indicators[0], "score", 45.0)], "G21", ("各项得分合计为 125",)
+    ),  # every 得分 within 100: only the total says it
+    Fires(
+        "P08",
+        lambda p: [
+            p.level1_weights.update({"满意度指标": 10.0}),  # 「满意度指标（10分）」
+            _set(p, {"sat.weight": None, "sat.score": 12.0, "qty.score": 18.0, "qty.deviation": REASON}),
+        ],
+        "G20",
+        ("12", "满意度指标的权重 10"),
+    ),
     Fires("D01", {"qty.actual": "3次", "qty.score": 15.0}, "H15", ("4次", "3次")),
     Fires("D01", {"qty.actual": "3次", "qty.score": 15.0, "qty.deviation": "—"}, "H15", ("偏差原因",)),
     Fires("D01", {"ben.score": 27.0}, "H19", ("27", "分值 30")),
@@ -315,10 +349,20 @@ QUIET: list[tuple[str, Change]] = [
     ("P02", {"qty.score": None}),  # S07 says it; the sum cannot be checked
     ("P03", {"stated_grade": "优秀"}),
     ("P03", {"stated_grade": ""}),
-    ("P04", {"qty.weight": 50.0, "qty.target": "100次", "qty.actual": "95次", "qty.score": 47.5,
-             "qty.deviation": REASON}),
-    ("P04", {"qty.weight": 50.0, "qty.target": "100次", "qty.actual": "95次",
-             "qty.score": 47.5 - METHOD_SCORE_TOLERANCE + 0.1, "qty.deviation": REASON}),
+    (
+        "P04",
+        {"qty.weight": 50.0, "qty.target": "100次", "qty.actual": "95次", "qty.score": 47.5, "qty.deviation": REASON},
+    ),
+    (
+        "P04",
+        {
+            "qty.weight": 50.0,
+            "qty.target": "100次",
+            "qty.actual": "95次",
+            "qty.score": 47.5 - METHOD_SCORE_TOLERANCE + 0.1,
+            "qty.deviation": REASON,
+        },
+    ),
     ("P04", {"qty.weight": None, "qty.actual": "3次", "qty.score": 10.0, "qty.deviation": REASON}),
     ("P04", {"qty.actual": "3次", "qty.deviation": REASON}),  # full marks: P06, not P04
     ("P05", {"qty.actual": "3次", "qty.score": 15.0, "qty.deviation": REASON}),
@@ -394,8 +438,9 @@ def test_without_weights_only_s08_speaks_for_them() -> None:
 
 
 def test_p08_judges_a_score_of_an_unknown_group_against_100_and_the_total_too() -> None:
-    project = changed({"ben.weight": None, "ben.level1": "", "ben.level2": "", "ben.score": 101.0,
-                       "ben.deviation": REASON})
+    project = changed(
+        {"ben.weight": None, "ben.level1": "", "ben.level2": "", "ben.score": 101.0, "ben.deviation": REASON}
+    )
     found = {f.cell: f.message for f in of(project, "P08")}
     assert set(found) == {"G19", "G21"}
     assert "101" in found["G19"] and "满分 100" in found["G19"]
@@ -472,9 +517,16 @@ def test_x01_leaves_other_cells_to_their_rules() -> None:
 
 
 def test_zero_budget_is_one_finding_not_a_crash() -> None:
-    project = changed({"funds.total": FundsLine(0.0, 0.0, 0.0), "funds.fiscal": FundsLine(0.0, 0.0, 0.0),
-                       "funds.carryover": FundsLine(0.0, 0.0, 0.0), "stated_total": 90.0,
-                       "funds.stated_rate": None, "funds.stated_score": None})
+    project = changed(
+        {
+            "funds.total": FundsLine(0.0, 0.0, 0.0),
+            "funds.fiscal": FundsLine(0.0, 0.0, 0.0),
+            "funds.carryover": FundsLine(0.0, 0.0, 0.0),
+            "stated_total": 90.0,
+            "funds.stated_rate": None,
+            "funds.stated_score": None,
+        }
+    )
     assert [f.code for f in findings(project)] == ["F06"]
 
 
@@ -508,15 +560,40 @@ def test_messages_are_chinese() -> None:
 
 _TEXTS = st.one_of(
     st.text(max_size=8),
-    st.sampled_from(["100%", "95%", "≥4次", "3次", "≤90万元", "100万元", "达成", "基本完成", "未完成", "—",
-                     "", "=100", "0", "30天", "40日", ">95%", "-5", "满意"]),
+    st.sampled_from(
+        [
+            "100%",
+            "95%",
+            "≥4次",
+            "3次",
+            "≤90万元",
+            "100万元",
+            "达成",
+            "基本完成",
+            "未完成",
+            "—",
+            "",
+            "=100",
+            "0",
+            "30天",
+            "40日",
+            ">95%",
+            "-5",
+            "满意",
+        ]
+    ),
 )
 _NUMBERS = st.one_of(st.none(), st.floats(), st.integers(-100, 200).map(float))
 _ROWS = st.builds(
     Indicator,
     level1=st.sampled_from([*LEVEL1_NAMES, "", "过程指标"]),
     level2=st.sampled_from([*LEVEL2_NAMES, "", "发展指标"]),
-    name=_TEXTS, target=_TEXTS, actual=_TEXTS, weight=_NUMBERS, score=_NUMBERS, deviation=_TEXTS,
+    name=_TEXTS,
+    target=_TEXTS,
+    actual=_TEXTS,
+    weight=_NUMBERS,
+    score=_NUMBERS,
+    deviation=_TEXTS,
     weight_proposed=st.booleans(),
 )
 _LINES = st.builds(FundsLine, _NUMBERS, _NUMBERS, _NUMBERS)
@@ -529,10 +606,12 @@ _FORMULAS = st.dictionaries(
 
 @settings(deadline=None)  # no timing in unit tests
 @given(st.lists(_ROWS, max_size=6), _FUNDS, _NUMBERS, _TEXTS, _FORMULAS)
-def test_check_never_raises(rows: list[Indicator], funds: Funds | None, total: float | None, grade: str,
-                            formulas: dict[str, object]) -> None:
-    project = Project(name="项目", indicators=rows, funds=funds, stated_total=total, stated_grade=grade,
-                      formulas=formulas)  # type: ignore[arg-type]
+def test_check_never_raises(
+    rows: list[Indicator], funds: Funds | None, total: float | None, grade: str, formulas: dict[str, object]
+) -> None:
+    project = Project(
+        name="项目", indicators=rows, funds=funds, stated_total=total, stated_grade=grade, formulas=formulas
+    )  # type: ignore[arg-type]
     for item in findings(project):
         assert item.message
 
@@ -547,8 +626,9 @@ def _sheet(name: str, project_name: str) -> Project:
 
 
 def test_x02_duplicate_project_name_across_sheets() -> None:
-    results = check_book([_sheet("项目1", "督查效能业务"), _sheet("项目2", "作风建设"),
-                          _sheet("项目3", "督查效能业务\u3000")])
+    results = check_book(
+        [_sheet("项目1", "督查效能业务"), _sheet("项目2", "作风建设"), _sheet("项目3", "督查效能业务\u3000")]
+    )
     assert [[f.code for f in found] for found in results] == [[], [], ["X02"]]
     (hit,) = results[2]
     assert hit.severity is W
@@ -591,33 +671,80 @@ OFFICE = "鄂州市督查考评办公室"
 def _seed_form(name: str, rows: list[tuple[str, str, str, str, float, str]]) -> Project:
     """A seed form as a reader sees it: no funds, no 分值 column, every 一级 inferred."""
     indicators = [
-        Indicator(level1=LEVEL1_OF_LEVEL2[level2], level2=level2, name=text, target=target, actual=actual,
-                  score=score, deviation=deviation, level1_inferred=True, row=number)
+        Indicator(
+            level1=LEVEL1_OF_LEVEL2[level2],
+            level2=level2,
+            name=text,
+            target=target,
+            actual=actual,
+            score=score,
+            deviation=deviation,
+            level1_inferred=True,
+            row=number,
+        )
         for number, (level2, text, target, actual, score, deviation) in enumerate(rows, start=1)
     ]
-    return Project(name=name, department=OFFICE, unit=OFFICE, year=2021, category="部门预算项目",
-                   attribute="持续性项目", kind="常年性项目",
-                   goal=Goal("确保各项任务目标顺利完成。", "全年任务均已完成。"), indicators=indicators,
-                   source="seed")
+    return Project(
+        name=name,
+        department=OFFICE,
+        unit=OFFICE,
+        year=2021,
+        category="部门预算项目",
+        attribute="持续性项目",
+        kind="常年性项目",
+        goal=Goal("确保各项任务目标顺利完成。", "全年任务均已完成。"),
+        indicators=indicators,
+        source="seed",
+    )
 
 
 SEED_FORMS = {
-    "督查效能业务": (_seed_form("督查效能业务", [
-        (COST, "召开培训会议，组织相关人员业务培训", "100%", "100%", 25.0, ""),
-        (QUANTITY, "召开会议1次、组织业务培训1次、学习调研2次", "100%", "100%", 23.0,
-         "受疫情因素等影响，各业务科室预计举办的各类培训会和业务人员出差学习调研计划未开展。"),
-        (QUALITY, "传达布置党委工作任务、提升督查督办工作水平", "100%", "100%", 25.0, ""),
-        ("经济效益指标", "推进全市重大决策部署落实和重大项目建设", "100%", "100%", 25.0, ""),
-    ]), 98.0),
-    "绩效目标管理和考核业务": (_seed_form("绩效目标管理和考核业务", [
-        (QUANTITY, "目标资料汇编、工作通报、 会务费等", "100%", "100%", 50.0, ""),
-        (QUALITY, "通过公开透明、动态管理，促进各单位对标对表", "100%", "100%", 50.0, ""),
-    ]), 100.0),
-    "作风建设": (_seed_form("作风建设", [
-        (QUANTITY, "安排4场，每场按88万元，租会议室2次等", "100％", "95%", 45.0,
-         "受疫情因素等影响202年度电视问效因疫情等原因未开展。"),
-        (QUALITY, "转变工作作风提升群众满意度", "100％", "100%", 50.0, ""),
-    ]), 95.0),
+    "督查效能业务": (
+        _seed_form(
+            "督查效能业务",
+            [
+                (COST, "召开培训会议，组织相关人员业务培训", "100%", "100%", 25.0, ""),
+                (
+                    QUANTITY,
+                    "召开会议1次、组织业务培训1次、学习调研2次",
+                    "100%",
+                    "100%",
+                    23.0,
+                    "受疫情因素等影响，各业务科室预计举办的各类培训会和业务人员出差学习调研计划未开展。",
+                ),
+                (QUALITY, "传达布置党委工作任务、提升督查督办工作水平", "100%", "100%", 25.0, ""),
+                ("经济效益指标", "推进全市重大决策部署落实和重大项目建设", "100%", "100%", 25.0, ""),
+            ],
+        ),
+        98.0,
+    ),
+    "绩效目标管理和考核业务": (
+        _seed_form(
+            "绩效目标管理和考核业务",
+            [
+                (QUANTITY, "目标资料汇编、工作通报、 会务费等", "100%", "100%", 50.0, ""),
+                (QUALITY, "通过公开透明、动态管理，促进各单位对标对表", "100%", "100%", 50.0, ""),
+            ],
+        ),
+        100.0,
+    ),
+    "作风建设": (
+        _seed_form(
+            "作风建设",
+            [
+                (
+                    QUANTITY,
+                    "安排4场，每场按88万元，租会议室2次等",
+                    "100％",
+                    "95%",
+                    45.0,
+                    "受疫情因素等影响202年度电视问效因疫情等原因未开展。",
+                ),
+                (QUALITY, "转变工作作风提升群众满意度", "100％", "100%", 50.0, ""),
+            ],
+        ),
+        95.0,
+    ),
 }
 
 
@@ -646,4 +773,4 @@ def test_seed_form_3_quantity_is_quantitative_and_missed() -> None:
     assert result.target == Quantity(100.0, "%")
     assert result.met is False
     assert result.ratio == pytest.approx(0.95)
-    assert not [f for f in of(project, "D01")]  # the deviation text is there
+    assert not list(of(project, "D01"))  # the deviation text is there

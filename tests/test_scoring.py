@@ -31,14 +31,15 @@ from selfeval.values import Comparator, Completion
 
 
 def funds(budget: float | None, executed: float | None, weight: float | None = 10.0) -> Funds:
-    return Funds(total=FundsLine(budget, budget, executed), fiscal=FundsLine(budget, budget, executed),
-                 weight=weight)
+    return Funds(total=FundsLine(budget, budget, executed), fiscal=FundsLine(budget, budget, executed), weight=weight)
 
 
-def row(target: str, actual: str, weight: float | None = 50.0, level2: str = QUANTITY,
-        score: float | None = None) -> Indicator:
-    return Indicator(level1=OUTPUT, level2=level2, name="指标", target=target, actual=actual,
-                     weight=weight, score=score)
+def row(
+    target: str, actual: str, weight: float | None = 50.0, level2: str = QUANTITY, score: float | None = None
+) -> Indicator:
+    return Indicator(
+        level1=OUTPUT, level2=level2, name="指标", target=target, actual=actual, weight=weight, score=score
+    )
 
 
 # --- budget execution ---------------------------------------------------------------------
@@ -82,8 +83,7 @@ def test_missing_funds_cannot_be_computed(value: Funds | None) -> None:
 
 
 @settings(deadline=None)  # no timing in unit tests
-@given(st.one_of(st.none(), st.floats()), st.one_of(st.none(), st.floats()),
-       st.one_of(st.none(), st.floats()))
+@given(st.one_of(st.none(), st.floats()), st.one_of(st.none(), st.floats()), st.one_of(st.none(), st.floats()))
 def test_execution_never_raises(budget: float | None, executed: float | None, weight: float | None) -> None:
     result = execution(funds(budget, executed, weight))
     assert (result.score is None) == (result.rate is None)
@@ -116,8 +116,9 @@ def test_missed_percentage_scores_proportionally() -> None:
         ("不少于四场", "三场", QUANTITY, 8.0, 6.0),
     ],
 )
-def test_missed_targets_score_by_the_method(target: str, actual: str, level2: str, weight: float,
-                                             expected: float) -> None:
+def test_missed_targets_score_by_the_method(
+    target: str, actual: str, level2: str, weight: float, expected: float
+) -> None:
     result = indicator(row(target, actual, weight, level2))
     assert result.met is False
     assert result.method_score == pytest.approx(expected)
@@ -167,9 +168,12 @@ def test_missing_values_are_incomplete(target: str, actual: str) -> None:
 
 
 @settings(deadline=None)  # no timing in unit tests
-@given(st.text(max_size=12), st.text(max_size=12),
-       st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
-       st.sampled_from([QUANTITY, QUALITY, TIMELINESS, COST, SERVICE_SATISFACTION, ""]))
+@given(
+    st.text(max_size=12),
+    st.text(max_size=12),
+    st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
+    st.sampled_from([QUANTITY, QUALITY, TIMELINESS, COST, SERVICE_SATISFACTION, ""]),
+)
 def test_indicator_never_raises(target: str, actual: str, weight: float | None, level2: str) -> None:
     result = indicator(row(target, actual, weight, level2))
     assert result.kind in ("quantitative", "qualitative", "incomplete")
@@ -219,10 +223,24 @@ def test_quantitative_target_with_a_worded_actual_is_qualitative() -> None:
 
 @pytest.mark.parametrize(
     ("total", "expected"),
-    [(100, "优"), (90, "优"), (89.99, "良"), (80, "良"), (79.99, "中"), (60, "中"), (59.99, "差"),
-     (0, "差"), (None, None),
-     # half a cent rounds up as the clerk sees it (0.01 分) and as the spreadsheet's ROUND does
-     (59.995, "中"), (59.994, "差"), (89.995, "优"), (79.995, "良"), (1e308, "优"), (float("nan"), "差")],
+    [
+        (100, "优"),
+        (90, "优"),
+        (89.99, "良"),
+        (80, "良"),
+        (79.99, "中"),
+        (60, "中"),
+        (59.99, "差"),
+        (0, "差"),
+        (None, None),
+        # half a cent rounds up as the clerk sees it (0.01 分) and as the spreadsheet's ROUND does
+        (59.995, "中"),
+        (59.994, "差"),
+        (89.995, "优"),
+        (79.995, "良"),
+        (1e308, "优"),
+        (float("nan"), "差"),
+    ],
 )
 def test_grade_boundaries(total: float | None, expected: str | None) -> None:
     assert grade(total) == expected
@@ -236,10 +254,10 @@ def _project(with_funds: bool = True) -> Project:
         funds=funds(100.0, 95.0) if with_funds else None,
         indicators=[
             Indicator(level1=OUTPUT, level2=QUANTITY, target="100%", actual="95%", weight=50.0, score=47.5),
-            Indicator(level1=BENEFIT, level2="社会效益指标", target="有效提升", actual="达成", weight=30.0,
-                      score=28.0),
-            Indicator(level1=SATISFACTION, level2=SERVICE_SATISFACTION, target="≥90%", actual="92%",
-                      weight=10.0, score=10.0),
+            Indicator(level1=BENEFIT, level2="社会效益指标", target="有效提升", actual="达成", weight=30.0, score=28.0),
+            Indicator(
+                level1=SATISFACTION, level2=SERVICE_SATISFACTION, target="≥90%", actual="92%", weight=10.0, score=10.0
+            ),
         ],
     )
 

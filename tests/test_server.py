@@ -79,7 +79,7 @@ def assert_refused(status: int, body: bytes, expected: int) -> None:
     text = body.decode("utf-8")
     assert status == expected, text
     assert CHINESE.search(text), text
-    assert "Traceback" not in text and "File \"" not in text
+    assert "Traceback" not in text and 'File "' not in text
 
 
 def assert_still_serving(server: Server, payloads: dict[str, dict]) -> None:
@@ -93,8 +93,9 @@ def assert_still_serving(server: Server, payloads: dict[str, dict]) -> None:
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
 @pytest.mark.parametrize("book", ["example", "four", "empty"])
-def test_server_returns_the_actions_of_the_excel_layer(server: Server, payloads: dict[str, dict],
-                                                       entry: str, book: str) -> None:
+def test_server_returns_the_actions_of_the_excel_layer(
+    server: Server, payloads: dict[str, dict], entry: str, book: str
+) -> None:
     status, body = server.post(entry, payloads[book])
     assert status == 200, body.decode()
     returned = json.loads(body)["actions"]
@@ -111,10 +112,11 @@ def test_fifty_sheets_and_findings_reach_the_client(server: Server, payloads: di
     assert len(marked) >= 3 * 50 // 4  # every sheet with a designed defect, plus 校验结果
 
 
-def test_an_included_subset_is_what_the_client_sends(server: Server, payloads: dict[str, dict],
-                                                     tmp_path: Path) -> None:
+def test_an_included_subset_is_what_the_client_sends(server: Server, payloads: dict[str, dict], tmp_path: Path) -> None:
     """INCLUDE in the add-in's config: the other sheets arrive empty and are not judged."""
-    path = writer.write_workbook([make_project(1, "score_above_weight"), make_project(2, "no_reason")], tmp_path / "两个.xlsx")
+    path = writer.write_workbook(
+        [make_project(1, "score_above_weight"), make_project(2, "no_reason")], tmp_path / "两个.xlsx"
+    )
     only = make_project(1).name
     payload = vba_payload(path, include=[only], recalculate=False)
     status, body = server.post("validate_all", payload)
@@ -122,7 +124,11 @@ def test_an_included_subset_is_what_the_client_sends(server: Server, payloads: d
     returned = json.loads(body)["actions"]
     assert timeless(returned) == timeless(in_process("validate_all", payload))
     names = [s["name"] for s in payload["sheets"]]
-    touched = {names[a["sheet_position"]] for a in returned if a["func"] == "setRangeColors" and a["sheet_position"] < len(names)}
+    touched = {
+        names[a["sheet_position"]]
+        for a in returned
+        if a["func"] == "setRangeColors" and a["sheet_position"] < len(names)
+    }
     assert only in touched and make_project(2).name not in touched
 
 
@@ -178,8 +184,10 @@ def _read_response(sock: socket.socket) -> tuple[int, bytes]:
 
 def _send_large(server: Server, size: int, chunked: bool) -> tuple[int, str]:
     """Post `size` bytes (declared or chunked), stopping as soon as the server answers."""
-    head = (f"POST /run/validate_all HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {server.tokens['czj']}\r\n"
-            "Content-Type: application/json\r\n")
+    head = (
+        f"POST /run/validate_all HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {server.tokens['czj']}\r\n"
+        "Content-Type: application/json\r\n"
+    )
     head += "Transfer-Encoding: chunked\r\n\r\n" if chunked else f"Content-Length: {size}\r\n\r\n"
     block = b"[" * 65536
     with socket.create_connection((HOST, server.port), timeout=30) as sock:
@@ -237,10 +245,22 @@ def _broken(payloads: dict[str, dict], change: str) -> dict:
     return data
 
 
-@pytest.mark.parametrize("change", [
-    "sheets not a list", "values not rows", "a cell is an object", "active index a string", "active index out of range",
-    "ragged rows", "name of a number", "no book", "names point nowhere", "tables not objects", "a list, not an object",
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "sheets not a list",
+        "values not rows",
+        "a cell is an object",
+        "active index a string",
+        "active index out of range",
+        "ragged rows",
+        "name of a number",
+        "no book",
+        "names point nowhere",
+        "tables not objects",
+        "a list, not an object",
+    ],
+)
 def test_wrong_types_are_refused(server: Server, payloads: dict[str, dict], change: str) -> None:
     status, body = server.post("validate_all", _broken(payloads, change))
     assert_refused(status, body, 422)
@@ -279,8 +299,10 @@ def test_unknown_function_and_method(server: Server, payloads: dict[str, dict]) 
 
 
 def test_a_stalled_upload_times_out(server: Server, payloads: dict[str, dict]) -> None:
-    head = (f"POST /run/validate_all HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {server.tokens['czj']}\r\n"
-            "Content-Length: 1000\r\n\r\n{\"client\": ")
+    head = (
+        f"POST /run/validate_all HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {server.tokens['czj']}\r\n"
+        'Content-Length: 1000\r\n\r\n{"client": '
+    )
     started = time.monotonic()
     with socket.create_connection((HOST, server.port), timeout=30) as sock:
         sock.sendall(head.encode())

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from selfeval.cli import main
-from selfeval.server.config import ConfigError, Limits, authenticate, hash_secret, load_config, new_token
+from selfeval.errors import ConfigError
+from selfeval.server.config import Limits, authenticate, hash_secret, load_config, new_token
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,8 +25,11 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_tokens_authenticate_their_unit_only(tmp_path: Path) -> None:
     token_a, hash_a = new_token("czj")
     token_b, hash_b = new_token("mzj")
-    config = load_config(write(tmp_path, f'[units.czj]\nname = "财政局"\ntoken_hash = "{hash_a}"\n'
-                                         f'[units.mzj]\ntoken_hash = "{hash_b}"\n'))
+    config = load_config(
+        write(
+            tmp_path, f'[units.czj]\nname = "财政局"\ntoken_hash = "{hash_a}"\n[units.mzj]\ntoken_hash = "{hash_b}"\n'
+        )
+    )
     assert authenticate(config, token_a).name == "财政局"
     assert authenticate(config, token_b).unit_id == "mzj"
     secret_a = token_a.split(".", 1)[1]
@@ -41,13 +45,16 @@ def test_the_hash_is_salted() -> None:
     assert hash_secret("s", salt) == hash_secret("s", salt)
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("[limits]\nmax_body_mb = 5\n", "没有配置任何单位"),
-    ('[units.czj]\ntoken_hash = "plain-secret"\n', "token_hash"),
-    ('[units."财政"]\ntoken_hash = "x"\n', "只能由英文字母"),
-    ("[limits]\ntimeout_seconds = -1\n[units.a]\n", "大于 0"),
-    ("[units\n", "格式有误"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("[limits]\nmax_body_mb = 5\n", "没有配置任何单位"),
+        ('[units.czj]\ntoken_hash = "plain-secret"\n', "token_hash"),
+        ('[units."财政"]\ntoken_hash = "x"\n', "只能由英文字母"),
+        ("[limits]\ntimeout_seconds = -1\n[units.a]\n", "大于 0"),
+        ("[units\n", "格式有误"),
+    ],
+)
 def test_bad_configs_are_explained(tmp_path: Path, text: str, reason: str) -> None:
     with pytest.raises(ConfigError, match=reason):
         load_config(write(tmp_path, text))
@@ -55,8 +62,13 @@ def test_bad_configs_are_explained(tmp_path: Path, text: str, reason: str) -> No
 
 def test_limits_are_read(tmp_path: Path) -> None:
     _, token_hash = new_token("a")
-    config = load_config(write(tmp_path, f"[limits]\nmax_body_mb = 2\ntimeout_seconds = 5\nmax_sheets = 10\n"
-                                         f'[units.a]\ntoken_hash = "{token_hash}"\n'))
+    config = load_config(
+        write(
+            tmp_path,
+            f"[limits]\nmax_body_mb = 2\ntimeout_seconds = 5\nmax_sheets = 10\n"
+            f'[units.a]\ntoken_hash = "{token_hash}"\n',
+        )
+    )
     assert config.limits == Limits(max_body_bytes=2 * 2**20, timeout_seconds=5.0, max_sheets=10)
 
 
@@ -75,7 +87,13 @@ def test_serve_refuses_without_config_or_licence(tmp_path: Path) -> None:
     _, token_hash = new_token("a")
     config = write(tmp_path, f'[units.a]\ntoken_hash = "{token_hash}"\n')
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
-    result = subprocess.run([sys.executable, "-m", "selfeval.cli", "serve", "--config", str(config), "--port", "1"],
-                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "selfeval.cli", "serve", "--config", str(config), "--port", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "XLWINGS_LICENSE_KEY" in result.stderr and "noncommercial" in result.stderr

@@ -88,20 +88,23 @@ def test_our_handlers_are_only_for_actions_the_server_returns() -> None:
 
 def test_the_client_dispatches_by_action_name() -> None:
     remote = next(m for m in load_sources().modules if m.name == "Remote").source
-    assert re.search(r'For Each action In myResponse\.Data\("actions"\)\s+Application\.Run action\("func"\), wb, action',
-                     remote)
+    assert re.search(
+        r'For Each action In myResponse\.Data\("actions"\)\s+Application\.Run action\("func"\), wb, action', remote
+    )
 
 
 def test_every_button_has_a_server_endpoint() -> None:
     ribbon = (MACROS / "Ribbon.bas").read_text(encoding="utf-8")
     codes = re.findall(r'RunSelfeval "([^"]+)"', ribbon)
     # ServerMode.EntryName: the text between the last "x." and "("
-    entries = [code[code.rindex("x.") + 2: code.index("(", code.rindex("x."))] for code in codes]
+    entries = [code[code.rindex("x.") + 2 : code.index("(", code.rindex("x."))] for code in codes]
     assert sorted(entries) == sorted(ENTRY_POINTS)
     assert re.search(r"If ServerConfigured\(\) Then[^\n]*\n\s+RunOnServer pythonCode\n\s+Else\n", ribbon)
     mode = (MACROS / "ServerMode.bas").read_text(encoding="utf-8")
-    assert 'RunServerPython url & "/run/" & EntryName(pythonCode), "Bearer " & token, _\n' \
-           '        insecure:="False", followRedirects:="False"' in mode
+    assert (
+        'RunServerPython url & "/run/" & EntryName(pythonCode), "Bearer " & token, _\n'
+        '        insecure:="False", followRedirects:="False"' in mode
+    )
     # the URL and the token come from the user's or IT's config file only (the patched GetConfig), never from a workbook
     assert re.findall(r'GetConfig\("(SERVER_\w+)", ""\)', mode) == ["SERVER_URL", "SERVER_TOKEN"]
     assert len(re.findall(r"GetConfig\(", mode)) == 2
@@ -116,10 +119,21 @@ def test_protection_is_restored_with_the_template_permissions() -> None:
 
     source = (MACROS / "ServerActions.bas").read_text(encoding="utf-8")
     args = re.search(r'ws\.Protect "", ([^\n]+)', source).group(1).split(", ")
-    positions = ["DrawingObjects", "Contents", "Scenarios", "UserInterfaceOnly", "AllowFormattingCells",
-                 "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns", "AllowInsertingRows",
-                 "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows"]
-    given = dict(zip(positions, args))
+    positions = [
+        "DrawingObjects",
+        "Contents",
+        "Scenarios",
+        "UserInterfaceOnly",
+        "AllowFormattingCells",
+        "AllowFormattingColumns",
+        "AllowFormattingRows",
+        "AllowInsertingColumns",
+        "AllowInsertingRows",
+        "AllowInsertingHyperlinks",
+        "AllowDeletingColumns",
+        "AllowDeletingRows",
+    ]
+    given = dict(zip(positions, args, strict=False))
     assert (given["DrawingObjects"], given["Contents"], given["Scenarios"]) == ("False", "True", "False")
     allowed = {name for name, value in given.items() if name.startswith("Allow") and value == "True"}
     assert allowed == {_COM_ALLOW[name] for name in PROTECTION_ALLOWS}
@@ -141,8 +155,9 @@ def server_actions(entry: str, payload: dict) -> list[dict]:
     return run_entry(entry, copy.deepcopy(payload))["actions"]
 
 
-def apply_in_libreoffice(workbook: Path, actions: list[dict], tmp: Path,
-                         expect: str = "ok") -> tuple[openpyxl.Workbook, list[dict]]:
+def apply_in_libreoffice(
+    workbook: Path, actions: list[dict], tmp: Path, expect: str = "ok"
+) -> tuple[openpyxl.Workbook, list[dict]]:
     """Apply the actions ServerActions handles to `workbook` in LibreOffice; the saved result.
 
     `expect` other than "ok": lift the sheets' protection around the actions as
@@ -154,8 +169,12 @@ def apply_in_libreoffice(workbook: Path, actions: list[dict], tmp: Path,
     xlsm = with_vba(workbook, sources, tmp / "book.xlsm")
     out = tmp / "applied.xlsx"
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        result = subprocess.run([SYSTEM_PYTHON, str(RUNNER), str(xlsm), str(out), f"{PROJECT}.{DRIVER}.{ENTRY}", profile],
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [SYSTEM_PYTHON, str(RUNNER), str(xlsm), str(out), f"{PROJECT}.{DRIVER}.{ENTRY}", profile],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == expect
     return openpyxl.load_workbook(out), applied
@@ -173,7 +192,9 @@ def cells_of(action: dict, names: list[str]) -> list[tuple[str, str, object]]:
     for r, line in enumerate(action["args"][0]):
         for c, colour in enumerate(line):
             if colour != "keep":
-                cell = f"{openpyxl.utils.get_column_letter(action['start_column'] + 1 + c)}{action['start_row'] + 1 + r}"
+                cell = (
+                    f"{openpyxl.utils.get_column_letter(action['start_column'] + 1 + c)}{action['start_row'] + 1 + r}"
+                )
                 out.append((names[action["sheet_position"]], cell, colour))
     return out
 
@@ -211,23 +232,32 @@ def test_validation_marks_and_notes_are_applied(marked: Path, tmp_path: Path) ->
     before = openpyxl.load_workbook(marked)
     protected = [ws.title for ws in before.worksheets if ws.protection.sheet and ws.sheet_state == "visible"]
     assert len(protected) >= 5  # the template's 填表说明, 目录 and project sheets
-    result, applied = apply_in_libreoffice(marked, actions, tmp_path,
-                                           expect=f"ok lifted={len(protected)} open=0 restored={len(protected)}")
+    result, applied = apply_in_libreoffice(
+        marked, actions, tmp_path, expect=f"ok lifted={len(protected)} open=0 restored={len(protected)}"
+    )
     for ws in before.worksheets:  # protected again as before, with the same allowances
         again = result[ws.title].protection
         assert again.sheet == ws.protection.sheet, ws.title
         if ws.protection.sheet:
-            assert [getattr(again, k) for k in PROTECTION_ALLOWS] == [getattr(ws.protection, k) for k in PROTECTION_ALLOWS]
+            assert [getattr(again, k) for k in PROTECTION_ALLOWS] == [
+                getattr(ws.protection, k) for k in PROTECTION_ALLOWS
+            ]
     assert {a["func"] for a in applied} >= {"setRangeColors", "addNote", "deleteNote"}
     coloured = [c for a in applied if a["func"] == "setRangeColors" for c in cells_of(a, names)]
     assert coloured
     for sheet, cell, colour in coloured:
         assert fill_of(result[sheet][cell]) == colour, (sheet, cell)
-    noted = {(names[a["sheet_position"]], a["args"][0].replace("$", "")): a["args"][1] for a in applied if a["func"] == "addNote"}
+    noted = {
+        (names[a["sheet_position"]], a["args"][0].replace("$", "")): a["args"][1]
+        for a in applied
+        if a["func"] == "addNote"
+    }
     assert noted
     for (sheet, cell), text in noted.items():
         assert result[sheet][cell].comment is not None and result[sheet][cell].comment.text.strip() == text.strip()
-    deleted = {(names[a["sheet_position"]], a["args"][0].replace("$", "")) for a in applied if a["func"] == "deleteNote"}
+    deleted = {
+        (names[a["sheet_position"]], a["args"][0].replace("$", "")) for a in applied if a["func"] == "deleteNote"
+    }
     assert deleted  # the old notes are deleted first, then written again (one note per cell, the new text)
     for sheet, cell in deleted - set(noted):
         assert result[sheet][cell].comment is None
@@ -245,7 +275,9 @@ def test_clearing_paints_back_the_template_and_removes_notes(marked: Path, four:
     assert painted and all(colour is None for _, _, colour in painted)  # input cells: no fill in the template
     for sheet, cell, _colour in painted:
         assert fill_of(result[sheet][cell]) == fill_of(pristine[sheet][cell]), (sheet, cell)
-    deleted = [(names[a["sheet_position"]], a["args"][0].replace("$", "")) for a in applied if a["func"] == "deleteNote"]
+    deleted = [
+        (names[a["sheet_position"]], a["args"][0].replace("$", "")) for a in applied if a["func"] == "deleteNote"
+    ]
     assert deleted and all(result[s][c].comment is None for s, c in deleted)
 
 
@@ -254,9 +286,12 @@ def test_clearing_paints_back_the_template_and_removes_notes(marked: Path, four:
 def test_a_new_project_sheet_is_a_visible_copy_of_the_master(tmp_path: Path) -> None:
     empty = writer.new_workbook(tmp_path / "新工作簿.xlsx", projects=2)
     actions = server_actions("new_project", payload_from_xlsx(empty, client="VBA"))
-    protected = sum(ws.protection.sheet and ws.sheet_state == "visible" for ws in openpyxl.load_workbook(empty).worksheets)
-    result, applied = apply_in_libreoffice(empty, actions, tmp_path,
-                                           expect=f"ok lifted={protected} open=0 restored={protected}")
+    protected = sum(
+        ws.protection.sheet and ws.sheet_state == "visible" for ws in openpyxl.load_workbook(empty).worksheets
+    )
+    result, applied = apply_in_libreoffice(
+        empty, actions, tmp_path, expect=f"ok lifted={protected} open=0 restored={protected}"
+    )
     assert [a["func"] for a in applied][:2] == ["copySheet", "setSheetVisibility"]
     assert {a["func"] for a in applied[2:]} == {"setRowHeight"}  # rows that fit the master's texts
     copy_name = applied[0]["args"][2]
@@ -293,7 +328,9 @@ def test_summary_formats_are_applied(four: Path, tmp_path: Path) -> None:
         first_row, first_col = a["start_row"] + 1, a["start_column"] + 1
         cells = [ws.cell(first_row + r, first_col + c) for r in range(a["row_count"]) for c in range(a["column_count"])]
         if a["func"] == "setFontProperty":
-            shown = [cell for cell in cells if not isinstance(cell, openpyxl.cell.cell.MergedCell)]  # a merge shows its first cell
+            shown = [
+                cell for cell in cells if not isinstance(cell, openpyxl.cell.cell.MergedCell)
+            ]  # a merge shows its first cell
             prop, value = a["args"]
             if prop == "bold":
                 assert all(cell.font.b is bool(value) for cell in shown)

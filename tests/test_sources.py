@@ -12,6 +12,10 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
+
+from selfeval import sources
+from selfeval.model import Severity
+from selfeval.sources import SourceResult, expand_paths, fill_formulas, read_source
 from support.form_layouts import (
     NATIONAL_DEVIATION,
     NATIONAL_DONE,
@@ -25,10 +29,6 @@ from support.form_layouts import (
     seed_rows,
 )
 from support.libreoffice import convert, needs_libreoffice
-
-from selfeval import sources
-from selfeval.model import Severity
-from selfeval.sources import SourceResult, expand_paths, fill_formulas, read_source
 
 
 def write_form(ws: Worksheet, rows: list[list[object]], merges: list[str], top: int = 1, left: int = 1) -> None:
@@ -109,13 +109,41 @@ def test_two_differently_laid_out_forms_read_with_every_field(two_forms: Path) -
         for i in seed.indicators
     ] == [
         ("产出指标", "成本指标", "召开培训会议，组织相关人员业务培训", "100%", "100%", None, 25.0, "", True, 13),
-        ("产出指标", "数量指标", "召开会议1次、组织业务培训1次、学习调研2次", "100%", "100%", None, 23.0, SEED_DEVIATION,
-         True, 14),
+        (
+            "产出指标",
+            "数量指标",
+            "召开会议1次、组织业务培训1次、学习调研2次",
+            "100%",
+            "100%",
+            None,
+            23.0,
+            SEED_DEVIATION,
+            True,
+            14,
+        ),
         ("产出指标", "质量指标", "传达布置党委工作任务", "100%", "100%", None, 25.0, "", True, 16),
-        ("效益指标", "经济效益指标", "推进全市重大决策部署落实和重大项目建设", "100％", "100%", None, 25.0, "", True, 17),
+        (
+            "效益指标",
+            "经济效益指标",
+            "推进全市重大决策部署落实和重大项目建设",
+            "100％",
+            "100%",
+            None,
+            25.0,
+            "",
+            True,
+            17,
+        ),
     ]
-    seed_columns = {"level1": "B", "level2": "C", "name": "D", "target": "E", "actual": "F", "score": "G",
-                    "deviation": "H"}
+    seed_columns = {
+        "level1": "B",
+        "level2": "C",
+        "name": "D",
+        "target": "E",
+        "actual": "F",
+        "score": "G",
+        "deviation": "H",
+    }
     for item in seed.indicators:
         assert item.cells == {key: f"{col}{item.row}" for key, col in seed_columns.items()}
         assert item.raw == {}
@@ -163,8 +191,16 @@ def test_two_differently_laid_out_forms_read_with_every_field(two_forms: Path) -
         ("效益指标", "社会效益指标", "老年人生活质量", "有效提升", "有效提升", 30.0, 27.0, "", False, 18),
         ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "93%", 10.0, 10.0, "", False, 20),
     ]
-    national_columns = {"level1": "B", "level2": "C", "name": "D", "target": "E", "actual": "F", "weight": "G",
-                        "score": "H", "deviation": "I"}
+    national_columns = {
+        "level1": "B",
+        "level2": "C",
+        "name": "D",
+        "target": "E",
+        "actual": "F",
+        "weight": "G",
+        "score": "H",
+        "deviation": "I",
+    }
     for item in national.indicators:
         assert item.cells == {key: f"{col}{item.row}" for key, col in national_columns.items()}
 
@@ -222,11 +258,17 @@ def test_old_xls_workbooks_are_read_like_xlsx(two_forms: Path, tmp_path: Path) -
     from_xls, from_xlsx = read_source(xls), read_source(two_forms)
     assert from_xls.status == "ok" and not from_xls.findings
     assert [p.name for p in from_xls.projects] == [p.name for p in from_xlsx.projects]
-    for old, new in zip(from_xls.projects, from_xlsx.projects):
+    for old, new in zip(from_xls.projects, from_xlsx.projects, strict=False):
         assert (old.year, old.department, old.unit, old.funds, old.goal) == (
-            new.year, new.department, new.unit, new.funds, new.goal)
+            new.year,
+            new.department,
+            new.unit,
+            new.funds,
+            new.goal,
+        )
         assert [(i.level2, i.name, i.weight, i.score) for i in old.indicators] == [
-            (i.level2, i.name, i.weight, i.score) for i in new.indicators]
+            (i.level2, i.name, i.weight, i.score) for i in new.indicators
+        ]
         assert old.cells == new.cells
 
 
@@ -369,7 +411,9 @@ def test_typed_constant_over_a_formula_is_read_as_typed(tmp_path: Path) -> None:
     assert result.projects[0].stated_grade == "良"
 
 
-def test_cells_are_not_read_again_without_template_sheets_or_numeric_values(two_forms: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cells_are_not_read_again_without_template_sheets_or_numeric_values(
+    two_forms: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from selfeval import xlsxcells
 
     def must_not_run(*args: object) -> None:
@@ -435,10 +479,16 @@ def test_expand_paths(tmp_path: Path) -> None:
     for name in ("b/深层/z.xlsx", "b/a.XLSM", "b/~$a.xlsx", "b/说明.pdf", "b/c.xls", "a.xlsx"):
         (tmp_path / name).write_bytes(b"x")
     single = tmp_path / "b" / "说明.pdf"
-    files, errors = expand_paths([tmp_path / "b", single, tmp_path / "a.xlsx", tmp_path / "b" / "a.XLSM",
-                                  tmp_path / "无"])
-    assert files == [tmp_path / "b" / "a.XLSM", tmp_path / "b" / "c.xls", tmp_path / "b" / "深层" / "z.xlsx",
-                     single, tmp_path / "a.xlsx"]
+    files, errors = expand_paths(
+        [tmp_path / "b", single, tmp_path / "a.xlsx", tmp_path / "b" / "a.XLSM", tmp_path / "无"]
+    )
+    assert files == [
+        tmp_path / "b" / "a.XLSM",
+        tmp_path / "b" / "c.xls",
+        tmp_path / "b" / "深层" / "z.xlsx",
+        single,
+        tmp_path / "a.xlsx",
+    ]
     assert errors == [f"找不到文件或文件夹：{tmp_path / '无'}"]
     # the PDF comes from the folder scan too (nothing in a folder is dropped) and is skipped
     skipped = read_source(single)
@@ -518,8 +568,7 @@ def test_committed_template_reads_back_at_the_layout_addresses(tmp_path: Path) -
     sheet = book[project_sheet_name(1)]
     sheet[layout.cells["name"]] = "测试项目"
     row = layout.first_indicator_row
-    for key, value in (("name", "培训人数"), ("target", "≥100人"), ("actual", "120人"), ("weight", 20),
-                       ("score", 20)):
+    for key, value in (("name", "培训人数"), ("target", "≥100人"), ("actual", "120人"), ("weight", 20), ("score", 20)):
         sheet[layout.indicator_cell(key, row)] = value
     book.save(path)
 
@@ -532,7 +581,13 @@ def test_committed_template_reads_back_at_the_layout_addresses(tmp_path: Path) -
         assert layout.cells.get(key, address) == address, key  # "funds" is the block's label: not in layout
     assert {"name", "status", "total", "grade", "funds.rate", "indicators"} <= set(project.cells)
     [item] = project.indicators  # the template's pre-filled, otherwise empty rows are placeholders
-    assert (item.level1, item.level2, item.name, item.weight, item.score) == ("产出指标", "数量指标", "培训人数", 20.0, 20.0)
+    assert (item.level1, item.level2, item.name, item.weight, item.score) == (
+        "产出指标",
+        "数量指标",
+        "培训人数",
+        20.0,
+        20.0,
+    )
     assert item.cells["target"] == layout.indicator_cell("target", row)
     fill_formulas(path, result.projects)
     assert set(project.formulas) == {"funds.rate", "funds.score", "total", "grade"}
@@ -566,7 +621,7 @@ def test_percentages_typed_in_excel_read_as_percent_text(tmp_path: Path) -> None
     write_form(sheet, national_rows(), NATIONAL_MERGES)
     sheet["F15"], sheet["F15"].number_format = 0.98, "0%"  # 服务合格率
     sheet["E20"], sheet["E20"].number_format = 0.9, "0.00%"  # 服务对象满意度 target
-    sheet["F20"], sheet["F20"].number_format = 0.935, '[Blue]0.0%;[Red]-0.0%'
+    sheet["F20"], sheet["F20"].number_format = 0.935, "[Blue]0.0%;[Red]-0.0%"
     sheet["F13"] = 1050  # a plain number stays a number
     path = tmp_path / "百分比.xlsx"
     book.save(path)
@@ -612,8 +667,11 @@ def test_broken_styles_keep_the_formulas_and_the_numbers(tmp_path: Path) -> None
         for item in original.infolist():
             data = original.read(item)
             if item.filename == "xl/styles.xml":
-                data = data.replace(b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" pivotButton',
-                                    b'<xf numFmtId="none" fontId="0" fillId="0" borderId="0" pivotButton', 1)
+                data = data.replace(
+                    b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" pivotButton',
+                    b'<xf numFmtId="none" fontId="0" fillId="0" borderId="0" pivotButton',
+                    1,
+                )
                 assert b'numFmtId="none"' in data
             target.writestr(item, data)
     result = read_source(path)
@@ -730,8 +788,11 @@ def test_word_unicode_and_gbk_text_exports_are_read(tmp_path: Path) -> None:
     seed = Path(__file__).parent / "fixtures" / "seed_2021_ezhou.txt"
     text = seed.read_text(encoding="utf-8")
     expected = [p.name for p in read_source(seed).projects]
-    for name, data in (("unicode.txt", text.encode("utf-16")), ("utf16be.txt", b"\xfe\xff" + text.encode("utf-16-be")),
-                       ("gbk.txt", text.encode("gbk"))):
+    for name, data in (
+        ("unicode.txt", text.encode("utf-16")),
+        ("utf16be.txt", b"\xfe\xff" + text.encode("utf-16-be")),
+        ("gbk.txt", text.encode("gbk")),
+    ):
         (tmp_path / name).write_bytes(data)
         result = read_source(tmp_path / name)
         assert result.status == "ok" and result.findings == [], name
@@ -768,7 +829,7 @@ def _as_ordinary_user(job):  # type: ignore[no-untyped-def]
             os.setgid(65534)
             os.setuid(65534)
             payload = json.dumps({"result": job()})
-        except BaseException as error:  # noqa: BLE001 - reported to the parent
+        except BaseException as error:
             payload = json.dumps({"error": repr(error)})
         os.write(write_end, payload.encode())
         os._exit(0)
@@ -823,8 +884,9 @@ def test_folder_scan_follows_links_once_and_lists_loops(tmp_path: Path) -> None:
     os.symlink("环1.xlsx", tmp_path / "环2.xlsx")
     files, errors = expand_paths([tmp_path])
     assert errors == []
-    assert files == sorted([tmp_path / "甲" / "上级", tmp_path / "甲" / "表.xlsx", tmp_path / "环1.xlsx",
-                            tmp_path / "环2.xlsx"])
+    assert files == sorted(
+        [tmp_path / "甲" / "上级", tmp_path / "甲" / "表.xlsx", tmp_path / "环1.xlsx", tmp_path / "环2.xlsx"]
+    )
     link = read_source(tmp_path / "甲" / "上级")
     assert link.status == "skipped" and "链接" in link.note
     assert "循环的符号链接" in only_x03(read_source(tmp_path / "环1.xlsx"))

@@ -36,9 +36,19 @@ def snapshot(path: Path) -> dict:
             "state": ws.sheet_state,
             "protection": (p.sheet, p.password, p.insertRows, p.deleteRows, p.formatCells, p.formatRows),
             "cells": {
-                c.coordinate: (c.value, c.data_type, c.number_format, c.protection.locked, c.font.name,
-                               c.font.b, c.fill.fgColor.rgb, c.border.left.style, c.alignment.horizontal)
-                for row in ws.iter_rows() for c in row
+                c.coordinate: (
+                    c.value,
+                    c.data_type,
+                    c.number_format,
+                    c.protection.locked,
+                    c.font.name,
+                    c.font.b,
+                    c.fill.fgColor.rgb,
+                    c.border.left.style,
+                    c.alignment.horizontal,
+                )
+                for row in ws.iter_rows()
+                for c in row
                 if c.value is not None or c.border.left.style or c.fill.fill_type
             },
             "merges": sorted(str(m) for m in ws.merged_cells.ranges),
@@ -48,11 +58,19 @@ def snapshot(path: Path) -> dict:
             ),
             "hints": sorted(
                 (str(cf.sqref), rule.formula, rule.dxf.fill.fgColor.rgb if rule.dxf and rule.dxf.fill else None)
-                for cf in ws.conditional_formatting for rule in cf.rules
+                for cf in ws.conditional_formatting
+                for rule in cf.rules
             ),
-            "print": (ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.fitToWidth,
-                      ws.page_setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage,
-                      ws.print_title_rows, ws.print_area, ws.oddFooter.center.text),
+            "print": (
+                ws.page_setup.paperSize,
+                ws.page_setup.orientation,
+                ws.page_setup.fitToWidth,
+                ws.page_setup.fitToHeight,
+                ws.sheet_properties.pageSetUpPr.fitToPage,
+                ws.print_title_rows,
+                ws.print_area,
+                ws.oddFooter.center.text,
+            ),
             "columns": {k: d.width for k, d in ws.column_dimensions.items()},
             "rows": {k: d.height for k, d in ws.row_dimensions.items()},
             "hyperlinks": sorted((h.ref, h.location) for h in ws._hyperlinks),
@@ -76,8 +94,13 @@ def test_sheets_and_their_visibility() -> None:
     wb = load_workbook(COMMITTED)
     states = {ws.title: ws.sheet_state for ws in wb.worksheets}
     # no empty 汇总 to print (生成汇总 makes it); a clerk cannot unhide the lists or the master
-    assert states == {SHEET_GUIDE: "visible", SHEET_INDEX: "visible", "项目1": "visible",
-                      SHEET_CODES: "veryHidden", SHEET_MASTER: "veryHidden"}
+    assert states == {
+        SHEET_GUIDE: "visible",
+        SHEET_INDEX: "visible",
+        "项目1": "visible",
+        SHEET_CODES: "veryHidden",
+        SHEET_MASTER: "veryHidden",
+    }
     assert wb.active.title == "项目1"
     assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["项目1"]
 
@@ -175,7 +198,14 @@ def test_validate_reports_the_blank_template_in_chinese() -> None:
     assert project.project.sheet == "项目1"
     codes = {(f.code, f.cell) for f in project.findings}
     c = DEFAULT_LAYOUT.cells
-    assert {("S01", c["name"]), ("S01", c["department"]), ("S01", c["unit"]), ("S01", c["year"]),
-            ("S02", c["goal.expected"]), ("S02", c["goal.actual"]), ("S03", c["indicators"])} <= codes
+    assert {
+        ("S01", c["name"]),
+        ("S01", c["department"]),
+        ("S01", c["unit"]),
+        ("S01", c["year"]),
+        ("S02", c["goal.expected"]),
+        ("S02", c["goal.actual"]),
+        ("S03", c["indicators"]),
+    } <= codes
     assert not {code for code, _ in codes} & {"X01", "X03"}  # formulas are intact, the sheet reads
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in f.message) for f in project.findings)

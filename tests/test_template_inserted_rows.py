@@ -31,24 +31,41 @@ def _project() -> Project:
         Indicator("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "93%", 10.0, 10.0),
     ]
     funds = Funds(total=FundsLine(50.0, 50.0, 45.0), fiscal=FundsLine(50.0, 50.0, 45.0), weight=10.0)
-    return Project(name="插行测试", department="市财政局", unit="市财政局", year=2025, funds=funds,
-                   goal=Goal("目标", "完成"), indicators=rows)
+    return Project(
+        name="插行测试",
+        department="市财政局",
+        unit="市财政局",
+        year=2025,
+        funds=funds,
+        goal=Goal("目标", "完成"),
+        indicators=rows,
+    )
 
 
 def _insert(book: Path, out: Path, sheet: str, inserts: list[dict], tmp_path: Path) -> Path:
     job = tmp_path / "job.json"
     job.write_text(json.dumps({"sheet": sheet, "inserts": inserts}, ensure_ascii=False), encoding="utf-8")
     profile = tmp_path / "lo-profile"
-    result = subprocess.run([SYSTEM_PYTHON, str(SCRIPT), str(book), str(out), str(job), str(profile)],
-                            capture_output=True, text=True, timeout=240)
+    result = subprocess.run(
+        [SYSTEM_PYTHON, str(SCRIPT), str(book), str(out), str(job), str(profile)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert result.returncode == 0 and out.exists(), result.stderr
     return out
 
 
 def _row_cells(name: str, target: str, actual: str, weight: float, score: float, reason: str = "") -> dict:
     c = INDICATOR_COLUMNS
-    return {c["name"]: name, c["target"]: target, c["actual"]: actual, c["weight"]: weight,
-            c["score"]: score, c["deviation"]: reason}
+    return {
+        c["name"]: name,
+        c["target"]: target,
+        c["actual"]: actual,
+        c["weight"]: weight,
+        c["score"]: score,
+        c["deviation"]: reason,
+    }
 
 
 def test_rows_inserted_inside_categories_are_counted_by_every_total(tmp_path: Path) -> None:
@@ -84,5 +101,6 @@ def test_rows_inserted_inside_categories_are_counted_by_every_total(tmp_path: Pa
     layout = project_layout(project)
     for level1, row in layout.subtotal_rows.items():
         assert grid.value_at(f"F{row + 2}") == pytest.approx(
-            sum(i.weight for i in project_after.indicators if i.level1 == level1))
+            sum(i.weight for i in project_after.indicators if i.level1 == level1)
+        )
         assert grid.value_at(f"G{row + 2}") == pytest.approx(scores.by_level1[level1])

@@ -42,8 +42,10 @@ class Values:
 
 def crowded_project() -> Project:
     """More indicators in one group than it has blank rows: the writer inserts rows."""
-    rows = [Indicator("产出指标", "数量指标", f"数量{i}", "≥10次", f"{8 + i}次", 6.0, 6.0 * min(1, (8 + i) / 10))
-            for i in range(6)]
+    rows = [
+        Indicator("产出指标", "数量指标", f"数量{i}", "≥10次", f"{8 + i}次", 6.0, 6.0 * min(1, (8 + i) / 10))
+        for i in range(6)
+    ]
     rows.append(Indicator("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "91%", 54.0, 54.0))
     return Project(name="插入行项目", department="部门", unit="单位", year=2023, indicators=rows)
 
@@ -99,15 +101,18 @@ def test_every_computed_cell_agrees_with_scoring(recalculated) -> None:
     names = sheet_names(projects)
     assert len(projects) >= 20
     grew = False
-    for name, project in zip(names, projects):
+    for name, project in zip(names, projects, strict=False):
         layout = project_layout(project)
         grew = grew or layout.last_indicator_row > SheetLayout().last_indicator_row
         values = Values(book.get_sheet_by_name(name))
         expected = expected_cells(project, layout)
         if project.year is None:  # the empty form: the title keeps its blank year
             expected["title"] = "项目支出绩效自评表（　　年度）"
-        wrong = {key: (values[layout.computed[key]], want) for key, want in expected.items()
-                 if not same(values[layout.computed[key]], want)}
+        wrong = {
+            key: (values[layout.computed[key]], want)
+            for key, want in expected.items()
+            if not same(values[layout.computed[key]], want)
+        }
         assert not wrong, f"sheet {name}: {wrong}"
     assert grew, "no project needed inserted rows"
     grades = {score_project(p).grade for p in projects}
@@ -127,7 +132,7 @@ def test_the_index_shows_each_sheet_live(recalculated) -> None:
     book = python_calamine.CalamineWorkbook.from_path(str(result))
     index = Values(book.get_sheet_by_name(SHEET_INDEX))
     col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
-    for i, (name, project) in enumerate(zip(sheet_names(projects), projects)):
+    for i, (name, project) in enumerate(zip(sheet_names(projects), projects, strict=False)):
         row = INDEX_FIRST_ROW + i
         scores = score_project(project)
         assert index[f"{col['sheet']}{row}"] == name
@@ -140,8 +145,13 @@ def test_the_index_shows_each_sheet_live(recalculated) -> None:
 def test_no_error_value_anywhere(recalculated) -> None:
     _projects, result = recalculated
     wb = load_workbook(result, data_only=True)
-    errors = [f"{ws.title}!{c.coordinate}={c.value}" for ws in wb.worksheets
-              for row in ws.iter_rows() for c in row if c.data_type == "e"]
+    errors = [
+        f"{ws.title}!{c.coordinate}={c.value}"
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "e"
+    ]
     assert not errors
 
 
@@ -155,8 +165,9 @@ def test_a_filled_sheet_prints_on_one_a4_portrait_page(tmp_path: Path) -> None:
         if ws.title != example_project().name:
             wb.remove(ws)
     wb.save(book)
-    info = subprocess.run([pdfinfo, str(convert(book, "pdf", tmp_path / "pdf"))],
-                          capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(
+        [pdfinfo, str(convert(book, "pdf", tmp_path / "pdf"))], capture_output=True, text=True, check=True
+    ).stdout
     assert re.search(r"Pages:\s+1\b", info)
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
     assert abs(width - 595.3) < 1 and abs(height - 841.9) < 1  # A4 portrait

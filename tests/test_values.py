@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from selfeval.model import COST, QUALITY, QUANTITY, TIMELINESS
 from selfeval.values import (
-    cell_text,
     Comparator,
     Completion,
     Qualitative,
     Quantity,
+    cell_text,
     clean_text,
     completion_of,
     direction,
@@ -159,8 +159,15 @@ def test_nan_is_an_empty_cell_for_every_reader_and_rule() -> None:
 
 @pytest.mark.parametrize(
     "cell",
-    [datetime.date(2021, 12, 31), datetime.datetime(2021, 12, 31, 8, 30), datetime.time(8, 30),
-     datetime.timedelta(days=3), Decimal("95.5"), b"100%", [1, 2]],
+    [
+        datetime.date(2021, 12, 31),
+        datetime.datetime(2021, 12, 31, 8, 30),
+        datetime.time(8, 30),
+        datetime.timedelta(days=3),
+        Decimal("95.5"),
+        b"100%",
+        [1, 2],
+    ],
     ids=repr,
 )
 def test_other_cell_types_never_raise(cell: object) -> None:
@@ -292,9 +299,49 @@ def test_format_quantity_round_trips(text: str) -> None:
 # --- never raises -------------------------------------------------------------------------
 
 _PIECES = st.sampled_from(
-    ["≥", ">=", "＞", "≤", "<=", "＜", "=", "＝", "不低于", "不超过", "控制在", "达到", "以上", "以下",
-     "以内", "%", "％", "万元", "元", "天", "日", "个月", "次", "场", "四", "十", "百", "零", "两",
-     ",", "，", ".", "-", "—", "/", " ", "\u3000", "[bookmark: _GoBack]", "未", "完成", "部分"]
+    [
+        "≥",
+        ">=",
+        "＞",
+        "≤",
+        "<=",
+        "＜",
+        "=",
+        "＝",
+        "不低于",
+        "不超过",
+        "控制在",
+        "达到",
+        "以上",
+        "以下",
+        "以内",
+        "%",
+        "％",
+        "万元",
+        "元",
+        "天",
+        "日",
+        "个月",
+        "次",
+        "场",
+        "四",
+        "十",
+        "百",
+        "零",
+        "两",
+        ",",
+        "，",
+        ".",
+        "-",
+        "—",
+        "/",
+        " ",
+        "\u3000",
+        "[bookmark: _GoBack]",
+        "未",
+        "完成",
+        "部分",
+    ]
 )
 _DIGITS = st.text(alphabet="0123456789０１２３４５６７８９", min_size=1, max_size=12)
 _MIXED = st.lists(st.one_of(_PIECES, _DIGITS, st.text(max_size=4)), max_size=8).map("".join)

@@ -42,13 +42,19 @@ def expected_indicators(project: Project) -> list[tuple]:
     rows = []
     for item in project.indicators:
         level1 = item.level1 or LEVEL1_OF_LEVEL2[item.level2]
-        rows.append((order[(level1, item.level2)], (level1, item.level2, item.name, item.target, item.actual,
-                                                     item.weight, item.score, item.deviation)))
+        rows.append(
+            (
+                order[(level1, item.level2)],
+                (level1, item.level2, item.name, item.target, item.actual, item.weight, item.score, item.deviation),
+            )
+        )
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 def as_tuples(project: Project) -> list[tuple]:
-    return [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.deviation) for i in project.indicators]
+    return [
+        (i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.deviation) for i in project.indicators
+    ]
 
 
 def assert_same(written: Project, read: Project) -> None:
@@ -77,8 +83,14 @@ def test_round_trip_through_the_reader(project: Project) -> None:
 
 def test_several_projects_keep_their_order_and_sheets(tmp_path: Path) -> None:
     projects_ = [
-        Project(name=f"项目甲{i}", department="局", unit="单位", year=2024, goal=Goal("a", "b"),
-                indicators=[Indicator("产出指标", "数量指标", "n", "1次", "1次", 90, 90)])
+        Project(
+            name=f"项目甲{i}",
+            department="局",
+            unit="单位",
+            year=2024,
+            goal=Goal("a", "b"),
+            indicators=[Indicator("产出指标", "数量指标", "n", "1次", "1次", 90, 90)],
+        )
         for i in range(3)
     ]
     path = write_workbook(projects_, tmp_path / "many.xlsx")
@@ -90,17 +102,32 @@ def test_several_projects_keep_their_order_and_sheets(tmp_path: Path) -> None:
 def test_formula_looking_text_stays_text(tmp_path: Path) -> None:
     evil = ["=1+1", "+86 711", "-5", "@SUM(A1)", '=HYPERLINK("http://x","y")']
     project = Project(
-        name=evil[0], department=evil[1], unit=evil[2], year=2024, goal=Goal(evil[3], evil[4]),
+        name=evil[0],
+        department=evil[1],
+        unit=evil[2],
+        year=2024,
+        goal=Goal(evil[3], evil[4]),
         indicators=[Indicator("产出指标", "数量指标", evil[0], evil[2], evil[3], 10, 10, evil[4])],
-        phone=evil[2], filler=evil[1],
+        phone=evil[2],
+        filler=evil[1],
     )
     path = write_workbook([project], tmp_path / "evil.xlsx")
     ws = load_workbook(path)[sheet_names([project])[0]]
     for key in ("name", "department", "unit", "goal.expected", "goal.actual", "phone", "filler"):
         cell = ws[project_layout(project).cells[key]]
         assert cell.data_type == "s" and isinstance(cell.value, str), key
-        assert cell.value == {"name": evil[0], "department": evil[1], "unit": evil[2], "goal.expected": evil[3],
-                              "goal.actual": evil[4], "phone": evil[2], "filler": evil[1]}[key]
+        assert (
+            cell.value
+            == {
+                "name": evil[0],
+                "department": evil[1],
+                "unit": evil[2],
+                "goal.expected": evil[3],
+                "goal.actual": evil[4],
+                "phone": evil[2],
+                "filler": evil[1],
+            }[key]
+        )
     index = load_workbook(path)[SHEET_INDEX]
     assert index["B3"].data_type == "s" and index["B3"].value == "=1+1"
     (read,) = read_back(path)
@@ -111,7 +138,7 @@ def test_crowded_group_gets_rows_inserted(tmp_path: Path) -> None:
     rows = [Indicator("效益指标", "社会效益指标", f"社会{i}", "≥1次", "1次", 5, 5) for i in range(7)]
     project = Project(name="多指标", year=2024, indicators=rows)
     layout = project_layout(project)
-    group = next(span for g, span in zip(layout.groups, layout.group_spans) if g.level2 == "社会效益指标")
+    group = next(span for g, span in zip(layout.groups, layout.group_spans, strict=False) if g.level2 == "社会效益指标")
     assert group.last - group.first + 1 == 7
     path = write_workbook([project], tmp_path / "crowded.xlsx")
     ws = load_workbook(path)[project.name]
@@ -152,17 +179,19 @@ def test_raw_text_of_numeric_cells_is_written_back(tmp_path: Path) -> None:
 
 
 def test_sheet_names_are_legal_and_unique() -> None:
-    names = sheet_names([
-        Project(name="a/b:c*d?e[f]g\\h"),
-        Project(name="长" * 40),
-        Project(name="长" * 40),
-        Project(name=""),
-        Project(name=SHEET_INDEX),
-        Project(name="History"),
-        Project(name="'引号'"),
-        Project(name="ABC"),
-        Project(name="abc"),
-    ])
+    names = sheet_names(
+        [
+            Project(name="a/b:c*d?e[f]g\\h"),
+            Project(name="长" * 40),
+            Project(name="长" * 40),
+            Project(name=""),
+            Project(name=SHEET_INDEX),
+            Project(name="History"),
+            Project(name="'引号'"),
+            Project(name="ABC"),
+            Project(name="abc"),
+        ]
+    )
     assert names[0] == "a b c d e f g h"
     assert names[1] == "长" * 31 and names[2] == "长" * 28 + "(2)"
     assert names[3] == "项目4"

@@ -15,13 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
+from .errors import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 YEAR_RANGE = (2000, 2100)  # `new --year`: a budget year selfeval accepts
-
-
-class UsageError(Exception):
-    """A problem with the command line or its paths: exit 2 with a Chinese message."""
 
 
 # argparse looks its messages up through gettext at call time: give it Chinese ones.
@@ -42,7 +39,7 @@ argparse._ = lambda message: _ARGPARSE_CHINESE.get(message, message)  # type: ig
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # noqa: D102 - argparse hook
+    def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"参数错误：{message}\n运行 `{self.prog} -h` 查看用法。\n")
 
@@ -94,8 +91,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             _err(f"错误：无法写入 {args.mark}：{exc.strerror or exc}")
             return EXIT_USAGE
         say = _err if args.format == "json" else _out  # JSON output stays parseable
-        say(f"已写出标记副本：{result.path}（标记 {result.marked} 个单元格，批注 {result.noted} 条；"
-            f"问题列表见「校验结果」表）")
+        say(
+            f"已写出标记副本：{result.path}（标记 {result.marked} 个单元格，批注 {result.noted} 条；"
+            f"问题列表见「校验结果」表）"
+        )
     if args.format == "json":
         from .inert import json_text
 
@@ -131,8 +130,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise UsageError(f"{out} 是一个文件夹，请给出输出文件名（如 {out / '自评表.xlsx'}）。")
     try:
-        written = new_workbook(out, projects=args.projects, year=args.year,
-                               department=args.department or "", force=args.force)
+        written = new_workbook(
+            out, projects=args.projects, year=args.year, department=args.department or "", force=args.force
+        )
     except FileExistsError:
         raise UsageError(f"文件 {out} 已存在；如需覆盖请加 --force。") from None
     except OSError as exc:
@@ -175,7 +175,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         built.extend(build_examples(root / "examples"))
     if args.what in ("addin", "all"):
-        from .addin import AddinError, build_addin
+        from .addin import build_addin
+        from .errors import AddinError
 
         try:
             built.append(build_addin(root))
@@ -188,7 +189,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_addin(args: argparse.Namespace) -> int:
-    from .addin import AddinError, addin_status, install_addin, remove_addin
+    from .addin import addin_status, install_addin, remove_addin
+    from .errors import AddinError
 
     if args.action == "bundle":
         return _addin_bundle(args)
@@ -204,8 +206,8 @@ def cmd_addin(args: argparse.Namespace) -> int:
 
 
 def _addin_bundle(args: argparse.Namespace) -> int:
-    from .addin import AddinError
     from .addin.bundle import INSTALL_CMD, PYTHON_VERSIONS, make_bundle
+    from .errors import AddinError
 
     if args.dir is None:
         raise UsageError("请指定离线安装包的输出目录，例如：selfeval addin bundle 离线安装包 --windows")
@@ -230,7 +232,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import ConfigError, check, new_token, serve
+    from .errors import ConfigError
+    from .server import check, new_token, serve
 
     try:
         if args.new_token:
@@ -259,8 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="selfeval",
         description="项目支出绩效自评表：校验、导入、汇总，以及 Excel 模板和加载项。",
     )
-    parser.add_argument("--version", action="version", version=f"selfeval {__version__}",
-                        help="显示版本号并退出")
+    parser.add_argument("--version", action="version", version=f"selfeval {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
@@ -271,8 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("validate", cmd_validate, "校验自评表（文件或文件夹），按文件和项目列出问题")
     p.add_argument("paths", nargs="+", metavar="路径", help="工作簿、Word 文档、文本文件或文件夹")
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
-    p.add_argument("--mark", metavar="输出文件",
-                   help="另存一份带校验标记的副本（底色、批注、校验结果表，与加载项相同），原文件不变")
+    p.add_argument(
+        "--mark",
+        metavar="输出文件",
+        help="另存一份带校验标记的副本（底色、批注、校验结果表，与加载项相同），原文件不变",
+    )
 
     p = command("new", cmd_new, "新建一个部门的自评工作簿（基于模板）")
     p.add_argument("out", metavar="输出文件", help="例如 财政局2025年自评.xlsx")
@@ -291,21 +296,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="输出文件", help="汇总工作簿 .xlsx")
     p.add_argument("--jobs", type=int, default=None, help="并行读取的进程数（默认 CPU 核数）")
     p.add_argument("--csv", metavar="文件夹", help="另存项目、指标、问题三张表为 CSV（UTF-8 BOM）")
-    p.add_argument("--feedback", metavar="文件夹",
-                   help="另按实施单位各写一个问题反馈工作簿（该单位的问题清单和项目汇总），用于退回修改")
+    p.add_argument(
+        "--feedback",
+        metavar="文件夹",
+        help="另按实施单位各写一个问题反馈工作簿（该单位的问题清单和项目汇总），用于退回修改",
+    )
 
     p = command("build", cmd_build, "由源代码重新生成 workbook/ 下的模板、示例和加载项")
-    p.add_argument("what", choices=("template", "examples", "addin", "all"), metavar="目标",
-                   help="template（模板）、examples（示例）、addin（加载项）或 all（全部）")
+    p.add_argument(
+        "what",
+        choices=("template", "examples", "addin", "all"),
+        metavar="目标",
+        help="template（模板）、examples（示例）、addin（加载项）或 all（全部）",
+    )
     p.add_argument("--dir", default="workbook", help="输出目录（默认 workbook）")
 
     p = command("addin", cmd_addin, "安装、卸载或查看 Excel 加载项「绩效自评」")
-    p.add_argument("action", choices=("install", "remove", "status", "bundle"), metavar="操作",
-                   help="install（安装）、remove（卸载）、status（查看状态）或 bundle（生成离线安装包）")
+    p.add_argument(
+        "action",
+        choices=("install", "remove", "status", "bundle"),
+        metavar="操作",
+        help="install（安装）、remove（卸载）、status（查看状态）或 bundle（生成离线安装包）",
+    )
     p.add_argument("dir", nargs="?", metavar="目录", help="bundle：离线安装包的输出目录（新的或空的文件夹）")
     p.add_argument("--windows", action="store_true", help="bundle：为 Windows 64 位电脑生成（在其他系统上必须指定）")
-    p.add_argument("--python", action="append", metavar="版本", choices=("3.10", "3.11", "3.12", "3.13"),
-                   help="bundle：只包含这个 Python 版本的 wheel（可重复；默认 3.10 至 3.13 全部）")
+    p.add_argument(
+        "--python",
+        action="append",
+        metavar="版本",
+        choices=("3.10", "3.11", "3.12", "3.13"),
+        help="bundle：只包含这个 Python 版本的 wheel（可重复；默认 3.10 至 3.13 全部）",
+    )
 
     p = command("demo", cmd_demo, "用内置示例（鄂州市 2021 年三张自评表）演示完整流程")
     p.add_argument("--out", default="selfeval-demo", help="输出目录（默认 ./selfeval-demo）")

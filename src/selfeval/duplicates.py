@@ -60,8 +60,9 @@ def duplicate_note(earlier: Occurrence) -> str:
     return f"与「{earlier.file}」工作表「{earlier.sheet}」重复"
 
 
-def x04(item: Occurrence, earlier: Occurrence, *, sheet: str | None = None, cell: str | None = None,
-        source: str = "") -> Finding:
+def x04(
+    item: Occurrence, earlier: Occurrence, *, sheet: str | None = None, cell: str | None = None, source: str = ""
+) -> Finding:
     """The X04 warning of a repeated project."""
     year = f"{item.year} 年度" if item.year is not None else "年度未填"
     department = clean_text(item.department) or "主管部门未填"
@@ -76,7 +77,7 @@ def x04(item: Occurrence, earlier: Occurrence, *, sheet: str | None = None, cell
     )
 
 
-def mark_reports(reports: Sequence["FileReport"]) -> int:
+def mark_reports(reports: Sequence[FileReport]) -> int:
     """Add X04 to every project of `reports` that repeats one of an earlier file; their number."""
     items, places = [], []
     for report in reports:
@@ -88,8 +89,9 @@ def mark_reports(reports: Sequence["FileReport"]) -> int:
     repeats = first_occurrences(items)
     for index, earlier in repeats.items():
         item, project = places[index], places[index].project
-        item.findings.append(x04(items[index], earlier, sheet=project.sheet, cell=project.cells.get("name"),
-                                 source=project.source))
+        item.findings.append(
+            x04(items[index], earlier, sheet=project.sheet, cell=project.cells.get("name"), source=project.source)
+        )
         item.findings.sort(key=lambda f: f.severity.rank)
     return len(repeats)
 
@@ -102,8 +104,7 @@ def mark_rows(files: Sequence[FileRows]) -> int:
     in 文件清单); their number. Rows of files not read have no projects and take no part."""
     places = [(f, i) for f in files for i in range(len(f.projects))]
     items = [
-        Occurrence(*(f.projects[i][_AT[c]] for c in ("file", "sheet", "name", "department", "year")))
-        for f, i in places
+        Occurrence(*(f.projects[i][_AT[c]] for c in ("file", "sheet", "name", "department", "year"))) for f, i in places
     ]
     repeats = first_occurrences(items)
     names: dict[int, list[str]] = {}  # id(FileRows) → names of its repeated projects
@@ -119,7 +120,9 @@ def mark_rows(files: Sequence[FileRows]) -> int:
     for rows in files:
         repeated = names.get(id(rows))
         if repeated:
-            shown = "、".join(f"「{n}」" for n in repeated[:_NAMES_SHOWN]) + ("等" if len(repeated) > _NAMES_SHOWN else "")
+            shown = "、".join(f"「{n}」" for n in repeated[:_NAMES_SHOWN]) + (
+                "等" if len(repeated) > _NAMES_SHOWN else ""
+            )
             note = f"{len(repeated)} 个项目与先前文件中的项目重复（{shown}），汇总只计一次"
             rows.entry.reason = "；".join(r for r in (rows.entry.reason, note) if r)
     return len(repeats)

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .a1 import column_letters
+from .errors import FormError
 from .model import (
     CLASSIFICATIONS,
     LEVEL1_NAMES,
@@ -72,16 +74,6 @@ NATIONAL_FUNDS_LABEL = "项目资金"  # the national form's block, whose column
 _A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
-@lru_cache(maxsize=1024)
-def column_letters(col: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while col > 0:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 @dataclass
 class Grid:
     """A sheet's cell values as one bulk read gives them, and where they sit on the sheet."""
@@ -108,15 +100,6 @@ class Grid:
         if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
             return self.rows[r][c]
         return None
-
-
-class FormError(Exception):
-    """The sheet looks like a form but cannot be read (X03): a Chinese reason and the cell."""
-
-    def __init__(self, reason: str, cell: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.cell = cell
 
 
 # --- what the reader derives from the vocabulary ----------------------------------------
@@ -417,14 +400,14 @@ class _Reader:
                     f"指标表表头（第 {self.grid.first_row + r} 行）缺少"
                     + "、".join(f"「{m}」" for m in missing)
                     + "列，无法读取指标",
-                    self.addr(r, min(found.values(), default=0)),
+                    cell=self.addr(r, min(found.values(), default=0)),
                 )
             name = self.first("name")
             if name is None:
                 return None
             raise FormError(
                 "有「项目名称」，但没有找到指标表的表头行（「一级指标」「二级指标」「年度指标值」「实际完成值」「得分」）",
-                self.addr(*name),
+                cell=self.addr(*name),
             )
         project = Project(sheet=self.grid.sheet, source=self.grid.source)
         project.absent_columns = frozenset(key for key in SCORE_COLUMNS if key not in cols)

@@ -106,8 +106,10 @@ def import_sources(sources: list[Path], output: Path, *, force: bool) -> int:
     _out(f"已生成工作簿：{written}（{len(projects)} 张项目表）")
     if cleaned:
         shown = "、".join(cleaned[:10]) + ("……" if len(cleaned) > 10 else "")
-        _out(f"  提示：{len(cleaned)} 个单元格的文字含有控制字符（如 ESC、BEL），工作簿不能保存这些字符，已删除：{shown}")
-    for name, report in zip(names, reports):
+        _out(
+            f"  提示：{len(cleaned)} 个单元格的文字含有控制字符（如 ESC、BEL），工作簿不能保存这些字符，已删除：{shown}"
+        )
+    for name, report in zip(names, reports, strict=False):
         project = report.project
         errors = sum(f.severity is Severity.ERROR for f in report.findings)
         warnings = sum(f.severity is Severity.WARNING for f in report.findings)

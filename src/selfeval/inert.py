@@ -66,7 +66,7 @@ def csv_field(value: object) -> object:
     return CSV_TEXT_MARK + value if value.startswith(CSV_FORMULA_TRIGGERS) else value
 
 
-def csv_texts(series):  # noqa: ANN001, ANN201 - a pandas Series of text; inert.py does not import pandas
+def csv_texts(series):
     """`csv_field` over a whole text column at once (vectorised, for large consolidations)."""
     cleaned = series.astype(str).str.replace(XML_ILLEGAL.pattern, "", regex=True)
     return cleaned.where(~cleaned.str.startswith(CSV_FORMULA_TRIGGERS), CSV_TEXT_MARK + cleaned)

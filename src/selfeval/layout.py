@@ -60,8 +60,14 @@ BUTTON_CLEAR = "清除标记"
 BUTTON_NEW_PROJECT = "新建项目表"
 BUTTON_SUMMARY = "生成汇总"
 BUTTON_GUIDE = "填表说明"
-BUTTONS: tuple[str, ...] = (BUTTON_VALIDATE_ACTIVE, BUTTON_VALIDATE_ALL, BUTTON_CLEAR, BUTTON_NEW_PROJECT,
-                            BUTTON_SUMMARY, BUTTON_GUIDE)
+BUTTONS: tuple[str, ...] = (
+    BUTTON_VALIDATE_ACTIVE,
+    BUTTON_VALIDATE_ALL,
+    BUTTON_CLEAR,
+    BUTTON_NEW_PROJECT,
+    BUTTON_SUMMARY,
+    BUTTON_GUIDE,
+)
 
 
 # What a clerk may still do on a protected sheet (protected without a password): add and
@@ -117,7 +123,14 @@ DATE_LABEL = "填报日期"
 FIRST_COLUMN = "A"
 LAST_COLUMN = "H"
 COLUMN_WIDTHS: dict[str, float] = {
-    "A": 10, "B": 15, "C": 19, "D": 13, "E": 13, "F": 9, "G": 9, "H": 26,
+    "A": 10,
+    "B": 15,
+    "C": 19,
+    "D": 13,
+    "E": 13,
+    "F": 9,
+    "G": 9,
+    "H": 26,
 }
 INDICATOR_COLUMNS: dict[str, str] = {
     "level1": "A",
@@ -166,14 +179,16 @@ def goal_height(text: str) -> float:
 
 def indicator_height(texts: dict[str, object]) -> float:
     """Height of an indicator row: `texts` maps INDICATOR_COLUMNS keys to the row's values."""
-    return fit_height([(text, COLUMN_WIDTHS[INDICATOR_COLUMNS[key]]) for key, text in texts.items()
-                       if key in INDICATOR_COLUMNS], INDICATOR_HEIGHT, FONT_SIZE)
+    return fit_height(
+        [(text, COLUMN_WIDTHS[INDICATOR_COLUMNS[key]]) for key, text in texts.items() if key in INDICATOR_COLUMNS],
+        INDICATOR_HEIGHT,
+        FONT_SIZE,
+    )
 
 
 def identity_height(texts: dict[str, object]) -> float:
     """Height of an identity row: `texts` maps IDENTITY_SPANS keys to their values."""
-    return fit_height([(text, span_width(IDENTITY_SPANS[key])) for key, text in texts.items()],
-                      ROW_HEIGHT, FONT_SIZE)
+    return fit_height([(text, span_width(IDENTITY_SPANS[key])) for key, text in texts.items()], ROW_HEIGHT, FONT_SIZE)
 
 
 # --- fixed rows above the indicator table ----------------------------------------------
@@ -245,9 +260,7 @@ class Group:
 
 def default_groups(rows: int = DEFAULT_BLANK_ROWS) -> tuple[Group, ...]:
     """Every 二级指标 of SPEC §2 in form order, each with `rows` blank rows."""
-    return tuple(
-        Group(level1, level2, rows) for level1 in LEVEL1_ORDER for level2 in LEVEL2_BY_LEVEL1[level1]
-    )
+    return tuple(Group(level1, level2, rows) for level1 in LEVEL1_ORDER for level2 in LEVEL2_BY_LEVEL1[level1])
 
 
 @dataclass(frozen=True)
@@ -294,7 +307,7 @@ class SheetLayout:
     def block_spans(self) -> dict[str, Span]:
         """一级指标 → its rows, in form order."""
         blocks: dict[str, Span] = {}
-        for group, span in zip(self.groups, self.group_spans):
+        for group, span in zip(self.groups, self.group_spans, strict=False):
             if group.level1 in blocks:
                 blocks[group.level1] = Span(blocks[group.level1].first, span.last)
             else:
@@ -402,8 +415,9 @@ class SheetLayout:
             f"B{ROW_DEPARTMENT}:C{ROW_DEPARTMENT}",
             f"E{ROW_DEPARTMENT}:{last}{ROW_DEPARTMENT}",
         ]
-        ranges += [f"{r.split(':')[0]}{ROW_CLASS}:{r.split(':')[1]}{ROW_CLASS}"
-                   for _l, _c, r in CLASSIFICATION_CELLS.values()]
+        ranges += [
+            f"{r.split(':')[0]}{ROW_CLASS}:{r.split(':')[1]}{ROW_CLASS}" for _l, _c, r in CLASSIFICATION_CELLS.values()
+        ]
         first_funds, last_funds = FUNDS_ROWS["total"], FUNDS_ROWS["other"]
         ranges.append(f"C{first_funds}:E{last_funds}")
         ranges.append(self.cells["funds.weight"])

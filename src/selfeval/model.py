@@ -50,9 +50,7 @@ LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
     BENEFIT: ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
     SATISFACTION: (SERVICE_SATISFACTION,),
 }
-LEVEL1_OF_LEVEL2: dict[str, str] = {
-    level2: level1 for level1, names in LEVEL2_BY_LEVEL1.items() for level2 in names
-}
+LEVEL1_OF_LEVEL2: dict[str, str] = {level2: level1 for level1, names in LEVEL2_BY_LEVEL1.items() for level2 in names}
 LEVEL2_NAMES: tuple[str, ...] = tuple(LEVEL1_OF_LEVEL2)
 
 EXECUTION_WEIGHT = 10.0
@@ -109,9 +107,7 @@ class Funds:
     @property
     def is_empty(self) -> bool:
         lines = (self.total, self.fiscal, self.carryover, self.other)
-        return all(
-            v is None for ln in lines for v in (ln.initial, ln.budget, ln.executed)
-        ) and not self.bad_cells
+        return all(v is None for ln in lines for v in (ln.initial, ln.budget, ln.executed)) and not self.bad_cells
 
 
 @dataclass
@@ -177,7 +173,7 @@ class Project:
     source: str = ""  # file path or other origin
     cells: dict[str, str] = field(default_factory=dict)  # field key → cell address
     formulas: dict[str, str] = field(default_factory=dict)  # computed-cell key → formula text or typed constant
-    notes: list["Finding"] = field(default_factory=list)  # reader findings (X03 partial reads, …)
+    notes: list[Finding] = field(default_factory=list)  # reader findings (X03 partial reads, …)
 
 
 @dataclass(frozen=True)

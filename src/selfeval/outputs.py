@@ -15,8 +15,10 @@ import signal
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+from .errors import PartlyPublished
 
 TEMP_PREFIX = ".se-"
 TEMP_SUFFIX = ".tmp"
@@ -77,15 +79,37 @@ def publish(temp: Path, path: Path) -> None:
     _LIVE_TEMPS.discard(temp)
 
 
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """The one atomic writer: a temporary file beside `path` to write into, renamed over `path`
+    when the block ends normally and removed when it raises; readers never see half a file.
+
+        with atomic_path(target) as temp:
+            workbook.save(temp)
+    """
+    with signals_held():  # a short name: `path` may be near the 255-byte limit
+        temp = temp_beside(path)
+    try:
+        yield temp
+        publish(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+        _LIVE_TEMPS.discard(temp)
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through `atomic_path`."""
+    with atomic_path(path) as temp:
+        temp.write_bytes(data)
+
+
 def remove_leftover_temps() -> None:
     """Remove every temporary this process made and never renamed (the last word of an
     interrupted run: whatever path an interrupt took through the writers, none stays)."""
     with signals_held():
         for temp in list(_LIVE_TEMPS):
-            try:
+            with suppress(OSError):
                 temp.unlink(missing_ok=True)
-            except OSError:
-                pass
         _LIVE_TEMPS.clear()
 
 
@@ -100,14 +124,6 @@ def signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-class PartlyPublished(OSError):
-    """Renaming a set failed after some files were renamed: `done` are new, `failed` is not."""
-
-    def __init__(self, done: list[Path], failed: Path, cause: OSError) -> None:
-        super().__init__(cause.errno, cause.strerror)
-        self.done, self.failed, self.cause = done, failed, cause
 
 
 class OutputSet:
@@ -147,13 +163,11 @@ class OutputSet:
 
     def discard(self) -> None:
         for temp, _ in self.pending:
-            try:
+            with suppress(OSError):
                 temp.unlink(missing_ok=True)
-            except OSError:
-                pass
         self.pending.clear()
 
-    def __enter__(self) -> "OutputSet":
+    def __enter__(self) -> OutputSet:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import SourceError
 from .limits import (
     MAX_COMPRESSION_RATIO,
     MAX_PACKAGE_BYTES,
@@ -30,7 +31,6 @@ from .limits import (
     RATIO_CHECKED_FROM,
     size_text,
 )
-from .sources import SourceError
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -44,8 +44,13 @@ _DTD_MARKERS = tuple(
 
 # Document kinds, recognised by the parts a package holds.
 XLSX, XLSB, DOCX, ODS, OTHER_ZIP = "xlsx", "xlsb", "docx", "ods", "zip"
-KIND_NAMES = {XLSX: "Excel 工作簿（.xlsx）", XLSB: "Excel 二进制工作簿（.xlsb）", DOCX: "Word 文档（.docx）",
-              ODS: "OpenDocument 表格（.ods）", OTHER_ZIP: "zip 压缩包"}
+KIND_NAMES = {
+    XLSX: "Excel 工作簿（.xlsx）",
+    XLSB: "Excel 二进制工作簿（.xlsb）",
+    DOCX: "Word 文档（.docx）",
+    ODS: "OpenDocument 表格（.ods）",
+    OTHER_ZIP: "zip 压缩包",
+}
 
 
 @dataclass
@@ -68,9 +73,13 @@ def package_kind(names: list[str]) -> str:
     return OTHER_ZIP
 
 
-def inspect_package(path: Path, visit: Callable[[str, bytes], None] | None = None,
-                    wanted: Callable[[str], bool] | None = None,
-                    tolerated: Callable[[str], bool] | None = None, part_limit: int = MAX_PART_BYTES) -> Package:
+def inspect_package(
+    path: Path,
+    visit: Callable[[str, bytes], None] | None = None,
+    wanted: Callable[[str], bool] | None = None,
+    tolerated: Callable[[str], bool] | None = None,
+    part_limit: int = MAX_PART_BYTES,
+) -> Package:
     """Check every part of the zip at `path`; hand the parts `wanted` selects to `visit`.
 
     Raises SourceError (a Chinese reason) when the file is not a complete zip, is encrypted,
@@ -100,7 +109,8 @@ def inspect_package(path: Path, visit: Callable[[str, bytes], None] | None = Non
                     total += len(chunk)
                     if total > MAX_PACKAGE_BYTES:
                         raise SourceError(
-                            f"解压后的内容超过 {size_text(MAX_PACKAGE_BYTES)}（读取上限），不像自评表，未读取")
+                            f"解压后的内容超过 {size_text(MAX_PACKAGE_BYTES)}（读取上限），不像自评表，未读取"
+                        )
                     window = carry + chunk
                     _check_dtd(info.filename, window)
                     carry = window[-32:]
@@ -146,8 +156,9 @@ def _check_entry_count(handle) -> None:
     handle.seek(0)
 
 
-def _check_declared(infos: list[zipfile.ZipInfo], refused: dict[str, str],
-                    tolerated: Callable[[str], bool] | None, part_limit: int) -> None:
+def _check_declared(
+    infos: list[zipfile.ZipInfo], refused: dict[str, str], tolerated: Callable[[str], bool] | None, part_limit: int
+) -> None:
     declared = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -162,16 +173,22 @@ def _check_declared(infos: list[zipfile.ZipInfo], refused: dict[str, str],
             raise SourceError(reason)
         declared += info.file_size
     if declared > MAX_PACKAGE_BYTES:
-        raise SourceError(f"解压后的内容共 {size_text(declared)}，超过 {size_text(MAX_PACKAGE_BYTES)} 的读取上限，未读取")
+        raise SourceError(
+            f"解压后的内容共 {size_text(declared)}，超过 {size_text(MAX_PACKAGE_BYTES)} 的读取上限，未读取"
+        )
 
 
 def _declared_problem(info: zipfile.ZipInfo, part_limit: int) -> str | None:
     if info.file_size > part_limit:
-        return (f"文件中的「{info.filename}」解压后有 {size_text(info.file_size)}，超过每个部件 "
-                f"{size_text(part_limit)} 的读取上限，不像自评表，未读取")
+        return (
+            f"文件中的「{info.filename}」解压后有 {size_text(info.file_size)}，超过每个部件 "
+            f"{size_text(part_limit)} 的读取上限，不像自评表，未读取"
+        )
     if info.file_size >= RATIO_CHECKED_FROM and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-        return (f"文件中的「{info.filename}」压缩比异常（{size_text(info.compress_size)} 解压为 "
-                f"{size_text(info.file_size)}，超过 {MAX_COMPRESSION_RATIO} 倍的上限），可能是“压缩炸弹”，未读取")
+        return (
+            f"文件中的「{info.filename}」压缩比异常（{size_text(info.compress_size)} 解压为 "
+            f"{size_text(info.file_size)}，超过 {MAX_COMPRESSION_RATIO} 倍的上限），可能是“压缩炸弹”，未读取"
+        )
     return None
 
 

@@ -32,8 +32,26 @@ def example_project() -> Project:
         ("产出指标", "质量指标", "督办事项办结率", "≥95%", "97%", 10, 10, ""),
         ("产出指标", "时效指标", "督办件按期反馈率", "100%", "100%", 10, 10, ""),
         ("产出指标", "成本指标", "督查经费控制数", "≤30万元", "28.6万元", 10, 10, ""),
-        ("效益指标", "社会效益指标", "重大决策部署落实情况", "有效落实", "达成预期指标", 15, 14, "个别事项整改进度偏慢，已纳入下年跟踪督办"),
-        ("效益指标", "可持续影响指标", "督查工作机制", "长效运行", "基本实现", 15, 11, "考评办法修订滞后，下年完成修订"),
+        (
+            "效益指标",
+            "社会效益指标",
+            "重大决策部署落实情况",
+            "有效落实",
+            "达成预期指标",
+            15,
+            14,
+            "个别事项整改进度偏慢，已纳入下年跟踪督办",
+        ),
+        (
+            "效益指标",
+            "可持续影响指标",
+            "督查工作机制",
+            "长效运行",
+            "基本实现",
+            15,
+            11,
+            "考评办法修订滞后，下年完成修订",
+        ),
         ("满意度指标", "服务对象满意度指标", "被督查单位满意度", "≥90%", "93%", 10, 10, ""),
     ]
     return Project(
@@ -75,13 +93,40 @@ def render_png(project: Project, target: Path, *, dpi: int = DPI) -> Path:
         write_workbook([project], book)
         _keep_only_project_sheet(book)
         subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", str(work), str(book)],
-            check=True, capture_output=True, timeout=180,
+            [
+                soffice,
+                f"-env:UserInstallation=file://{work / 'profile'}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(work),
+                str(book),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
         stem = work / "page"
-        subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile",
-                        str(work / "preview.pdf"), str(stem)], check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                pdftoppm,
+                "-png",
+                "-r",
+                str(dpi),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(work / "preview.pdf"),
+                str(stem),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(stem.with_suffix(".png"), target)
     return target
@@ -111,9 +156,20 @@ def _pdf(book: Path, work: Path) -> Path:
     """The workbook printed to PDF as LibreOffice prints it (cached formula values as saved)."""
     soffice, _ = _tools()
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(work), str(book)],
-        check=True, capture_output=True, timeout=300,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{work / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(book),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return work / f"{book.stem}.pdf"
 
@@ -129,8 +185,12 @@ def _page_with(pdf: Path, text: str) -> int:
 
 def _content_bottom(pdf: Path, page: int) -> float | None:
     """Points from the top of `page` to the end of its content (the page-number footer left out)."""
-    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', out).group(1))
     bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', out) if float(y) < height - 60]
     return min(height, max(bottoms) + 24) if bottoms else None
@@ -144,8 +204,25 @@ def _png(pdf: Path, page: int, target: Path, dpi: int = DPI, *, crop: bool = Fal
     bottom = _content_bottom(pdf, page) if crop else None
     if bottom is not None:
         region = ["-x", "0", "-y", "0", "-W", "10000", "-H", str(int(bottom * dpi / 72))]
-    subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", *region,
-                    str(pdf), str(stem)], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            *region,
+            str(pdf),
+            str(stem),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return target
 
 

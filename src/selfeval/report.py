@@ -48,7 +48,7 @@ def _file_json(report: FileReport) -> dict[str, Any]:
 def _project_json(item: ProjectReport) -> dict[str, Any]:
     project, scores = item.project, item.scores
     indicators = []
-    for row, result in zip(project.indicators, scores.indicators):
+    for row, result in zip(project.indicators, scores.indicators, strict=False):
         cell = at(row, "name")
         indicators.append(
             {
@@ -79,10 +79,7 @@ def _project_json(item: ProjectReport) -> dict[str, Any]:
 
 def _counts_text(findings: Sequence[Finding]) -> str:
     counts = summarize(findings)
-    return (
-        f"{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，"
-        f"{counts[Severity.INFO]} 个提示"
-    )
+    return f"{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，{counts[Severity.INFO]} 个提示"
 
 
 def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, color: bool | None = None) -> None:
@@ -90,8 +87,7 @@ def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, c
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=stream, highlight=False, soft_wrap=True, force_terminal=color,
-                      no_color=color is False)
+    console = Console(file=stream, highlight=False, soft_wrap=True, force_terminal=color, no_color=color is False)
 
     def show(text: str) -> None:
         """One line; control characters from a file are shown as symbols (ESC → ␛), never sent."""
@@ -100,12 +96,12 @@ def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, c
     def line(finding: Finding, indent: str) -> None:
         style = SEVERITY_STYLES[finding.severity]
         where = f" {escape(finding.location)}" if finding.location else ""
-        show(
-            f"{indent}[{style}]{finding.severity.label} {finding.code}[/]{where}  {escape(finding.message)}"
-        )
+        show(f"{indent}[{style}]{finding.severity.label} {finding.code}[/]{where}  {escape(finding.message)}")
 
     for report in reports:
-        state = {"ok": "", "skipped": f"  （已跳过：{escape(report.note)}）"}.get(report.status, "  [bold red]（无法读取）[/]")
+        state = {"ok": "", "skipped": f"  （已跳过：{escape(report.note)}）"}.get(
+            report.status, "  [bold red]（无法读取）[/]"
+        )
         show(f"[bold]文件 {escape(report.path)}[/]{state}")
         for finding in report.findings:
             line(finding, "  ")
@@ -114,9 +110,7 @@ def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, c
             sheet = f"（工作表 {escape(project.sheet)}）" if project.sheet else ""
             total = "无法计算" if scores.total is None else num(scores.total)
             name = escape(project.name or "（未填写项目名称）")
-            show(
-                f"  项目「{name}」{sheet}：总分 {total}，等级 {scores.grade or '无'}；{_counts_text(item.findings)}"
-            )
+            show(f"  项目「{name}」{sheet}：总分 {total}，等级 {scores.grade or '无'}；{_counts_text(item.findings)}")
             for finding in item.findings:
                 line(finding, "    ")
         console.print()
@@ -124,6 +118,8 @@ def write_text(reports: Sequence[FileReport], stream: TextIO | None = None, *, c
     projects = sum(len(report.projects) for report in reports)
     unreadable = sum(report.status == "unreadable" for report in reports)
     skipped = sum(report.status == "skipped" for report in reports)
-    extra = "、".join(([f"{unreadable} 个无法读取"] if unreadable else []) + ([f"{skipped} 个已跳过"] if skipped else []))
+    extra = "、".join(
+        ([f"{unreadable} 个无法读取"] if unreadable else []) + ([f"{skipped} 个已跳过"] if skipped else [])
+    )
     extra = f"（{extra}）" if extra else ""
     show(f"共 {len(reports)} 个文件{extra}、{projects} 个项目：{_counts_text(everything)}。")

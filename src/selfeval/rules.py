@@ -64,8 +64,7 @@ def rule(code: str, severity: Severity, title: str) -> Callable[[Check], Check]:
     return register
 
 
-def finding(code: str, message: str, *, sheet: str | None = None, cell: str | None = None,
-            source: str = "") -> Finding:
+def finding(code: str, message: str, *, sheet: str | None = None, cell: str | None = None, source: str = "") -> Finding:
     """A Finding of a catalog rule, with the catalog's severity."""
     return Finding(code, RULES[code].severity, message, sheet, cell, source)
 
@@ -79,7 +78,7 @@ class Context:
 
     @cached_property
     def results(self) -> list[tuple[Indicator, IndicatorResult]]:
-        return list(zip(self.project.indicators, self.scores.indicators))
+        return list(zip(self.project.indicators, self.scores.indicators, strict=False))
 
     @cached_property
     def overridden(self) -> set[str]:
@@ -142,7 +141,10 @@ def missing_goal(ctx: Context) -> Iterator[Hit]:
     # a form the reader read (it always notes the indicator table) without any goal label
     no_section = "indicators" in cells and not ({"goal.expected", "goal.actual"} & cells.keys())
     if no_section and is_empty(goal.expected) and is_empty(goal.actual):
-        yield "未找到「年度总体目标」（预期目标和实际完成情况），请填写年度总体目标及其完成情况。", ctx.cell("indicators")
+        yield (
+            "未找到「年度总体目标」（预期目标和实际完成情况），请填写年度总体目标及其完成情况。",
+            ctx.cell("indicators"),
+        )
         return
     if is_empty(goal.expected):
         yield "年度总体目标的「预期目标」为空，请填写年初设定的总体目标。", ctx.cell("goal.expected")
@@ -191,8 +193,7 @@ def unknown_level2(ctx: Context) -> Iterator[Hit]:
             )
         elif row.level1 and LEVEL1_OF_LEVEL2[row.level2] != row.level1:
             yield (
-                f"二级指标「{row.level2}」不属于一级指标「{row.level1}」，"
-                f"应归入「{LEVEL1_OF_LEVEL2[row.level2]}」。",
+                f"二级指标「{row.level2}」不属于一级指标「{row.level1}」，应归入「{LEVEL1_OF_LEVEL2[row.level2]}」。",
                 at(row, "level2"),
             )
 
@@ -496,7 +497,9 @@ def score_range(ctx: Context) -> Iterator[Hit]:
             continue
         if row.score < 0:
             yield f"指标{label(row)}的得分为 {num(row.score)}，得分不能为负数。", at(row, "score")
-        elif row.judged_weight is not None and row.judged_weight > 0 and row.score > row.judged_weight + SCORE_TOLERANCE:
+        elif (
+            row.judged_weight is not None and row.judged_weight > 0 and row.score > row.judged_weight + SCORE_TOLERANCE
+        ):
             yield (
                 f"指标{label(row)}的得分 {num(row.score)} 大于{_weight_label(row)}，得分最高为分值。",
                 at(row, "score"),
@@ -596,7 +599,11 @@ def qualitative_band(ctx: Context) -> Iterator[Hit]:
             continue
         low, high = result.band
         if not (low - SCORE_TOLERANCE <= row.score <= high + SCORE_TOLERANCE):
-            share = f"{num(low / row.judged_weight * 100)}%–{num(high / row.judged_weight * 100)}%" if row.judged_weight else ""
+            share = (
+                f"{num(low / row.judged_weight * 100)}%–{num(high / row.judged_weight * 100)}%"
+                if row.judged_weight
+                else ""
+            )
             yield (
                 f"指标{label(row)}完成情况为「{result.completion.value}」，得分应为分值的 {share}"
                 f"（{num(low)}–{num(high)} 分，建议 {num(high)} 分），填写为 {num(row.score)} 分。",
@@ -650,8 +657,7 @@ def impossible_score(ctx: Context) -> Iterator[Hit]:
         if row.score > limit + SCORE_TOLERANCE:
             where = at(row, "score")
             yield (
-                f"指标{label(row)}的得分为 {num(row.score)} 分，未填分值，"
-                f"但已超过{what}；请填写分值并核对得分。",
+                f"指标{label(row)}的得分为 {num(row.score)} 分，未填分值，但已超过{what}；请填写分值并核对得分。",
                 where,
             )
 
@@ -682,8 +688,7 @@ def missing_reason(ctx: Context) -> Iterator[Hit]:
             )
         elif _short_of_full(row):
             yield (
-                f"指标{label(row)}得分 {num(row.score)} 低于{_weight_label(row)}，请填写"
-                "「偏差原因分析及改进措施」。",
+                f"指标{label(row)}得分 {num(row.score)} 低于{_weight_label(row)}，请填写「偏差原因分析及改进措施」。",
                 at(row, "deviation"),
             )
 
@@ -835,14 +840,12 @@ def check(project: Project, scores: ProjectScores | None = None) -> list[Finding
     return sorted(found, key=lambda f: f.severity.rank)
 
 
-def check_book(
-    projects: Sequence[Project], scores: Sequence[ProjectScores] | None = None
-) -> list[list[Finding]]:
+def check_book(projects: Sequence[Project], scores: Sequence[ProjectScores] | None = None) -> list[list[Finding]]:
     """Findings per project of one workbook (or document), including X02 across its sheets."""
     given = scores if scores is not None else [None] * len(projects)
-    results = [check(project, known) for project, known in zip(projects, given)]
+    results = [check(project, known) for project, known in zip(projects, given, strict=False)]
     first_sheet: dict[str, Project] = {}
-    for project, found in zip(projects, results):
+    for project, found in zip(projects, results, strict=False):
         name = clean_text(project.name)
         if not name:
             continue
@@ -871,8 +874,7 @@ def catalog() -> list[Rule]:
 
 
 def summarize(findings: Iterable[Finding]) -> dict[Severity, int]:
-    counts = {severity: 0 for severity in Severity}
+    counts = dict.fromkeys(Severity, 0)
     for item in findings:
         counts[item.severity] += 1
     return counts
-

@@ -167,7 +167,7 @@ def score_project(project: Project) -> ProjectScores:
     """Every computed value of a form: execution, indicators, level-1 subtotals, total, grade."""
     exec_result = execution(project.funds)
     results = [indicator(row) for row in project.indicators]
-    by_level1 = {name: 0.0 for name in LEVEL1_NAMES}
+    by_level1 = dict.fromkeys(LEVEL1_NAMES, 0.0)
     for row in project.indicators:
         if row.score is not None and row.level1 in by_level1:
             by_level1[row.level1] += row.score

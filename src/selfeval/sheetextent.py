@@ -21,10 +21,10 @@ from operator import itemgetter
 from pathlib import Path
 from xml.etree import ElementTree
 
-from .grid import column_letters
+from .a1 import column_letters
+from .errors import SourceError
 from .limits import MAX_CELL_CHARS, MAX_GRID_CELLS, MAX_SHEET_CELLS, OUTLIER_GAP_COLUMNS, OUTLIER_GAP_ROWS
 from .package import ODS, XLSB, XLSX, inspect_package
-from .sources import SourceError
 
 # Cells by their references (group 3 is "/" for an empty, self-closing cell) and whole cell
 # elements (to cut outlying ones). References are matched loosely (any length, either case):
@@ -38,18 +38,37 @@ _CELL_ELEMENT = re.compile(
 _VALUED_CELL = re.compile(rb'<c r="\$?([A-Za-z]+)\$?([0-9]+)"[^>]*(?<!/)>')
 # Any other way of writing a cell (no `r`, `r` not first, an odd reference, a prefix): parse.
 _ODD_CELL = re.compile(rb'<c(?:>| (?!r="\$?[A-Za-z]+\$?[0-9]+"))')
-_PREFIXED_CELL = re.compile(rb':c[\s/>]')
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
 _REF_TEXT = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")
-_REL_IDS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
-            "{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
+_REL_IDS = (
+    "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
+    "{http://purl.oclc.org/ooxml/officeDocument/relationships}id",
+)
 _XLSB_ROW = 0
 _XLSB_CELLS = range(2, 12)  # BrtCellRk … BrtFmlaError: cells holding a value (1 is a blank cell)
 _NOT_SHEETS = frozenset({"xl/sharedStrings.xml", "xl/styles.xml", "[Content_Types].xml", "xl/calcChain.xml"})
-_NOT_SHEET_FOLDERS = ("xl/media/", "xl/theme/", "xl/printerSettings/", "docProps/", "customXml/", "xl/drawings/",
-                      "xl/charts/", "xl/externalLinks/", "xl/pivotCache/", "xl/pivotTables/", "xl/tables/",
-                      "xl/comments", "xl/threadedComments/", "xl/persons/", "xl/ctrlProps/", "xl/queryTables/")
-_WORKBOOK_PARTS = {XLSX: ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"),
-                   XLSB: ("xl/workbook.bin", "xl/_rels/workbook.bin.rels")}
+_NOT_SHEET_FOLDERS = (
+    "xl/media/",
+    "xl/theme/",
+    "xl/printerSettings/",
+    "docProps/",
+    "customXml/",
+    "xl/drawings/",
+    "xl/charts/",
+    "xl/externalLinks/",
+    "xl/pivotCache/",
+    "xl/pivotTables/",
+    "xl/tables/",
+    "xl/comments",
+    "xl/threadedComments/",
+    "xl/persons/",
+    "xl/ctrlProps/",
+    "xl/queryTables/",
+)
+_WORKBOOK_PARTS = {
+    XLSX: ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"),
+    XLSB: ("xl/workbook.bin", "xl/_rels/workbook.bin.rels"),
+}
 
 
 def column_number(letters: bytes | str) -> int:
@@ -154,12 +173,16 @@ def plan_workbook(path: Path) -> WorkbookPlan:
             return True
         if name.startswith(_NOT_SHEET_FOLDERS) or "/_rels/" in name:
             return False  # a sheet a relationship places there is refused (no extent, see read_workbook_grids)
-        return name.endswith(".xml") and name not in _NOT_SHEETS or (
-            name.endswith(".bin") and name.startswith("xl/worksheets/"))
+        return (name.endswith(".xml") and name not in _NOT_SHEETS) or (
+            name.endswith(".bin") and name.startswith("xl/worksheets/")
+        )
 
     package = inspect_package(path, visit, wanted, tolerated=lambda name: name.startswith("xl/worksheets/"))
-    plan = WorkbookPlan(package.kind, refused_parts=set(package.refused),
-                        short_texts=package.kind == XLSX and longest[0] <= MAX_CELL_CHARS)
+    plan = WorkbookPlan(
+        package.kind,
+        refused_parts=set(package.refused),
+        short_texts=package.kind == XLSX and longest[0] <= MAX_CELL_CHARS,
+    )
     if package.kind == ODS:
         try:
             check_ods(meta.get("content.xml", b""))
@@ -189,7 +212,9 @@ def _judge(plan: SheetPlan, data: bytes | None, kind: str) -> None:
         plan.refused = "工作表内容已损坏，无法读取"
         return
     if extent.cells > MAX_SHEET_CELLS:
-        plan.refused = f"有 {extent.cells:,} 个非空单元格，超过每张工作表 {MAX_SHEET_CELLS:,} 个的读取上限，不像自评表，未读取"
+        plan.refused = (
+            f"有 {extent.cells:,} 个非空单元格，超过每张工作表 {MAX_SHEET_CELLS:,} 个的读取上限，不像自评表，未读取"
+        )
         return
     if extent.area <= MAX_GRID_CELLS:
         return
@@ -312,7 +337,7 @@ def _sheet_names(kind: str, book: bytes, rels: bytes) -> dict[str, str]:
                 rel_id = next((element.get(a) for a in _REL_IDS if element.get(a)), "")
                 names[element.get("name", "")] = targets.get(rel_id or "", "")
     elif kind == XLSB and book:
-        for record, at, size in xlsb_records(book):
+        for record, at, _size in xlsb_records(book):
             if record == 0x9C:  # BrtBundleSh: hsState, iTabID, strRelID, strName
                 rel_id, after = _xlsb_string(book, at + 8)
                 name, _ = _xlsb_string(book, after)
@@ -325,7 +350,7 @@ def _xlsb_string(data: bytes, at: int) -> tuple[str, int]:
     if count == 0xFFFFFFFF:
         return "", at + 4
     end = at + 4 + 2 * count
-    return data[at + 4:end].decode("utf-16-le", "replace"), end
+    return data[at + 4 : end].decode("utf-16-le", "replace"), end
 
 
 def trimmed_copy(path: Path, plan: WorkbookPlan) -> io.BytesIO:
@@ -377,7 +402,15 @@ def check_ods(content: bytes) -> None:
         if event == "start":
             if tag == f"{_TABLE}table":
                 name, row, first_row, last_row, first_column, last_column, built, valued = (
-                    element.get(f"{_TABLE}name", ""), 0, 0, 0, 0, 0, 0, 0)
+                    element.get(f"{_TABLE}name", ""),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                )
             continue
         if tag == f"{_TABLE}table-row":
             repeats = _repeat(element, "number-rows-repeated")
@@ -403,7 +436,9 @@ def check_ods(content: bytes) -> None:
             if built > MAX_GRID_CELLS or area > MAX_GRID_CELLS or valued > MAX_SHEET_CELLS:
                 raise SourceError(
                     f"表格展开后超过每张工作表 {MAX_GRID_CELLS:,} 个单元格的读取上限（含重复的行或单元格），"
-                    "不像自评表；.ods 文件要整体读取，因此整个文件未读取", name)
+                    "不像自评表；.ods 文件要整体读取，因此整个文件未读取",
+                    name,
+                )
 
 
 def _repeat(element: ElementTree.Element, attribute: str) -> int:

@@ -24,12 +24,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .values import cell_text, is_empty
-from .grid import FormError, Grid, parse
+from .errors import FormError, SkippedSource, SourceError
+from .grid import Grid, parse
 from .limits import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_GRID_CELLS, size_text
 from .model import Finding, Indicator, Project, Severity
 from .rules import agrees, computed_values
 from .scoring import score_project
+from .values import cell_text, is_empty
 
 OK = "ok"
 UNREADABLE = "unreadable"
@@ -46,24 +47,6 @@ SAVE_AS_XLSX = frozenset({".csv", ".xltx", ".xltm", ".xlt", ".ett", ".fods", ".n
 # Never listed from a folder: Office lock files, hidden files, folder thumbnails.
 _FOLDER_NOISE_PREFIXES = ("~$", ".")
 _FOLDER_NOISE_NAMES = frozenset({"thumbs.db", "desktop.ini"})
-
-
-class SourceError(Exception):
-    """A file, or one of its parts, cannot be read: a Chinese reason and where."""
-
-    def __init__(self, reason: str, sheet: str | None = None, cell: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.sheet = sheet
-        self.cell = cell
-
-
-class SkippedSource(Exception):
-    """Raised by a reader for a file that is no form by design (selfeval's own summary)."""
-
-    def __init__(self, note: str) -> None:
-        super().__init__(note)
-        self.note = note
 
 
 # A reader yields the grids of a file. It raises SourceError when the whole file is
@@ -126,8 +109,10 @@ def _ole_reason(path: Path) -> str | None:
     if "EncryptionInfo".encode("utf-16-le") in data:
         return ENCRYPTED
     if path.suffix.lower() not in (".xls", ".et"):
-        return (f"扩展名是「{path.suffix}」，但文件内容是旧版 Excel（.xls）或其他 Office 格式；"
-                "请把扩展名改为 .xls，或在 Excel 中另存为 .xlsx 后再校验")
+        return (
+            f"扩展名是「{path.suffix}」，但文件内容是旧版 Excel（.xls）或其他 Office 格式；"
+            "请把扩展名改为 .xls，或在 Excel 中另存为 .xlsx 后再校验"
+        )
     return None
 
 
@@ -145,8 +130,10 @@ def _not_a_workbook(path: Path, head: bytes) -> str:
     suffix = path.suffix or "（无扩展名）"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text[:1] == b"<" or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return (f"扩展名是「{suffix}」，但文件内容是网页或 XML 文本，不是 Excel 工作簿；"
-                "请在 Excel 中打开后另存为 .xlsx，再校验")
+        return (
+            f"扩展名是「{suffix}」，但文件内容是网页或 XML 文本，不是 Excel 工作簿；"
+            "请在 Excel 中打开后另存为 .xlsx，再校验"
+        )
     if head[:5] == b"%PDF-":
         return f"扩展名是「{suffix}」，但文件内容是 PDF，不是 Excel 工作簿；请提交 .xlsx 格式的自评表"
     return "不是有效的 Excel 文件（可能已损坏或被截断），无法打开"
@@ -223,7 +210,8 @@ def read_workbook_grids(path: Path) -> Iterator[Grid | SourceError]:
                 if sheet.height * sheet.width > MAX_GRID_CELLS:
                     yield SourceError(
                         f"工作表过大（{sheet.height} 行 × {sheet.width} 列，超过 {MAX_GRID_CELLS:,} 个单元格的读取上限），"
-                        "不像自评表，未读取", meta.name
+                        "不像自评表，未读取",
+                        meta.name,
                     )
                     continue
                 rows = sheet.to_python(skip_empty_area=True)
@@ -238,10 +226,13 @@ def read_workbook_grids(path: Path) -> Iterator[Grid | SourceError]:
                 yield SourceError(TOO_LONG, meta.name, _address(start, long_cell))
                 continue
             if sheet_plan is not None and sheet_plan.trimmed:
-                shown = "、".join(sheet_plan.outliers) + ("等" if sheet_plan.outlier_count > len(sheet_plan.outliers) else "")
+                shown = "、".join(sheet_plan.outliers) + (
+                    "等" if sheet_plan.outlier_count > len(sheet_plan.outliers) else ""
+                )
                 yield SourceError(
                     f"有 {sheet_plan.outlier_count} 个单元格（{shown}）远离表格（隔着大片空白行或列），未读取；"
-                    "如是误输入的内容，请删除后再校验", meta.name
+                    "如是误输入的内容，请删除后再校验",
+                    meta.name,
                 )
             yield Grid(rows, sheet=meta.name, source=str(path), first_row=start[0] + 1, first_col=start[1] + 1)
     finally:
@@ -249,7 +240,7 @@ def read_workbook_grids(path: Path) -> Iterator[Grid | SourceError]:
 
 
 def _address(start: tuple[int, int], cell: tuple[int, int]) -> str:
-    from .grid import column_letters
+    from .a1 import column_letters
 
     return f"{column_letters(start[1] + cell[1] + 1)}{start[0] + cell[0] + 1}"
 
@@ -257,7 +248,7 @@ def _address(start: tuple[int, int], cell: tuple[int, int]) -> str:
 def _skip_own_summary(sheet_names: Sequence[str]) -> None:
     from .consolidate.run import _SUMMARY_SHEETS
 
-    if _SUMMARY_SHEETS <= set(sheet_names):
+    if set(sheet_names) >= _SUMMARY_SHEETS:
         raise SkippedSource("这是 selfeval 生成的汇总表（含「汇总」「文件清单」工作表），不是自评表，已跳过")
 
 
@@ -303,8 +294,9 @@ def fill_formulas(path: Path, projects: Sequence[Project], suspects: dict[str, s
         _apply_formulas(projects, wanted, read_cell_contents(path, _addresses(wanted)))
 
 
-def _formula_cells(projects: Sequence[Project], suspects: dict[str, set[str]] | None = None
-                   ) -> dict[str, dict[str, str]]:
+def _formula_cells(
+    projects: Sequence[Project], suspects: dict[str, set[str]] | None = None
+) -> dict[str, dict[str, str]]:
     """Sheet → address → key of the computed cells of template sheets (those with 校验状态).
 
     `suspects`: sheet → the keys worth a look (see `suspect_cells`); None: all of them.
@@ -341,8 +333,9 @@ def _addresses(cells: dict[str, dict[str, object]]) -> dict[str, list[str]]:
     return {sheet: list(addresses) for sheet, addresses in cells.items()}
 
 
-def _apply_formulas(projects: Sequence[Project], wanted: dict[str, dict[str, str]],
-                    contents: dict[str, dict[str, str]]) -> None:
+def _apply_formulas(
+    projects: Sequence[Project], wanted: dict[str, dict[str, str]], contents: dict[str, dict[str, str]]
+) -> None:
     for project in projects:
         found = contents.get(project.sheet or "")
         if found is None:
@@ -374,17 +367,19 @@ def apply_percent_formats(path: Path, numbers: dict[str, dict[str, tuple[Indicat
     _apply_percents(numbers, percent_cells(path, _addresses(numbers)))
 
 
-def _apply_percents(numbers: dict[str, dict[str, tuple[Indicator, str, float]]],
-                    shown: dict[str, set[str]]) -> None:
+def _apply_percents(numbers: dict[str, dict[str, tuple[Indicator, str, float]]], shown: dict[str, set[str]]) -> None:
     for sheet, addresses in shown.items():
         for address in addresses:
             item, key, value = numbers[sheet][address]
             setattr(item, key, cell_text(round(value * 100, 8)) + "%")
 
 
-def read_cell_details(path: Path, result: SourceResult,
-                      numbers: dict[str, dict[str, tuple[Indicator, str, float]]],
-                      suspects: dict[str, set[str]] | None = None) -> None:
+def read_cell_details(
+    path: Path,
+    result: SourceResult,
+    numbers: dict[str, dict[str, tuple[Indicator, str, float]]],
+    suspects: dict[str, set[str]] | None = None,
+) -> None:
     """After the bulk read: the formulas of template computed cells (X01) and the percent
     formats of numeric indicator values, both in one pass over the package (xlsxcells).
 
@@ -459,7 +454,9 @@ def _folder_status(path: Path, result: SourceResult) -> None:
         return
     if path.is_symlink():
         result.status = SKIPPED
-        result.note = f"指向文件夹「{os.path.realpath(path)}」的链接，该文件夹已扫描过（或链接形成循环），此处不再重复读取"
+        result.note = (
+            f"指向文件夹「{os.path.realpath(path)}」的链接，该文件夹已扫描过（或链接形成循环），此处不再重复读取"
+        )
         return
     result.findings.append(_finding(path, "这是文件夹，不是文件"))
 
@@ -517,8 +514,12 @@ def read_source(path: Path) -> SourceResult:
         result.findings.append(_finding(path, "文件是空的（0 字节），可能在保存或复制时中断了"))
         return result
     if info.st_size > MAX_FILE_BYTES:
-        result.findings.append(_finding(
-            path, f"文件有 {size_text(info.st_size)}，超过 {size_text(MAX_FILE_BYTES)} 的读取上限，不像自评表，未读取"))
+        result.findings.append(
+            _finding(
+                path,
+                f"文件有 {size_text(info.st_size)}，超过 {size_text(MAX_FILE_BYTES)} 的读取上限，不像自评表，未读取",
+            )
+        )
         return result
     try:
         head = _head(path)

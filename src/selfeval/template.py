@@ -22,7 +22,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import guide
+from . import guide, scoring
 from .layout import (
     CLASSIFICATION_CELLS,
     COLUMN_WIDTHS,
@@ -38,12 +38,9 @@ from .layout import (
     FUNDS_LABEL,
     FUNDS_LINE_LABELS,
     FUNDS_ROWS,
-    GOAL_HEIGHT,
-    INDICATOR_HEIGHT,
-    ROW_HEIGHT,
-    TITLE_HEIGHT,
     GOAL_ACTUAL_LABEL,
     GOAL_EXPECTED_LABEL,
+    GOAL_HEIGHT,
     GOAL_LABEL,
     GRADE_LABEL,
     GRADE_LABEL_COLUMN,
@@ -54,16 +51,18 @@ from .layout import (
     INDEX_WIDTHS,
     INDICATOR_COLUMN_LABELS,
     INDICATOR_COLUMNS,
+    INDICATOR_HEIGHT,
     LAST_COLUMN,
-    PROTECTION_ALLOWS,
     NAME_LABEL,
     PHONE_LABEL,
     PRINT_TITLE_ROWS,
+    PROTECTION_ALLOWS,
     ROW_CLASS,
     ROW_DEPARTMENT,
     ROW_FUNDS_HEADER,
     ROW_GOAL_ACTUAL,
     ROW_GOAL_EXPECTED,
+    ROW_HEIGHT,
     ROW_INDICATOR_HEADER,
     ROW_NAME,
     ROW_TITLE,
@@ -74,12 +73,13 @@ from .layout import (
     SHEET_MASTER,
     STATUS_CELL,
     STATUS_COLUMN_WIDTHS,
+    STATUS_LABEL,
     STATUS_LABEL_CELL,
     STATUS_LAST_CELL,
-    STATUS_LABEL,
     SUBTOTAL_LABELS,
     TEMPLATE_FILENAME,
     TITLE,
+    TITLE_HEIGHT,
     TOTAL_LABEL,
     UNIT_LABEL,
     YEAR_CELL,
@@ -88,7 +88,6 @@ from .layout import (
     project_sheet_name,
 )
 from .model import CLASSIFICATIONS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
-from . import scoring
 from .textfit import fit_height
 from .xlsxfile import save_workbook
 
@@ -129,7 +128,7 @@ PROTECTION_NOTE = "工作表保护无密码：仅防误改公式，允许插入/
 def _protection() -> SheetProtection:
     """Protected without a password; row insertion/deletion and formatting stay allowed."""
     # In the file format a True permission flag means "forbidden while protected".
-    allowed = {name: False for name in PROTECTION_ALLOWS}
+    allowed = dict.fromkeys(PROTECTION_ALLOWS, False)
     return SheetProtection(sheet=True, selectLockedCells=False, selectUnlockedCells=False, **allowed)
 
 
@@ -168,10 +167,7 @@ def formulas(layout: SheetLayout) -> dict[str, str]:
         "funds.score": f'=IF({rate}="","",{exec_weight}*MIN({rate},1))',
         "total": f'=IF(AND({score}="",COUNT({scores})=0),"",N({score})+SUM({scores}))',
         "weight_total": f'=IF(COUNT({weights})=0,"",{exec_weight}+SUM({weights}))',
-        "grade": (
-            f'=IF({total}="","",IF({rounded}>=90,"优",IF({rounded}>=80,"良",'
-            f'IF({rounded}>=60,"中","差"))))'
-        ),
+        "grade": (f'=IF({total}="","",IF({rounded}>=90,"优",IF({rounded}>=80,"良",IF({rounded}>=60,"中","差"))))'),
         "subtotal.execution.weight": f"={exec_weight}",
         "subtotal.execution.score": f'=IF({score}="","",{score})',
     }
@@ -236,8 +232,12 @@ def _display(value: object) -> str:
     return str(value)
 
 
-def index_values(ws: Worksheet, sheets: Sequence[tuple[str, SheetLayout]],
-                 computed: dict[str, dict[str, object]], project_sheets: dict[str, Worksheet]) -> dict[str, object]:
+def index_values(
+    ws: Worksheet,
+    sheets: Sequence[tuple[str, SheetLayout]],
+    computed: dict[str, dict[str, object]],
+    project_sheets: dict[str, Worksheet],
+) -> dict[str, object]:
     """The values of 目录's formulas: each project sheet's name, total, grade and status."""
     col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
     values: dict[str, object] = {}
@@ -312,7 +312,7 @@ def _cells(ref: str) -> list[str]:
 
 def _split(address: str) -> tuple[str, int]:
     letters = address.rstrip("0123456789")
-    return letters, int(address[len(letters):])
+    return letters, int(address[len(letters) :])
 
 
 def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> None:
@@ -354,7 +354,9 @@ def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> 
     _label(ws, f"A{ROW_GOAL_EXPECTED}", GOAL_LABEL, f"A{ROW_GOAL_ACTUAL}")
     for row, label in ((ROW_GOAL_EXPECTED, GOAL_EXPECTED_LABEL), (ROW_GOAL_ACTUAL, GOAL_ACTUAL_LABEL)):
         _label(ws, f"B{row}", label)
-        _value(ws, f"C{row}", f"{last}{row}", align=Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1))
+        _value(
+            ws, f"C{row}", f"{last}{row}", align=Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
+        )
         ws.row_dimensions[row].height = GOAL_HEIGHT
 
     _build_indicators(ws, layout)
@@ -403,7 +405,7 @@ def _build_indicators(ws: Worksheet, layout: SheetLayout) -> None:
         _cell(ws, f"A{span.first}", level1, align=CENTER)
         if span.last > span.first:
             ws.merge_cells(span.range("A"))
-    for group, span in zip(layout.groups, layout.group_spans):
+    for group, span in zip(layout.groups, layout.group_spans, strict=False):
         _cell(ws, f"B{span.first}", group.level2, align=CENTER)
         if span.last > span.first:
             ws.merge_cells(span.range("B"))
@@ -419,8 +421,13 @@ def _build_footer(ws: Worksheet, layout: SheetLayout) -> None:
     c = layout.cells
     rows = [
         (layout.row_total, TOTAL_LABEL, "weight_total", "total", SCORE_FORMAT),
-        (layout.row_execution_subtotal, EXECUTION_SUBTOTAL_LABEL, "subtotal.execution.weight",
-         "subtotal.execution.score", SUBTOTAL_FORMAT),
+        (
+            layout.row_execution_subtotal,
+            EXECUTION_SUBTOTAL_LABEL,
+            "subtotal.execution.weight",
+            "subtotal.execution.score",
+            SUBTOTAL_FORMAT,
+        ),
     ]
     rows += [
         (row, SUBTOTAL_LABELS[level1], f"subtotal.{level1}.weight", f"subtotal.{level1}.score", SUBTOTAL_FORMAT)
@@ -455,8 +462,11 @@ def _build_footer(ws: Worksheet, layout: SheetLayout) -> None:
 
 
 def _borders(ws: Worksheet, layout: SheetLayout) -> None:
-    boxed = [f"A{ROW_YEAR}:B{ROW_YEAR}", f"E{ROW_YEAR}:{LAST_COLUMN}{ROW_YEAR}",
-             f"A{ROW_NAME}:{LAST_COLUMN}{layout.last_row}"]
+    boxed = [
+        f"A{ROW_YEAR}:B{ROW_YEAR}",
+        f"E{ROW_YEAR}:{LAST_COLUMN}{ROW_YEAR}",
+        f"A{ROW_NAME}:{LAST_COLUMN}{layout.last_row}",
+    ]
     for ref in boxed:
         for address in _cells(ref):
             ws[address].border = BORDER
@@ -503,7 +513,7 @@ def _validations(ws: Worksheet, layout: SheetLayout) -> None:
         )
 
     add(number(2000, 2100, "年度请填写四位数字年份，如 2024。", "whole"), YEAR_CELL)
-    for key, (label, _column, value_range) in CLASSIFICATION_CELLS.items():
+    for key, (label, _column, _value_range) in CLASSIFICATION_CELLS.items():
         options = CLASSIFICATIONS[label]
         add(choice(options, f"{label}请从列表中选择：{'、'.join(options)}。"), layout.cells[key])
     first, last = FUNDS_ROWS["total"], FUNDS_ROWS["other"]
@@ -529,7 +539,7 @@ def _hints(ws: Worksheet, layout: SheetLayout) -> None:
     )
     ws.conditional_formatting.add(
         span.range("H"),
-        FormulaRule(formula=[f'AND(ISNUMBER({g}),ISNUMBER({f}),{g}<{f},LEN(TRIM({h}))=0)'], fill=WARN_FILL),
+        FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({f}),{g}<{f},LEN(TRIM({h}))=0)"], fill=WARN_FILL),
     )
     weight_total = layout.cells["weight_total"]
     ws.conditional_formatting.add(
@@ -618,7 +628,11 @@ def build_guide_sheet(ws: Worksheet) -> None:
         ws[address].border = BORDER
     row += 1
     for code, (severity, meaning) in guide.RULES.items():
-        for address, text, align in ((f"A{row}", code, CENTER), (f"B{row}", severity, CENTER), (f"C{row}", meaning, LEFT)):
+        for address, text, align in (
+            (f"A{row}", code, CENTER),
+            (f"B{row}", severity, CENTER),
+            (f"C{row}", meaning, LEFT),
+        ):
             _cell(ws, address, text, align=align)
             ws[address].border = BORDER
         ws.row_dimensions[row].height = fit_height([(meaning, GUIDE_COLUMNS["C"])], 16)
@@ -630,7 +644,9 @@ def build_guide_sheet(ws: Worksheet) -> None:
     ws.protection = _protection()
 
 
-def build_index_sheet(ws: Worksheet, sheet_names: Sequence[str], layout: SheetLayout | Sequence[SheetLayout] = DEFAULT_LAYOUT) -> None:
+def build_index_sheet(
+    ws: Worksheet, sheet_names: Sequence[str], layout: SheetLayout | Sequence[SheetLayout] = DEFAULT_LAYOUT
+) -> None:
     """目录: one live row per project sheet (formulas into the sheet) and a link to it."""
     layouts = [layout] * len(sheet_names) if isinstance(layout, SheetLayout) else list(layout)
     for column, width in INDEX_WIDTHS.items():
@@ -642,7 +658,7 @@ def build_index_sheet(ws: Worksheet, sheet_names: Sequence[str], layout: SheetLa
     for column, header in INDEX_COLUMNS.values():
         _label(ws, f"{column}{INDEX_HEADER_ROW}", header)
         ws[f"{column}{INDEX_HEADER_ROW}"].border = BORDER
-    for i, (name, sheet_layout) in enumerate(zip(sheet_names, layouts)):
+    for i, (name, sheet_layout) in enumerate(zip(sheet_names, layouts, strict=False)):
         row = INDEX_FIRST_ROW + i
         write_index_row(ws, row, i + 1, name, sheet_layout)
     ws.row_dimensions[1].height = TITLE_HEIGHT
@@ -658,8 +674,12 @@ def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: Sh
     c = layout.cells
     col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
     _cell(ws, f"{col['number']}{row}", number, align=CENTER)
-    link = _cell(ws, f"{col['sheet']}{row}", font=Font(name=FONT_NAME, size=10, color="0563C1", underline="single"),
-                 align=WRAP_TOP)
+    link = _cell(
+        ws,
+        f"{col['sheet']}{row}",
+        font=Font(name=FONT_NAME, size=10, color="0563C1", underline="single"),
+        align=WRAP_TOP,
+    )
     put_value(link, sheet)
     link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{ref}A1", display=sheet)
     _cell(ws, f"{col['name']}{row}", f'=IF({ref}{c["name"]}="","{NO_PROJECT_NAME}",{ref}{c["name"]})', align=WRAP_TOP)

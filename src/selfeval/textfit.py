@@ -55,9 +55,11 @@ def height_for(lines: int, font_size: float = 10.0) -> float:
     return min(MAX_ROW_HEIGHT, round(lines * font_size * LINE_FACTOR + PADDING, 1))
 
 
-def fit_height(texts: Iterable[tuple[object, float]], minimum: float, font_size: float = 10.0,
-               margin: float = CELL_MARGIN) -> float:
+def fit_height(
+    texts: Iterable[tuple[object, float]], minimum: float, font_size: float = 10.0, margin: float = CELL_MARGIN
+) -> float:
     """The height that shows every (text, width) of one row, at least `minimum` points."""
-    lines = max((line_count(str(text), width, font_size, margin) for text, width in texts
-                 if text not in (None, "")), default=1)
+    lines = max(
+        (line_count(str(text), width, font_size, margin) for text, width in texts if text not in (None, "")), default=1
+    )
     return max(minimum, height_for(lines, font_size))

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from .values import parse_number
 from .grid import level2_name
 from .model import LEVEL1_OF_LEVEL2, Indicator
 from .scoring import grade, indicator
+from .values import parse_number
 
 
 def se_score(target: object, actual: object, weight: object, level2: object = "") -> float | None:
@@ -65,13 +65,13 @@ def _number(value: object) -> float | None:
 @xw.arg("actual", doc="实际完成值，如 96%")
 @xw.arg("weight", doc="分值")
 @xw.arg("level2", doc="二级指标（可省略；成本指标按越低越好判断）")
-def SE_SCORE(target, actual, weight, level2=""):  # noqa: N802 - Excel function name
+def SE_SCORE(target, actual, weight, level2=""):
     """按财预〔2020〕10号的方法计算一个指标的得分。"""
     return se_score(target, actual, weight, level2)
 
 
 @xw.func
 @xw.arg("total", doc="总分")
-def SE_GRADE(total):  # noqa: N802 - Excel function name
+def SE_GRADE(total):
     """由总分得出自评等级：优、良、中、差。"""
     return se_grade(total)

@@ -46,15 +46,16 @@ def validate_projects(projects: list[Project]) -> list[ProjectReport]:
     scores = [score_project(project) for project in projects]
     return [
         ProjectReport(project, score, found)
-        for project, score, found in zip(projects, scores, check_book(projects, scores))
+        for project, score, found in zip(projects, scores, check_book(projects, scores), strict=False)
     ]
 
 
 def validate_file(path: Path) -> FileReport:
     """Read and check one file; never raises for bad input (it becomes X03)."""
     result = read_source(path)
-    return FileReport(result.path, result.status, list(result.findings), validate_projects(result.projects),
-                      result.note)
+    return FileReport(
+        result.path, result.status, list(result.findings), validate_projects(result.projects), result.note
+    )
 
 
 def validate_files(paths: Iterable[Path]) -> list[FileReport]:

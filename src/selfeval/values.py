@@ -132,7 +132,7 @@ def parse_number(value: object) -> tuple[float | None, str | None]:
         return None, None
     compact = squash(text)
     match = _CELL_NUMBER.match(compact)
-    if match and compact[match.end():] in _NUMBER_UNITS:
+    if match and compact[match.end() :] in _NUMBER_UNITS:
         return float(match.group().replace(",", "")), None
     return None, text
 
@@ -292,8 +292,20 @@ _SUFFIX_WORDS: tuple[tuple[str, Comparator], ...] = (
     ("之内", Comparator.LE),
 )
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百]+")
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
 _UNIT = re.compile(r"[A-Za-z%‰°²³/\u4e00-\u9fff·.]{0,8}")
@@ -317,7 +329,42 @@ _UNIT_ALIASES: dict[str, tuple[str, float]] = {
 }
 # Units a Chinese numeral may count (四场, 两次); elsewhere 十分满意 or 一次性 are words.
 COUNT_UNITS = frozenset(
-    "个 次 场 人 家 件 份 期 项 批 名 所 座 处 条 篇 户 村 部 台 套 本 辆 间 栋 天 日 周 月 个月 年 小时 人次 期次".split()
+    [
+        "个",
+        "次",
+        "场",
+        "人",
+        "家",
+        "件",
+        "份",
+        "期",
+        "项",
+        "批",
+        "名",
+        "所",
+        "座",
+        "处",
+        "条",
+        "篇",
+        "户",
+        "村",
+        "部",
+        "台",
+        "套",
+        "本",
+        "辆",
+        "间",
+        "栋",
+        "天",
+        "日",
+        "周",
+        "月",
+        "个月",
+        "年",
+        "小时",
+        "人次",
+        "期次",
+    ]
 )
 DURATION_UNITS = frozenset({"天", "月", "年", "小时"})
 
@@ -406,12 +453,12 @@ def _parse_quantity(text: str) -> Quantity | None:
     comparator: Comparator | None = None
     for word, comp in _PREFIX_WORDS:
         if rest.startswith(word):
-            comparator, rest = comp, rest[len(word):]
+            comparator, rest = comp, rest[len(word) :]
             break
     else:
         for symbol in _SYMBOLS_LONGEST_FIRST:
             if rest.startswith(symbol):
-                comparator, rest = _PREFIX_SYMBOLS[symbol], rest[len(symbol):]
+                comparator, rest = _PREFIX_SYMBOLS[symbol], rest[len(symbol) :]
                 break
     for word, comp in _SUFFIX_WORDS:
         if rest.endswith(word):
@@ -434,12 +481,12 @@ def _leading_number(text: str) -> tuple[float | None, str]:
     match = _NUMBER.match(text)
     if match:
         number = _finite(float(match.group().replace(",", "")))
-        return (None, text) if number is None else (number, text[match.end():])
+        return (None, text) if number is None else (number, text[match.end() :])
     match = _CN_NUMBER.match(text)
-    if match and text[match.end():] in COUNT_UNITS:
+    if match and text[match.end() :] in COUNT_UNITS:
         number = _chinese_number(match.group())
         if number is not None:
-            return float(number), text[match.end():]
+            return float(number), text[match.end() :]
     return None, text
 
 

@@ -67,7 +67,11 @@ LABEL_TO_FIELD_KEY: dict[str, str] = {
     "年度绩效目标": "section",
     "年度绩效指标": "section",
 }
-FIELD_KEY_TO_CLASSIFICATION_LABEL: dict[str, str] = {"category": "项目类别", "attribute": "项目属性", "kind": "项目类型"}
+FIELD_KEY_TO_CLASSIFICATION_LABEL: dict[str, str] = {
+    "category": "项目类别",
+    "attribute": "项目属性",
+    "kind": "项目类型",
+}
 
 # --- the indicator table: header → column key -------------------------------------------
 

@@ -22,12 +22,12 @@ from .inert import without_illegal
 from .layout import (
     FUNDS_LINE_KEYS,
     INDEX_FIRST_ROW,
-    SHEET_INDEX,
     RESERVED_SHEETS,
     ROW_DEPARTMENT,
     ROW_GOAL_ACTUAL,
     ROW_GOAL_EXPECTED,
     ROW_NAME,
+    SHEET_INDEX,
     SHEET_MASTER,
     SHEET_NAME_FORBIDDEN,
     SHEET_NAME_MAX,
@@ -46,8 +46,9 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EXCEL_RESERVED = frozenset({"history"})  # Excel refuses a sheet named History
 
 
-def write_workbook(projects: Sequence[Project], path: Path, *, force: bool = False,
-                   cleaned: list[str] | None = None) -> Path:
+def write_workbook(
+    projects: Sequence[Project], path: Path, *, force: bool = False, cleaned: list[str] | None = None
+) -> Path:
     """A new template workbook at `path` with one filled project sheet per Project.
 
     Characters a workbook cannot hold (ESC, BEL, …) are removed; `cleaned`, when given,
@@ -57,10 +58,10 @@ def write_workbook(projects: Sequence[Project], path: Path, *, force: bool = Fal
     _refuse_existing(path, force)
     names = sheet_names(projects)
     layouts = [project_layout(project) for project in projects]
-    sheets = list(zip(names, layouts))
+    sheets = list(zip(names, layouts, strict=False))
     wb = build_workbook(sheets)
     index = wb[SHEET_INDEX]
-    for number, (name, project, layout) in enumerate(zip(names, projects, layouts)):
+    for number, (name, project, layout) in enumerate(zip(names, projects, layouts, strict=False)):
         for address in fill_sheet(wb[name], project, layout):
             if cleaned is not None:
                 cleaned.append(f"{name}!{address}")
@@ -187,8 +188,7 @@ def _fill(ws: Worksheet, project: Project, layout: SheetLayout, cleaned: list[st
     ws.row_dimensions[ROW_GOAL_EXPECTED].height = goal_height(project.goal.expected)
     ws.row_dimensions[ROW_GOAL_ACTUAL].height = goal_height(project.goal.actual)
     ws.row_dimensions[ROW_NAME].height = identity_height({"name": project.name})
-    ws.row_dimensions[ROW_DEPARTMENT].height = identity_height({"department": project.department,
-                                                                "unit": project.unit})
+    ws.row_dimensions[ROW_DEPARTMENT].height = identity_height({"department": project.department, "unit": project.unit})
 
     funds = project.funds
     if funds is not None:
@@ -204,7 +204,7 @@ def _fill(ws: Worksheet, project: Project, layout: SheetLayout, cleaned: list[st
 
 
 def _fill_indicators(ws: Worksheet, project: Project, layout: SheetLayout, cleaned: list[str]) -> None:
-    next_row = {(g.level1, g.level2): span.first for g, span in zip(layout.groups, layout.group_spans)}
+    next_row = {(g.level1, g.level2): span.first for g, span in zip(layout.groups, layout.group_spans, strict=False)}
     for indicator in project.indicators:
         key = group_key(indicator)
         row = next_row[key]
@@ -213,6 +213,10 @@ def _fill_indicators(ws: Worksheet, project: Project, layout: SheetLayout, clean
             _put(ws[layout.indicator_cell(field, row)], getattr(indicator, field), cleaned)
         for field in ("weight", "score"):
             number = getattr(indicator, field)
-            _put(ws[layout.indicator_cell(field, row)], number if number is not None else indicator.raw.get(field), cleaned)
+            _put(
+                ws[layout.indicator_cell(field, row)],
+                number if number is not None else indicator.raw.get(field),
+                cleaned,
+            )
         texts = {f: getattr(indicator, f) for f in ("name", "target", "actual", "deviation")}
         ws.row_dimensions[row].height = indicator_height(texts)

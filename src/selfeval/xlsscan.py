@@ -13,10 +13,10 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from .grid import column_letters
+from .a1 import column_letters
+from .errors import SourceError
 from .limits import MAX_GRID_CELLS, MAX_SHEET_CELLS
 from .sheetextent import Extent
-from .sources import SourceError
 
 _FREE_OR_END = 0xFFFFFFFA  # sector numbers from here up are markers (end of chain, free …)
 _CELL_RECORDS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, 0x0006})
@@ -59,7 +59,7 @@ class _Compound:
         start = (number + 1) * self.sector
         if start + self.sector > len(self.data) + self.sector or start >= len(self.data):
             raise ValueError("sector beyond the file")
-        return self.data[start:start + self.sector]
+        return self.data[start : start + self.sector]
 
     @staticmethod
     def _words(data: bytes) -> list[int]:
@@ -83,14 +83,14 @@ class _Compound:
         root_start = struct.unpack_from("<I", directory, 116)[0]
         for at in range(0, len(directory) - 127, 128):
             length = struct.unpack_from("<H", directory, at + 64)[0]
-            name = directory[at:at + max(length - 2, 0)].decode("utf-16-le", "replace").lower()
+            name = directory[at : at + max(length - 2, 0)].decode("utf-16-le", "replace").lower()
             if directory[at + 66] != 2 or name not in names:
                 continue
             start, size = struct.unpack_from("<II", directory, at + 116)
             if size < self.cutoff:
                 mini_stream = self._read_chain(root_start)
                 chain = self._chain(start, self.minifat)
-                data = b"".join(mini_stream[s * self.mini:(s + 1) * self.mini] for s in chain)
+                data = b"".join(mini_stream[s * self.mini : (s + 1) * self.mini] for s in chain)
             else:
                 data = self._read_chain(start)
             if len(data) < size:
@@ -102,7 +102,7 @@ class _Compound:
 def _records(stream: bytes, at: int):
     while at + 4 <= len(stream):
         kind, size = struct.unpack_from("<HH", stream, at)
-        yield kind, stream[at + 4:at + 4 + size]
+        yield kind, stream[at + 4 : at + 4 + size]
         at += 4 + size
 
 
@@ -115,7 +115,7 @@ def check_xls(path: Path) -> None:
     for kind, payload in _records(stream, 0):
         if kind == _BOUNDSHEET and len(payload) >= 8:
             count, flags = payload[6], payload[7]
-            raw = payload[8:8 + count * (2 if flags & 1 else 1)]
+            raw = payload[8 : 8 + count * (2 if flags & 1 else 1)]
             name = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
             sheets.append((struct.unpack_from("<I", payload)[0], name))
         elif kind == _EOF:
@@ -143,7 +143,9 @@ def _check_sheet(stream: bytes, position: int, name: str) -> None:
             if rows * columns > MAX_GRID_CELLS:
                 raise SourceError(
                     f"工作表声明的范围有 {rows:,} 行 × {columns:,} 列，超过每张工作表 {MAX_GRID_CELLS:,} 个单元格的读取上限，"
-                    "不像自评表，整个文件未读取", name)
+                    "不像自评表，整个文件未读取",
+                    name,
+                )
         elif kind in _CELL_RECORDS and len(payload) >= 4:
             row, column = struct.unpack_from("<HH", payload)
             extent.add(row + 1, column + 1)
@@ -153,13 +155,19 @@ def _check_sheet(stream: bytes, position: int, name: str) -> None:
             for column in range(first, min(last, 255) + 1):
                 extent.add(row + 1, column + 1)
         if extent.cells > MAX_SHEET_CELLS:
-            raise SourceError(f"非空单元格超过每张工作表 {MAX_SHEET_CELLS:,} 个的读取上限，不像自评表，整个文件未读取", name)
+            raise SourceError(
+                f"非空单元格超过每张工作表 {MAX_SHEET_CELLS:,} 个的读取上限，不像自评表，整个文件未读取", name
+            )
     if extent.area > MAX_GRID_CELLS:
-        span = (f"{column_letters(min(extent.columns))}{min(extent.rows)}:"
-                f"{column_letters(max(extent.columns))}{max(extent.rows)}")
+        span = (
+            f"{column_letters(min(extent.columns))}{min(extent.rows)}:"
+            f"{column_letters(max(extent.columns))}{max(extent.rows)}"
+        )
         raise SourceError(
             f"单元格分布在 {span}（{extent.area:,} 个单元格的范围），超过每张工作表 {MAX_GRID_CELLS:,} 个单元格的读取上限；"
-            "旧版 .xls 文件要整体读取，因此整个文件未读取；如有远离表格的误输入内容，请删除后再校验", name)
+            "旧版 .xls 文件要整体读取，因此整个文件未读取；如有远离表格的误输入内容，请删除后再校验",
+            name,
+        )
 
 
 def _stated_size(payload: bytes) -> tuple[int, int]:

@@ -42,10 +42,7 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     targets: dict[str, str] = {}
     for rel in rels:
         target = rel.get("Target", "")
-        if target.startswith("/"):
-            part = target.lstrip("/")
-        else:
-            part = posixpath.normpath(posixpath.join("xl", target))
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         targets[rel.get("Id", "")] = part
     parts: dict[str, str] = {}
     for element in workbook.iter():
@@ -159,7 +156,7 @@ def _search(data: bytes, targets: set[str], shared: _SharedStrings) -> dict[str,
     if len(cells) != len(refs):
         return None
     found: dict[str, tuple[str, int]] = {}
-    for ref, cell in zip(refs, cells):
+    for ref, cell in zip(refs, cells, strict=False):
         if _local(cell.tag) != "c" or cell.get("r") != ref:
             return None
         formula = next((ch for ch in cell if _local(ch.tag) == "f"), None)
@@ -175,20 +172,18 @@ def _cell_element(data: bytes, ref: str) -> bytes | None:
     if at < 0:
         return None
     start = data.rfind(b"<", 0, at)
-    if data[start:start + 3] not in (b"<c ", b"<c\t", b"<c\n"):
+    if data[start : start + 3] not in (b"<c ", b"<c\t", b"<c\n"):
         return None
     close = data.find(b">", at)
     if close < 0:
         return None
-    if data[close - 1:close] == b"/":
-        return data[start:close + 1]
+    if data[close - 1 : close] == b"/":
+        return data[start : close + 1]
     end = data.find(b"</c>", close)
-    return None if end < 0 else data[start:end + 4]
+    return None if end < 0 else data[start : end + 4]
 
 
-def _iterparse(
-    stream: IO[bytes], targets: set[str], shared: _SharedStrings
-) -> dict[str, tuple[str, int]]:
+def _iterparse(stream: IO[bytes], targets: set[str], shared: _SharedStrings) -> dict[str, tuple[str, int]]:
     """The thorough way: stream the whole part, following shared formulas to their masters."""
     found: dict[str, tuple[str, int]] = {}
     last_row = max(_row_of(a) for a in targets)

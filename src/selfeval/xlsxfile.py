@@ -56,8 +56,11 @@ def save_workbook(workbook: Workbook, path: Path, *, force: bool = False, values
 
 def _sheet_parts(workbook: Workbook, values: CachedValues) -> dict[str, dict[str, object]]:
     """Zip part of each sheet with values (openpyxl writes sheet n as sheet<n>.xml)."""
-    return {f"xl/worksheets/sheet{i}.xml": values[ws.title]
-            for i, ws in enumerate(workbook.worksheets, start=1) if values.get(ws.title)}
+    return {
+        f"xl/worksheets/sheet{i}.xml": values[ws.title]
+        for i, ws in enumerate(workbook.worksheets, start=1)
+        if values.get(ws.title)
+    }
 
 
 _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>')
@@ -78,7 +81,7 @@ def cache_values(xml: str, values: dict[str, object]) -> str:
         if isinstance(value, bool):
             return f'<c r="{ref}"{style} t="b"><f>{formula}</f><v>{int(value)}</v></c>'
         if isinstance(value, (int, float)):
-            return f'<c r="{ref}"{style}><f>{formula}</f><v>{"%.16g" % value}</v></c>'
+            return f'<c r="{ref}"{style}><f>{formula}</f><v>{f"{value:.16g}"}</v></c>'
         text = "" if value is None else _escape(str(value))
         return f'<c r="{ref}"{style} t="str"><f>{formula}</f><v>{text}</v></c>'
 

@@ -28,19 +28,25 @@ TESTS = Path(__file__).resolve().parents[1]
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
+from selfeval.a1 import column_letters  # noqa: E402
+from selfeval.addin.cfb import write_compound_file  # noqa: E402
+from selfeval.model import Indicator  # noqa: E402
+from selfeval.writer import write_workbook  # noqa: E402
 from support.docx_forms import add_form, new_document, save  # noqa: E402
 from support.excel_forms import make_project  # noqa: E402
 from support.form_layouts import NATIONAL_MERGES, national_rows  # noqa: E402
 
-from selfeval.addin.cfb import write_compound_file  # noqa: E402
-from selfeval.grid import column_letters  # noqa: E402
-from selfeval.model import Indicator  # noqa: E402
-from selfeval.writer import write_workbook  # noqa: E402
-
 SEED = TESTS / "fixtures" / "seed_2021_ezhou.txt"
 BOMB_BYTES = 1_500_000_000  # what the zip bomb's sheet part unpacks to (about 1.5 GB)
-FORMULAS = ("=HYPERLINK(\"http://example.com\",\"点我\")", "+1+1", "-2+3", "@SUM(A1:A2)",
-            "\t=2+2", "\r=3+3", "=cmd|' /C calc'!A0")
+FORMULAS = (
+    '=HYPERLINK("http://example.com","点我")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=2+2",
+    "\r=3+3",
+    "=cmd|' /C calc'!A0",
+)
 CONTROL = "\x1b[2J\x1b[H共 0 个错误\x07"
 
 
@@ -110,20 +116,22 @@ def with_dtd(data: bytes, dtd: str, entity: str) -> bytes:
     declaration = re.match(r"<\?xml[^>]*\?>", text)
     at = declaration.end() if declaration else 0
     text = text[:at] + dtd + text[at:]
-    root = re.search(r"<(?![?!])[^>]*?(/?)>", text[at + len(dtd):])
+    root = re.search(r"<(?![?!])[^>]*?(/?)>", text[at + len(dtd) :])
     assert root is not None
     end = at + len(dtd) + root.end()
     if root.group(1):  # an empty root element: give it content
         start = at + len(dtd) + root.start()
         name = re.match(r"<([^\s/>]+)", text[start:]).group(1)  # type: ignore[union-attr]
-        return (text[:end - 2] + ">" + f"&{entity};" + f"</{name}>" + text[end:]).encode("utf-8")
+        return (text[: end - 2] + ">" + f"&{entity};" + f"</{name}>" + text[end:]).encode("utf-8")
     return (text[:end] + f"&{entity};" + text[end:]).encode("utf-8")
 
 
 def zip_bomb(source: Path, target: Path, part: str, size: int) -> Path:
     """`source` with `part` replaced by an inline-string cell of `size` bytes of 'A' (streamed)."""
-    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' \
-           b'<row r="1"><c r="A1" t="inlineStr"><is><t>'
+    head = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>'
+    )
     tail = b"</t></is></c></row></sheetData></worksheet>"
     block = b"A" * (1 << 20)
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout:
@@ -137,7 +145,7 @@ def zip_bomb(source: Path, target: Path, part: str, size: int) -> Path:
                 stream.write(head)
                 left = size - len(head) - len(tail)
                 while left > 0:
-                    piece = block[:min(left, len(block))]
+                    piece = block[: min(left, len(block))]
                     stream.write(piece)
                     left -= len(piece)
                 stream.write(tail)
@@ -157,7 +165,7 @@ def lying_sizes(source: Path, target: Path, part: str, real: bytes) -> Path:
     for signature, crc_at, size_at, name_at in ((b"PK\x03\x04", 14, 22, 30), (b"PK\x01\x02", 16, 24, 46)):
         at = 0
         while (at := data.find(signature, at)) >= 0:
-            if data[at + name_at:at + name_at + len(name)] == name:
+            if data[at + name_at : at + name_at + len(name)] == name:
                 struct.pack_into("<L", data, at + crc_at, zlib.crc32(real[:stated]))
                 struct.pack_into("<L", data, at + size_at, stated)
             at += 4
@@ -192,23 +200,31 @@ def xlsb_workbook(path: Path, sheets: dict[str, dict[tuple[int, int], object]]) 
     rels = []
     for number, name in enumerate(sheets, start=1):
         book += _record(0x9C, struct.pack("<II", 0, number) + _wide(f"rId{number}") + _wide(name))
-        rels.append(f'<Relationship Id="rId{number}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    f'relationships/worksheet" Target="worksheets/sheet{number}.bin"/>')
+        rels.append(
+            f'<Relationship Id="rId{number}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/worksheet" Target="worksheets/sheet{number}.bin"/>'
+        )
     book += _record(0x90) + _record(0x84)
-    types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-             'content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled'
-             '.main"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"'
-             '/></Types>')
-    root_rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                 'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                 'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/></Relationships>')
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled'
+        '.main"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"'
+        "/></Types>"
+    )
+    root_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/></Relationships>'
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", types)
         archive.writestr("_rels/.rels", root_rels)
         archive.writestr("xl/workbook.bin", book)
-        archive.writestr("xl/_rels/workbook.bin.rels",
-                         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
-                         '.org/package/2006/relationships">' + "".join(rels) + "</Relationships>")
+        archive.writestr(
+            "xl/_rels/workbook.bin.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships">' + "".join(rels) + "</Relationships>",
+        )
         for number, cells in enumerate(sheets.values(), start=1):
             archive.writestr(f"xl/worksheets/sheet{number}.bin", _xlsb_sheet(cells))
     return path
@@ -233,6 +249,7 @@ def _xlsb_sheet(cells: dict[tuple[int, int], object]) -> bytes:
 
 def xls_workbook(path: Path, dimensions: bytes, cells: list[tuple[int, int, float]]) -> Path:
     """A minimal BIFF8 .xls (one sheet 表1) with the given DIMENSIONS payload and NUMBER cells."""
+
     def record(kind: int, payload: bytes = b"") -> bytes:
         return struct.pack("<HH", kind, len(payload)) + payload
 
@@ -252,18 +269,23 @@ def xls_workbook(path: Path, dimensions: bytes, cells: list[tuple[int, int, floa
 
 def ods_workbook(path: Path, rows_xml: str) -> Path:
     """A minimal .ods with one table 表1 whose rows are `rows_xml` (table:table-row elements)."""
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-               '<office:body><office:spreadsheet><table:table table:name="表1">'
-               + rows_xml + "</table:table></office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" '
-                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="表1">'
+        + rows_xml
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", content)
@@ -284,8 +306,12 @@ def ods_rows(rows: list[list[object]]) -> str:
 
 
 def grid_cells(rows: list[list[object]]) -> dict[tuple[int, int], object]:
-    return {(r, c): value for r, row in enumerate(rows) for c, value in enumerate(row)
-            if value not in ("", None) and not hasattr(value, "year")}
+    return {
+        (r, c): value
+        for r, row in enumerate(rows)
+        for c, value in enumerate(row)
+        if value not in ("", None) and not hasattr(value, "year")
+    }
 
 
 # --- the corpus ----------------------------------------------------------------------------
@@ -334,31 +360,38 @@ def build(root: Path) -> list[Case]:
     project = make_project(1)
     project.name, project.department, project.unit = FORMULAS[0], FORMULAS[1], FORMULAS[2]
     project.goal.target, project.goal.actual = FORMULAS[3], FORMULAS[6]
-    for item, formula in zip(project.indicators, FORMULAS * 2):
+    for item, formula in zip(project.indicators, FORMULAS * 2, strict=False):
         item.name, item.target, item.actual, item.deviation = formula, formula, formula, formula
     write_workbook([project], root / "公式文本.xlsx", force=True)
     add(Case("公式文本.xlsx", "ok"))
     rows = national_rows()
-    for r, row in enumerate(rows[12:20], start=12):
+    for r, _row in enumerate(rows[12:20], start=12):
         for c in (3, 4, 5, 8):
             if rows[r][c] != "":
                 rows[r][c] = FORMULAS[(r + c) % len(FORMULAS)]
     rows[2][1] = "=1+1项目"
     good_docx(root / "公式文本.docx", rows)
     add(Case("公式文本.docx", "ok"))
-    (root / "公式文本.txt").write_text(text.replace("督查效能业务", "=2+2督查效能业务", 1)
-                                     .replace("召开培训会议", "@SUM(1)召开培训会议"), encoding="utf-8")
+    (root / "公式文本.txt").write_text(
+        text.replace("督查效能业务", "=2+2督查效能业务", 1).replace("召开培训会议", "@SUM(1)召开培训会议"),
+        encoding="utf-8",
+    )
     add(Case("公式文本.txt", "ok"))
     escaped = CONTROL.replace("\x1b", "_x001B_").replace("\x07", "_x0007_")
-    rewrite(base, root / "控制字符.xlsx",
-            lambda name, data: replace_once(data, "示例项目01", as_written("示例项目01" + escaped))
-            if name == sheet else None)
+    rewrite(
+        base,
+        root / "控制字符.xlsx",
+        lambda name, data: (
+            replace_once(data, "示例项目01", as_written("示例项目01" + escaped)) if name == sheet else None
+        ),
+    )
     add(Case("控制字符.xlsx", "ok"))
     (root / "控制字符.txt").write_text(text.replace("督查效能业务", "督查效能业务" + CONTROL, 1), encoding="utf-8")
     add(Case("控制字符.txt", "ok"))
     odd = make_project(1)
     odd.indicators[0].score, odd.indicators[1].score = 1e308, float("nan")
     write_workbook([odd], work / "odd.xlsx", force=True)
+
     def odd_values(name: str, data: bytes) -> bytes | None:
         if name != sheet:
             return None
@@ -370,29 +403,69 @@ def build(root: Path) -> list[Case]:
     rewrite(work / "odd.xlsx", root / "异常数值.xlsx", odd_values)
     add(Case("异常数值.xlsx", "ok"))
     over = make_project(1)
-    over.indicators = [Indicator(i.level1, i.level2, i.name, i.target, i.actual, i.weight, 100) for i in over.indicators]
+    over.indicators = [
+        Indicator(i.level1, i.level2, i.name, i.target, i.actual, i.weight, 100) for i in over.indicators
+    ]
     write_workbook([over], root / "总分超过100.xlsx", force=True)
     add(Case("总分超过100.xlsx", "ok"))
 
     # beyond the reading limits
-    rewrite(base, root / "远处单元格.xlsx", lambda name, data: data.replace(
-        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
-        if name == sheet else None)
+    rewrite(
+        base,
+        root / "远处单元格.xlsx",
+        lambda name, data: (
+            data.replace(
+                b"</sheetData>",
+                b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+            )
+            if name == sheet
+            else None
+        ),
+    )
     add(Case("远处单元格.xlsx", "ok", ("X03",), "远离表格"))
-    rewrite(base, root / "远处单元格无引用.xlsx", lambda name, data: data.replace(  # a cell placed by its row alone
-        b"</sheetData>", b'<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
-        if name == sheet else None)
+    rewrite(
+        base,
+        root / "远处单元格无引用.xlsx",
+        lambda name, data: (
+            data.replace(  # a cell placed by its row alone
+                b"</sheetData>", b'<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+            )
+            if name == sheet
+            else None
+        ),
+    )
     add(Case("远处单元格无引用.xlsx", "ok", ("X03",), "读取上限"))
-    rewrite(base, root / "超长引用.xlsx", lambda name, data: data.replace(
-        b"</sheetData>", b'<row r="9"><c r="A99999999999"><v>1</v></c></row></sheetData>')
-        if name == sheet else None)
+    rewrite(
+        base,
+        root / "超长引用.xlsx",
+        lambda name, data: (
+            data.replace(b"</sheetData>", b'<row r="9"><c r="A99999999999"><v>1</v></c></row></sheetData>')
+            if name == sheet
+            else None
+        ),
+    )
     add(Case("超长引用.xlsx", "ok", ("X03",), "远离表格"))
-    sparse = "".join(
-        f'<row r="{r}"><c r="{column_letters(1 + (r * 7) % 5000)}{r}"><v>{r}</v></c></row>' for r in range(1, 5000, 5)
-    ) + '<row r="4999"><c r="GJH4999"><v>1</v></c></row>'  # GJH = column 5000
-    rewrite(base, root / "稀疏大表.xlsx", lambda name, data: re.sub(
-        rb"<sheetData>.*</sheetData>|<sheetData/>", b"<sheetData>" + sparse.encode() + b"</sheetData>", data, flags=re.S)
-        if name == "xl/worksheets/sheet2.xml" else None)
+    sparse = (
+        "".join(
+            f'<row r="{r}"><c r="{column_letters(1 + (r * 7) % 5000)}{r}"><v>{r}</v></c></row>'
+            for r in range(1, 5000, 5)
+        )
+        + '<row r="4999"><c r="GJH4999"><v>1</v></c></row>'
+    )  # GJH = column 5000
+    rewrite(
+        base,
+        root / "稀疏大表.xlsx",
+        lambda name, data: (
+            re.sub(
+                rb"<sheetData>.*</sheetData>|<sheetData/>",
+                b"<sheetData>" + sparse.encode() + b"</sheetData>",
+                data,
+                flags=re.S,
+            )
+            if name == "xl/worksheets/sheet2.xml"
+            else None
+        ),
+    )
     add(Case("稀疏大表.xlsx", "ok", ("X03",), "读取上限"))
     zip_bomb(base, root / "压缩炸弹.xlsx", sheet, BOMB_BYTES)
     add(Case("压缩炸弹.xlsx", "ok", ("X03",), "读取上限"))  # the other project sheet is read
@@ -404,9 +477,14 @@ def build(root: Path) -> list[Case]:
     add(Case("谎报范围.xls", "unreadable", ("X03",), "读取上限"))
     ods_workbook(root / "开放格式.ods", ods_rows(national_rows()))
     add(Case("开放格式.ods", "ok"))
-    ods_workbook(root / "重复单元格.ods", ods_rows(national_rows()) + (
-        '<table:table-row table:number-rows-repeated="5000"><table:table-cell table:number-columns-repeated="16000" '
-        'office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'))
+    ods_workbook(
+        root / "重复单元格.ods",
+        ods_rows(national_rows())
+        + (
+            '<table:table-row table:number-rows-repeated="5000"><table:table-cell table:number-columns-repeated="16000" '
+            'office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
+        ),
+    )
     add(Case("重复单元格.ods", "unreadable", ("X03",), "读取上限"))
     far_xlsb = grid_cells(national_rows())
     far_xlsb[(1_048_575, 16_383)] = "远处"
@@ -414,8 +492,11 @@ def build(root: Path) -> list[Case]:
     add(Case("远处单元格.xlsb", "unreadable", ("X03",), "读取上限"))
 
     huge = "很长的文字" * 8000  # 40,000 characters in one cell: more than Excel allows
-    rewrite(base, root / "超长文字.xlsx",
-            lambda name, data: replace_once(data, "示例项目01", huge.encode()) if name == sheet else None)
+    rewrite(
+        base,
+        root / "超长文字.xlsx",
+        lambda name, data: replace_once(data, "示例项目01", huge.encode()) if name == sheet else None,
+    )
     add(Case("超长文字.xlsx", "ok", ("X03",), "32,767"))  # that sheet is refused, the other one read
     (root / "超长文字.txt").write_text(text.replace("督查效能业务", huge, 1), encoding="utf-8")
     add(Case("超长文字.txt", "ok", ("X03",), "32,767"))
@@ -426,8 +507,11 @@ def build(root: Path) -> list[Case]:
             parts = [n for n in archive.namelist() if n.endswith((".xml", ".rels"))]
         for number, part in enumerate(parts, start=1):
             name = f"实体膨胀-{label}-{number:02d}.{label}"
-            rewrite(source, root / name,
-                    lambda n, data, part=part: with_dtd(data, BILLION_LAUGHS, "lol9") if n == part else None)
+            rewrite(
+                source,
+                root / name,
+                lambda n, data, part=part: with_dtd(data, BILLION_LAUGHS, "lol9") if n == part else None,
+            )
             add(Case(name, "unreadable", ("X03",), "DTD"))
         name = f"外部实体.{label}"
         target = sheet if label == "xlsx" else "word/document.xml"
@@ -435,8 +519,9 @@ def build(root: Path) -> list[Case]:
         add(Case(name, "unreadable", ("X03",), "DTD"))
 
     # locked, cut off, mislabelled
-    encrypted = write_compound_file({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 60,
-                                     "EncryptedPackage": os.urandom(4096)})
+    encrypted = write_compound_file(
+        {"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 60, "EncryptedPackage": os.urandom(4096)}
+    )
     (root / "加密.xlsx").write_bytes(encrypted)
     add(Case("加密.xlsx", "unreadable", ("X03",), "加密"))
     (root / "加密.docx").write_bytes(encrypted)
@@ -455,8 +540,9 @@ def build(root: Path) -> list[Case]:
     add(Case("其实是xlsx.xls", "unreadable", ("X03",), "扩展名改为 .xlsx"))
     (root / "旧版内容.xlsx").write_bytes(write_compound_file({"Workbook": b"\x09\x08" + b"\x00" * 200}))
     add(Case("旧版内容.xlsx", "unreadable", ("X03",), "旧版"))
-    (root / "网页另存.xls").write_text("<html><body><table><tr><td>项目名称</td></tr></table></body></html>",
-                                     encoding="utf-8")
+    (root / "网页另存.xls").write_text(
+        "<html><body><table><tr><td>项目名称</td></tr></table></body></html>", encoding="utf-8"
+    )
     add(Case("网页另存.xls", "unreadable", ("X03",), "网页"))
     shutil.copy(base, root / "其实是xlsx.txt")
     add(Case("其实是xlsx.txt", "unreadable", ("X03",), "扩展名"))

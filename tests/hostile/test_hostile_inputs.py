@@ -65,11 +65,22 @@ def run(args: list[str], work: Path) -> Run:
     out, err, peak = (work / f"{kind}-{number}.txt" for kind in ("out", "err", "peak"))
     started = time.perf_counter()
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        result = subprocess.run([sys.executable, "-c", LAUNCHER, str(peak), *selfeval_command(), *args],
-                                stdout=stdout, stderr=stderr, env={**os.environ, "COLUMNS": "200"},
-                                timeout=RUN_TIMEOUT, check=False)
-    return Run(args, result.returncode, out.read_text("utf-8", "replace"), err.read_text("utf-8", "replace"),
-               int(peak.read_text()), time.perf_counter() - started)
+        result = subprocess.run(
+            [sys.executable, "-c", LAUNCHER, str(peak), *selfeval_command(), *args],
+            stdout=stdout,
+            stderr=stderr,
+            env={**os.environ, "COLUMNS": "200"},
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
+    return Run(
+        args,
+        result.returncode,
+        out.read_text("utf-8", "replace"),
+        err.read_text("utf-8", "replace"),
+        int(peak.read_text()),
+        time.perf_counter() - started,
+    )
 
 
 def digests(root: Path) -> dict[str, str]:
@@ -95,8 +106,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):
         "text": run(["validate", str(root)], work),
         "json": run(["validate", "--format", "json", str(root)], work),
         "import": run(["import", str(root), "-o", str(base / "导入.xlsx")], work),
-        "consolidate": run(["consolidate", str(root), "-o", str(base / "汇总.xlsx"), "--csv", str(base / "csv")],
-                           work),
+        "consolidate": run(["consolidate", str(root), "-o", str(base / "汇总.xlsx"), "--csv", str(base / "csv")], work),
     }
     yield root, cases, runs, before, base
     restore_permissions(root)
@@ -177,8 +187,11 @@ def test_file_list_of_the_summary_accounts_for_every_file(corpus) -> None:
     rows = CalamineWorkbook.from_path(str(base / "汇总.xlsx")).get_sheet_by_name("文件清单").to_python()
     header = next(i for i, row in enumerate(rows) if "文件" in row and "状态" in row)
     columns = {name: rows[header].index(name) for name in ("文件", "状态")}
-    statuses = {Path(row[columns["文件"]]).relative_to(root).as_posix(): row[columns["状态"]]
-                for row in rows[header + 1:] if row[columns["文件"]]}
+    statuses = {
+        Path(row[columns["文件"]]).relative_to(root).as_posix(): row[columns["状态"]]
+        for row in rows[header + 1 :]
+        if row[columns["文件"]]
+    }
     for case in listed(cases):
         assert case.name in statuses, f"{case.name} missing from 文件清单"
         assert statuses[case.name] in (FILE_STATUS[case.status], DUPLICATE), (case.name, statuses[case.name])
@@ -202,8 +215,13 @@ def test_no_summary_cell_holds_a_formula_from_an_input(corpus) -> None:
     _root, _cases, _runs, _before, base = corpus
     book = openpyxl.load_workbook(base / "汇总.xlsx")
     planted = [text.strip() for text in FORMULAS]
-    live = [(sheet.title, cell.coordinate) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-            if cell.data_type == "f" and any(text.lstrip("=+-@") in str(cell.value) for text in planted)]
+    live = [
+        (sheet.title, cell.coordinate)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f" and any(text.lstrip("=+-@") in str(cell.value) for text in planted)
+    ]
     assert not live, f"{len(live)} summary cells hold an input's text as a formula, e.g. {live[:3]}"
 
 

@@ -17,12 +17,28 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from make_corpus import SEED, good_docx, good_workbook, grid_cells, ods_rows, ods_workbook, xlsb_workbook
-from support.form_layouts import national_rows
 
 from selfeval.sources import READERS, SAVE_AS_DOCX, SAVE_AS_XLSX, STATUSES, read_source
+from support.form_layouts import national_rows
 
-SUFFIXES = sorted({*READERS, ".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ods", ".docx", ".txt",
-                   *sorted(SAVE_AS_DOCX)[:3], *sorted(SAVE_AS_XLSX)[:3], ".pdf", ".XLSX", ""})
+SUFFIXES = sorted(
+    {
+        *READERS,
+        ".xlsx",
+        ".xlsm",
+        ".xls",
+        ".xlsb",
+        ".et",
+        ".ods",
+        ".docx",
+        ".txt",
+        *sorted(SAVE_AS_DOCX)[:3],
+        *sorted(SAVE_AS_XLSX)[:3],
+        ".pdf",
+        ".XLSX",
+        "",
+    }
+)
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -67,9 +83,12 @@ def test_random_bytes_give_a_report(data: bytes, suffix: str) -> None:
 
 
 @SETTINGS
-@given(seed=st.sampled_from(["xlsx", "docx", "txt", "xlsb", "ods"]), suffix=st.sampled_from(SUFFIXES),
-       flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=8),
-       cut=st.none() | st.floats(0, 1))
+@given(
+    seed=st.sampled_from(["xlsx", "docx", "txt", "xlsb", "ods"]),
+    suffix=st.sampled_from(SUFFIXES),
+    flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=8),
+    cut=st.none() | st.floats(0, 1),
+)
 def test_mutated_forms_give_a_report(seed: str, suffix: str, flips: list[tuple[float, int]], cut: float | None) -> None:
     data = bytearray(seeds()[seed])
     for where, value in flips:
@@ -80,12 +99,19 @@ def test_mutated_forms_give_a_report(seed: str, suffix: str, flips: list[tuple[f
 
 
 @SETTINGS
-@given(seed=st.sampled_from(["xlsx", "docx", "xlsb", "ods"]), choice=st.integers(0, 100),
-       edits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=0, max_size=12),
-                                st.integers(0, 12)), min_size=1, max_size=6),
-       suffix=st.sampled_from([".xlsx", ".docx", ".xlsb", ".ods", ".et", ".xls"]))
-def test_forms_with_a_mutated_part_give_a_report(seed: str, choice: int, edits: list[tuple[float, bytes, int]],
-                                                 suffix: str) -> None:
+@given(
+    seed=st.sampled_from(["xlsx", "docx", "xlsb", "ods"]),
+    choice=st.integers(0, 100),
+    edits=st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=0, max_size=12), st.integers(0, 12)),
+        min_size=1,
+        max_size=6,
+    ),
+    suffix=st.sampled_from([".xlsx", ".docx", ".xlsb", ".ods", ".et", ".xls"]),
+)
+def test_forms_with_a_mutated_part_give_a_report(
+    seed: str, choice: int, edits: list[tuple[float, bytes, int]], suffix: str
+) -> None:
     source = zipfile.ZipFile(io.BytesIO(seeds()[seed]))
     names = source.namelist()
     target = names[choice % len(names)]
@@ -96,6 +122,6 @@ def test_forms_with_a_mutated_part_give_a_report(seed: str, choice: int, edits: 
             if name == target:
                 for where, insert, remove in edits:  # replace `remove` bytes at `where` by `insert`
                     at = int(where * len(part))
-                    part[at:at + remove] = insert
+                    part[at : at + remove] = insert
             archive.writestr(name, bytes(part))
     check_report(buffer.getvalue(), suffix)

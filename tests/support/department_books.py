@@ -17,13 +17,19 @@ INDICATORS = (
 )
 
 
-def make_project(name: str, department: str, *, budget: float = 100.0, executed: float = 95.0,
-                 seed: int = 0) -> Project:
+def make_project(
+    name: str, department: str, *, budget: float = 100.0, executed: float = 95.0, seed: int = 0
+) -> Project:
     """A complete form with five scored indicators; `seed` varies the achieved values."""
     rng = random.Random(seed)
     n = rng.randint(3, 8)
-    values = {"n": n, "a": n - rng.choice((0, 0, 1)), "q": rng.choice((90, 96, 98)),
-              "k": rng.choice((85, 92)), "s": rng.choice((88, 95))}
+    values = {
+        "n": n,
+        "a": n - rng.choice((0, 0, 1)),
+        "q": rng.choice((90, 96, 98)),
+        "k": rng.choice((85, 92)),
+        "s": rng.choice((88, 95)),
+    }
     if rng.random() < 0.3:  # a weak project, so every grade occurs
         values.update(a=n // 2, q=rng.choice((40, 60)), k=rng.choice((30, 50)), s=60)
     indicators = []
@@ -35,10 +41,21 @@ def make_project(name: str, department: str, *, budget: float = 100.0, executed:
         indicators.append(Indicator(level1, level2, label, target, actual, weight, score, reason))
     line = FundsLine(budget, budget, executed)
     return Project(
-        name=name, department=department, unit=department, year=2024, category="部门预算项目",
-        funds=Funds(total=line, fiscal=FundsLine(budget, budget, executed), carryover=FundsLine(0, 0, 0),
-                    other=FundsLine(0, 0, 0), weight=10, stated_rate=None),
-        goal=Goal("按计划完成年度工作任务。", "已按计划完成。"), indicators=indicators,
+        name=name,
+        department=department,
+        unit=department,
+        year=2024,
+        category="部门预算项目",
+        funds=Funds(
+            total=line,
+            fiscal=FundsLine(budget, budget, executed),
+            carryover=FundsLine(0, 0, 0),
+            other=FundsLine(0, 0, 0),
+            weight=10,
+            stated_rate=None,
+        ),
+        goal=Goal("按计划完成年度工作任务。", "已按计划完成。"),
+        indicators=indicators,
     )
 
 
@@ -49,6 +66,7 @@ def department_workbook(path: Path, department: str, projects: int = 10, seed: i
     for i in range(projects):
         budget = float(rng.randint(20, 500))
         executed = round(budget * rng.uniform(0.7, 1.0), 2)
-        items.append(make_project(f"{department}项目{i + 1}", department, budget=budget, executed=executed,
-                                  seed=seed * 1000 + i))
+        items.append(
+            make_project(f"{department}项目{i + 1}", department, budget=budget, executed=executed, seed=seed * 1000 + i)
+        )
     return write_workbook(items, path, force=True)

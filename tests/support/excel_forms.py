@@ -37,8 +37,13 @@ def make_project(number: int, defect: str = "") -> Project:
         rows[0].target, rows[0].actual = "100%", "100%"
     funds = Funds(FundsLine(100, 100, 95), FundsLine(100, 100, 95), FundsLine(0, 0, 0), FundsLine(0, 0, 0), weight=10)
     return Project(
-        name=f"示例项目{number:02d}", department="某市民政局", unit="某市养老服务中心", year=2025,
-        funds=funds, goal=Goal("完成年度目标", "已完成"), indicators=rows,
+        name=f"示例项目{number:02d}",
+        department="某市民政局",
+        unit="某市养老服务中心",
+        year=2025,
+        funds=funds,
+        goal=Goal("完成年度目标", "已完成"),
+        indicators=rows,
     )
 
 

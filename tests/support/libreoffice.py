@@ -22,8 +22,10 @@ SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/usr/local/bin")
 
 
 def _has_uno() -> bool:
-    return SYSTEM_PYTHON is not None and subprocess.run([SYSTEM_PYTHON, "-c", "import uno"],
-                                                        capture_output=True, check=False).returncode == 0
+    return (
+        SYSTEM_PYTHON is not None
+        and subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, check=False).returncode == 0
+    )
 
 
 needs_uno = pytest.mark.skipif(

@@ -44,8 +44,9 @@ def pages(pdf: Path) -> list[list[Word]]:
     out = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     result = []
     for page in out.split("<page ")[1:]:
-        result.append([Word(html.unescape(t), float(a), float(b), float(c), float(d))
-                       for a, b, c, d, t in _WORD.findall(page)])
+        result.append(
+            [Word(html.unescape(t), float(a), float(b), float(c), float(d)) for a, b, c, d, t in _WORD.findall(page)]
+        )
     return result
 
 
@@ -77,4 +78,3 @@ def header_cells(words: list[Word], first: str) -> list[str]:
         else:
             columns.append([word])
     return ["".join(w.text for w in sorted(column, key=lambda w: (w.y0, w.x0))) for column in columns]
-

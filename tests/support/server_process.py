@@ -27,8 +27,14 @@ class Server:
     workdir: Path
     pid: int
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None, timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> tuple[int, dict[str, str], bytes]:
         connection = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
         try:
             connection.request(method, path, body=body, headers=headers or {})
@@ -37,8 +43,9 @@ class Server:
         finally:
             connection.close()
 
-    def post(self, entry: str, payload: dict | bytes, unit: str | None = "czj",
-             token: str | None = None) -> tuple[int, bytes]:
+    def post(
+        self, entry: str, payload: dict | bytes, unit: str | None = "czj", token: str | None = None
+    ) -> tuple[int, bytes]:
         body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json"}
         if token is not None or unit is not None:
@@ -75,9 +82,24 @@ def running_server(workdir: Path, limits: dict[str, float] | None = None, worker
     env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial", PYTHONUNBUFFERED="1")
     with open(log, "wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "selfeval.cli", "serve", "--host", HOST, "--port", str(port),
-             "--config", str(config), "--workers", str(workers)],
-            cwd=workdir, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "selfeval.cli",
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                "--config",
+                str(config),
+                "--workers",
+                str(workers),
+            ],
+            cwd=workdir,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
     server = Server(port, tokens, log, workdir, process.pid)
     try:

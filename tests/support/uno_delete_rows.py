@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from uno_office import office, prop  # same directory: one way to start LibreOffice
 
 
 def main(source: str, target: str, job_path: str, profile: str) -> int:
-    job = json.loads(open(job_path, encoding="utf-8").read())
+    job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     with office(profile) as desktop:
         import uno  # type: ignore[import-not-found]
 
@@ -29,7 +30,7 @@ def main(source: str, target: str, job_path: str, profile: str) -> int:
         try:
             for row in job["delete"]:
                 sheet.Rows.removeByIndex(row - 1, 1)
-        except Exception as exc:  # noqa: BLE001 - LibreOffice's refusal is the result
+        except Exception as exc:
             print(f"refused: {exc}", file=sys.stderr)
             doc.close(True)
             return 3

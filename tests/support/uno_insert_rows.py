@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import uno  # type: ignore[import-not-found]
 from uno_office import office, prop  # same directory: one way to start LibreOffice
@@ -26,7 +27,7 @@ def _column_index(letters: str) -> int:
 
 
 def main(source: str, target: str, job_path: str, profile: str) -> None:
-    job = json.loads(open(job_path, encoding="utf-8").read())
+    job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     with office(profile) as desktop:
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, (prop("Hidden", True),))
         sheet = doc.Sheets.getByName(job["sheet"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
@@ -23,9 +23,16 @@ def office(profile: str) -> Iterator[object]:
     """The Desktop of a LibreOffice listening on a private pipe; terminated on exit."""
     pipe = f"selfeval_uno_{int(time.time() * 1000)}"
     process = subprocess.Popen(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible", "--norestore",
-         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         local = uno.getComponentContext()
@@ -34,16 +41,14 @@ def office(profile: str) -> Iterator[object]:
             try:
                 context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
                 break
-            except Exception:  # noqa: BLE001 - not listening yet
+            except Exception:
                 time.sleep(0.25)
         else:
             raise SystemExit("LibreOffice did not start")
         desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         yield desktop
-        try:
+        with suppress(Exception):
             desktop.terminate()
-        except Exception:  # noqa: BLE001 - the bridge closes as LibreOffice exits
-            pass
     finally:
         try:
             process.wait(timeout=30)

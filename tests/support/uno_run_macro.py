@@ -20,11 +20,12 @@ from uno_office import office, prop  # same directory: one way to start LibreOff
 def main(source: str, target: str, macro: str, profile: str) -> None:
     with office(profile) as desktop:
         doc = desktop.loadComponentFromURL(
-            uno.systemPathToFileUrl(source), "_blank", 0,
+            uno.systemPathToFileUrl(source),
+            "_blank",
+            0,
             (prop("Hidden", True), prop("MacroExecutionMode", 4), prop("FilterName", "Calc MS Excel 2007 VBA XML")),
         )
-        script = doc.getScriptProvider().getScript(
-            f"vnd.sun.star.script:{macro}?language=Basic&location=document")
+        script = doc.getScriptProvider().getScript(f"vnd.sun.star.script:{macro}?language=Basic&location=document")
         result, _, _ = script.invoke((), (), ())
         doc.storeToURL(uno.systemPathToFileUrl(target), (prop("FilterName", "Calc MS Excel 2007 XML"),))
         doc.close(True)

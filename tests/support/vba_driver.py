@@ -28,11 +28,11 @@ class _Writer:
     def text(self, value: str) -> str:
         """A variable holding `value`, non-ASCII characters as ChrW (code page independent)."""
         var = self.name("t")
-        self.lines.append(f'    Dim {var} As String')
+        self.lines.append(f"    Dim {var} As String")
         self.lines.append(f'    {var} = ""')
         parts = [f'"{ch}"' if 32 <= ord(ch) < 127 and ch != '"' else f"ChrW({ord(ch)})" for ch in value]
         for start in range(0, len(parts), 20):
-            self.lines.append(f"    {var} = {var} & " + " & ".join(parts[start:start + 20]))
+            self.lines.append(f"    {var} = {var} & " + " & ".join(parts[start : start + 20]))
         return var
 
     def value(self, value: object) -> str:
@@ -64,37 +64,47 @@ def driver_module(actions: Sequence[dict], lift_protection: bool = False) -> str
     """
     writer = _Writer()
     recorded = writer.value([{key: action.get(key) for key in ACTION_KEYS} for action in actions])
-    lift = [
-        "    Set lifted = LiftProtection(ActiveWorkbook)",
-        "    For i = 1 To ActiveWorkbook.Worksheets.Count",
-        "        If ActiveWorkbook.Worksheets(i).ProtectContents And ActiveWorkbook.Worksheets(i).Visible = -1 Then stillProtected = stillProtected + 1",
-        "    Next i",
-    ] if lift_protection else []
-    done = [
-        f'    {ENTRY} = "ok lifted=" & lifted.Count & " open=" & stillProtected & " restored=" & RestoreProtection(ActiveWorkbook, lifted)',
-    ] if lift_protection else [f'    {ENTRY} = "ok"']
-    return "\n".join([
-        f'Attribute VB_Name = "{DRIVER}"',
-        "Option Explicit",
-        "",
-        f"Public Function {ENTRY}() As String",
-        "    Dim actions As Object, action As Object, i As Long, lifted As Collection, stillProtected As Long",
-        "    Set actions = Recorded()",
-        "    On Error GoTo Failed",
-        *lift,
-        "    For i = 1 To actions.Count",
-        "        Set action = actions.Item(i)",
-        '        Application.Run action.Item("func"), ActiveWorkbook, action',
-        "    Next i",
-        *done,
-        "    Exit Function",
-        "Failed:",
-        f'    {ENTRY} = "error " & Err.Number & " in action " & i & ": " & Err.Description',
-        "End Function",
-        "",
-        "Private Function Recorded() As Object",
-        *writer.lines,
-        f"    Set Recorded = {recorded}",
-        "End Function",
-        "",
-    ])
+    lift = (
+        [
+            "    Set lifted = LiftProtection(ActiveWorkbook)",
+            "    For i = 1 To ActiveWorkbook.Worksheets.Count",
+            "        If ActiveWorkbook.Worksheets(i).ProtectContents And ActiveWorkbook.Worksheets(i).Visible = -1 Then stillProtected = stillProtected + 1",
+            "    Next i",
+        ]
+        if lift_protection
+        else []
+    )
+    done = (
+        [
+            f'    {ENTRY} = "ok lifted=" & lifted.Count & " open=" & stillProtected & " restored=" & RestoreProtection(ActiveWorkbook, lifted)',
+        ]
+        if lift_protection
+        else [f'    {ENTRY} = "ok"']
+    )
+    return "\n".join(
+        [
+            f'Attribute VB_Name = "{DRIVER}"',
+            "Option Explicit",
+            "",
+            f"Public Function {ENTRY}() As String",
+            "    Dim actions As Object, action As Object, i As Long, lifted As Collection, stillProtected As Long",
+            "    Set actions = Recorded()",
+            "    On Error GoTo Failed",
+            *lift,
+            "    For i = 1 To actions.Count",
+            "        Set action = actions.Item(i)",
+            '        Application.Run action.Item("func"), ActiveWorkbook, action',
+            "    Next i",
+            *done,
+            "    Exit Function",
+            "Failed:",
+            f'    {ENTRY} = "error " & Err.Number & " in action " & i & ": " & Err.Description',
+            "End Function",
+            "",
+            "Private Function Recorded() As Object",
+            *writer.lines,
+            f"    Set Recorded = {recorded}",
+            "End Function",
+            "",
+        ]
+    )

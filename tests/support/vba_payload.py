@@ -32,17 +32,19 @@ def _tables(ws: openpyxl.worksheet.worksheet.Worksheet) -> list[dict]:
         first, last = table.ref.split(":")
         absolute = "$" + "$".join(openpyxl.utils.cell.coordinate_from_string(first))
         absolute_last = "$" + "$".join(openpyxl.utils.cell.coordinate_from_string(last))
-        found.append({
-            "name": table.name,
-            "range_address": f"{absolute}:{absolute_last}",
-            "header_row_range_address": None,
-            "data_body_range_address": None,
-            "total_row_range_address": None,
-            "show_headers": bool(table.headerRowCount),
-            "show_totals": bool(table.totalsRowCount),
-            "table_style": table.tableStyleInfo.name if table.tableStyleInfo else "",
-            "show_autofilter": table.autoFilter is not None,
-        })
+        found.append(
+            {
+                "name": table.name,
+                "range_address": f"{absolute}:{absolute_last}",
+                "header_row_range_address": None,
+                "data_body_range_address": None,
+                "total_row_range_address": None,
+                "show_headers": bool(table.headerRowCount),
+                "show_totals": bool(table.totalsRowCount),
+                "table_style": table.tableStyleInfo.name if table.tableStyleInfo else "",
+                "show_autofilter": table.autoFilter is not None,
+            }
+        )
     return found
 
 
@@ -65,12 +67,14 @@ def vba_payload(
     for sheet in full["sheets"]:
         out = sheet["name"] in excluded
         values = sheet["values"]
-        sheets.append({
-            "name": sheet["name"],
-            "pictures": [],
-            "tables": [] if out else _tables(structure[sheet["name"]]),
-            "values": [[]] if out or values == [[]] else [[_vba_value(v) for v in row] for row in values],
-        })
+        sheets.append(
+            {
+                "name": sheet["name"],
+                "pictures": [],
+                "tables": [] if out else _tables(structure[sheet["name"]]),
+                "values": [[]] if out or values == [[]] else [[_vba_value(v) for v in row] for row in values],
+            }
+        )
     return {
         "client": "VBA",
         "version": full["version"],

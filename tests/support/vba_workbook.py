@@ -16,8 +16,10 @@ PROJECT = "selfevaltest"
 _MAIN_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _MAIN_XLSM = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 _VBA_TYPE = '<Override PartName="/xl/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"/>'
-_VBA_REL = ('<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-            'Target="vbaProject.bin"/>')
+_VBA_REL = (
+    '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+    'Target="vbaProject.bin"/>'
+)
 
 
 def module(source: str) -> VbaModule:
@@ -32,7 +34,9 @@ def with_vba(xlsx: Path, sources: list[str], target: Path) -> Path:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "[Content_Types].xml":
-                data = data.decode().replace(_MAIN_XLSX, _MAIN_XLSM).replace("</Types>", _VBA_TYPE + "</Types>").encode()
+                data = (
+                    data.decode().replace(_MAIN_XLSX, _MAIN_XLSM).replace("</Types>", _VBA_TYPE + "</Types>").encode()
+                )
             elif item.filename == "xl/_rels/workbook.xml.rels":
                 data = data.decode().replace("</Relationships>", _VBA_REL + "</Relationships>").encode()
             out.writestr(item, data)

@@ -67,37 +67,38 @@ def payload_from_xlsx(
         ]
         empty = max_row == 1 and max_col == 1 and values[0][0] == ""
         notes = [
-            {"address": cell.coordinate}
-            for row in original.iter_rows()
-            for cell in row
-            if cell.comment is not None
+            {"address": cell.coordinate} for row in original.iter_rows() for cell in row if cell.comment is not None
         ]
-        sheets.append({
-            "name": ws.title,
-            "values": [[]] if empty else values,
-            "visibility": VISIBILITY[original.sheet_state],
-            "used_range_address": None if empty else f"A1:{get_column_letter(max_col)}{max_row}",
-            "notes": notes,
-            "notes_supported": True,
-            "pictures": [],
-            "tables": [],
-            "shapes": [],
-            "charts": [],
-            "print_area": None,
-            "show_gridlines": original.sheet_view.showGridLines is not False,
-            "pivot_tables": [],
-        })
+        sheets.append(
+            {
+                "name": ws.title,
+                "values": [[]] if empty else values,
+                "visibility": VISIBILITY[original.sheet_state],
+                "used_range_address": None if empty else f"A1:{get_column_letter(max_col)}{max_row}",
+                "notes": notes,
+                "notes_supported": True,
+                "pictures": [],
+                "tables": [],
+                "shapes": [],
+                "charts": [],
+                "print_area": None,
+                "show_gridlines": original.sheet_view.showGridLines is not False,
+                "pivot_tables": [],
+            }
+        )
     names = []
     for name, definition in structure.defined_names.items():
         for sheet_name, address in definition.destinations:
-            names.append({
-                "name": name,
-                "sheet_index": structure.sheetnames.index(sheet_name),
-                "address": address.replace("$", ""),
-                "book_scope": True,
-                "scope_sheet_name": None,
-                "scope_sheet_index": None,
-            })
+            names.append(
+                {
+                    "name": name,
+                    "sheet_index": structure.sheetnames.index(sheet_name),
+                    "address": address.replace("$", ""),
+                    "book_scope": True,
+                    "scope_sheet_name": None,
+                    "scope_sheet_index": None,
+                }
+            )
             break
     active_index = structure.sheetnames.index(active) if active else structure.index(structure.active)
     return {

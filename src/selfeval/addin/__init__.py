@@ -3,8 +3,8 @@
 Stdlib only (plus xlwings' VBA sources read from the installed package).
 """
 
+from ..errors import AddinError
 from .build import ADDIN_FILENAME, addin_bytes, build_addin
-from .errors import AddinError
 from .install import addin_status, install_addin, remove_addin
 
 __all__ = [

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from .. import __version__
-from .errors import AddinError
+from ..errors import AddinError
 from .ovba import VbaProject, vba_project_bin
 from .package import build_package
 from .sources import PROJECT_NAME, AddinSources, load_sources
@@ -23,7 +23,7 @@ def addin_bytes(sources: AddinSources | None = None) -> bytes:
     try:
         vba = vba_project_bin(project)
     except UnicodeEncodeError as exc:
-        raise AddinError(f"宏代码中有无法用 GBK（代码页 936）保存的字符：{exc.object[exc.start:exc.end]!r}") from exc
+        raise AddinError(f"宏代码中有无法用 GBK（代码页 936）保存的字符：{exc.object[exc.start : exc.end]!r}") from exc
     notes = [
         f"{ADDIN_TITLE}（selfeval {__version__}）",
         "这是 Excel 加载项，不需要直接打开或编辑本工作簿。",

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..errors import AddinError
 from .build import write_atomically
-from .errors import AddinError
 from .install_script import install_cmd, readme_text
 
 PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13")
@@ -96,26 +96,67 @@ def build_wheel(root: Path, wheels: Path) -> Path:
 def resolve(root: Path, python: str, work: Path) -> Path:
     """Pinned requirements of selfeval's dependencies for 64-bit Windows and `python`."""
     command = [
-        _uv(), "pip", "compile", str(root / "pyproject.toml"),
-        "--python-platform", UV_WINDOWS, "--python-version", python,
-        "--only-binary", ":all:", "--no-header", "--no-annotate", "--quiet",
-        "-o", str(work / f"requirements-{python}.txt"),
+        _uv(),
+        "pip",
+        "compile",
+        str(root / "pyproject.toml"),
+        "--python-platform",
+        UV_WINDOWS,
+        "--python-version",
+        python,
+        "--only-binary",
+        ":all:",
+        "--no-header",
+        "--no-annotate",
+        "--quiet",
+        "-o",
+        str(work / f"requirements-{python}.txt"),
     ]
     if (root / "uv.lock").is_file():  # the versions the tests ran with
         constraints = work / "uv-lock-constraints.txt"
         if not constraints.exists():
-            _run([_uv(), "export", "--project", str(root), "--frozen", "--no-dev", "--no-emit-project",
-                  "--no-hashes", "--quiet", "-o", str(constraints)], "读取 uv.lock")
+            _run(
+                [
+                    _uv(),
+                    "export",
+                    "--project",
+                    str(root),
+                    "--frozen",
+                    "--no-dev",
+                    "--no-emit-project",
+                    "--no-hashes",
+                    "--quiet",
+                    "-o",
+                    str(constraints),
+                ],
+                "读取 uv.lock",
+            )
         command += ["--constraint", str(constraints)]
     _run(command, f"为 Windows 64 位 Python {python} 解析依赖")
     return work / f"requirements-{python}.txt"
 
 
 def download(requirements: Path, python: str, wheels: Path) -> None:
-    _run([*_pip(), "download", "--no-deps", "--only-binary=:all:", "--platform", PIP_WINDOWS,
-          "--python-version", python, "--implementation", "cp", "--dest", str(wheels),
-          "--disable-pip-version-check", "-r", str(requirements)],
-         f"下载 Windows 64 位 Python {python} 的 wheel 文件")
+    _run(
+        [
+            *_pip(),
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--platform",
+            PIP_WINDOWS,
+            "--python-version",
+            python,
+            "--implementation",
+            "cp",
+            "--dest",
+            str(wheels),
+            "--disable-pip-version-check",
+            "-r",
+            str(requirements),
+        ],
+        f"下载 Windows 64 位 Python {python} 的 wheel 文件",
+    )
 
 
 def check_offline(wheels: Path, python: str) -> list[str]:
@@ -123,11 +164,29 @@ def check_offline(wheels: Path, python: str) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         wanted = Path(tmp) / "requirements.in"
         wanted.write_text(f"{PACKAGE}=={__version__}\n", encoding="utf-8")
-        out = _run([
-            _uv(), "pip", "compile", str(wanted), "--offline", "--no-index", "--find-links", str(wheels),
-            "--python-platform", UV_WINDOWS, "--python-version", python, "--only-binary", ":all:",
-            "--no-header", "--no-annotate", "--quiet", "--no-cache",
-        ], f"检查离线安装包（Python {python}，只用 {wheels}）")
+        out = _run(
+            [
+                _uv(),
+                "pip",
+                "compile",
+                str(wanted),
+                "--offline",
+                "--no-index",
+                "--find-links",
+                str(wheels),
+                "--python-platform",
+                UV_WINDOWS,
+                "--python-version",
+                python,
+                "--only-binary",
+                ":all:",
+                "--no-header",
+                "--no-annotate",
+                "--quiet",
+                "--no-cache",
+            ],
+            f"检查离线安装包（Python {python}，只用 {wheels}）",
+        )
     return [line.split("==")[0].strip().lower() for line in out.splitlines() if "==" in line]
 
 

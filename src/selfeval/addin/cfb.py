@@ -33,7 +33,7 @@ class _Entry:
     name: str
     kind: int
     data: bytes = b""
-    children: dict[str, "_Entry"] = field(default_factory=dict)
+    children: dict[str, _Entry] = field(default_factory=dict)
     index: int = -1
     left: int = NOSTREAM
     right: int = NOSTREAM
@@ -155,7 +155,7 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
     root.data = bytes(mini_stream)
     _chain(fat, cursor, n_ministream)
     cursor += n_ministream
-    for entry, count in zip(big_streams, n_big):
+    for entry, count in zip(big_streams, n_big, strict=False):
         entry.start = cursor
         _chain(fat, cursor, count)
         cursor += count
@@ -183,7 +183,7 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
         ENDOFCHAIN,  # first DIFAT sector
         0,  # DIFAT sectors
     )
-    difat = [i for i in range(n_fat)] + [FREESECT] * (109 - n_fat)
+    difat = list(range(n_fat)) + [FREESECT] * (109 - n_fat)
     struct.pack_into("<109I", header, 76, *difat)
 
     directory = bytearray()
@@ -207,8 +207,7 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
             start,
             size,
         )
-    unused = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM,
-                         b"\x00" * 16, 0, 0, 0, 0, 0)
+    unused = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"\x00" * 16, 0, 0, 0, 0, 0)
     while len(directory) % SECTOR_SIZE:
         directory += unused
 

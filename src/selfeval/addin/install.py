@@ -13,8 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import AddinError
 from .build import ADDIN_FILENAME, addin_bytes, write_atomically
-from .errors import AddinError
 from .precheck import dll_folders, probe, run_probe
 from .sources import PROJECT_NAME
 
@@ -109,7 +109,7 @@ def _write_config(path: Path, entries: list[tuple[str, str]]) -> None:
         data = text.encode(CONFIG_ENCODING, errors="surrogateescape")
     except UnicodeEncodeError as exc:
         raise AddinError(
-            f"Python 的安装路径含有当前系统代码页无法表示的字符：{text[exc.start:exc.end]!r}。"
+            f"Python 的安装路径含有当前系统代码页无法表示的字符：{text[exc.start : exc.end]!r}。"
             "请把 Python 安装到只含中英文字符的路径下。"
         ) from exc
     write_atomically(path, data)
@@ -139,8 +139,11 @@ def install_addin(appdata: Path | None = None, *, home: Path | None = None) -> s
         _write_config(paths.config, kept + list(settings.items()))
     except OSError as exc:
         raise AddinError(f"无法写入配置文件 {paths.config}：{exc.strerror}") from exc
-    mode = "Python 常驻，第二次点击起无需重新启动 Python" if server else (
-        "每次点击启动一次 Python（未找到 xlwings 的常驻组件 DLL）")
+    mode = (
+        "Python 常驻，第二次点击起无需重新启动 Python"
+        if server
+        else ("每次点击启动一次 Python（未找到 xlwings 的常驻组件 DLL）")
+    )
     return (
         f"已安装绩效自评加载项：{paths.addin}\n"
         f"加载项将使用的 Python：{sys.executable}（记录在 {paths.config}）\n"
@@ -219,11 +222,12 @@ def _status_without_excel() -> str:
         words = line.split(" ", 4)
         if words[0] == "import":
             found.append(f"  {words[1]}（{words[2]}）：{'可以加载' if words[3] == 'ok' else '无法加载'}")
-    return "\n".join([
-        f"本机系统是 {sys.platform}，不是 Windows：没有可供加载项使用的 Microsoft Excel，"
-        "因此不检查加载项的安装。",
-        "加载项只能在 Windows 版 Excel 中使用：请在填报人的 Windows 电脑上运行离线安装包中的"
-        " install.cmd（用 selfeval addin bundle 目录 --windows 生成），再运行 selfeval addin status 查看。",
-        f"本机 Python（{sys.executable}）中各程序包的情况（pywin32 只在 Windows 上需要）：",
-        *found,
-    ])
+    return "\n".join(
+        [
+            f"本机系统是 {sys.platform}，不是 Windows：没有可供加载项使用的 Microsoft Excel，因此不检查加载项的安装。",
+            "加载项只能在 Windows 版 Excel 中使用：请在填报人的 Windows 电脑上运行离线安装包中的"
+            " install.cmd（用 selfeval addin bundle 目录 --windows 生成），再运行 selfeval addin status 查看。",
+            f"本机 Python（{sys.executable}）中各程序包的情况（pywin32 只在 Windows 上需要）：",
+            *found,
+        ]
+    )

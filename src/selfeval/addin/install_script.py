@@ -19,15 +19,13 @@ def install_cmd(version: str, wheels_dir: str, python_versions: tuple[str, ...])
     """install.cmd: find a supported 64-bit Python, make a venv, install offline, add the add-in."""
     tuples = ",".join(f"({v.replace('.', ',')})" for v in python_versions)
     check = (
-        "import sys,struct;sys.exit(0 if sys.version_info[:2] in ["
-        + tuples
-        + "] and struct.calcsize('P')==8 else 1)"
+        "import sys,struct;sys.exit(0 if sys.version_info[:2] in [" + tuples + "] and struct.calcsize('P')==8 else 1)"
     )
     newest_first = " ".join(sorted(python_versions, key=lambda v: tuple(map(int, v.split("."))), reverse=True))
     supported = "、".join(python_versions)
     lines = [
         "@echo off",
-        f"rem selfeval {version} offline installer, written by \"selfeval addin bundle\".",
+        f'rem selfeval {version} offline installer, written by "selfeval addin bundle".',
         "rem Installs selfeval from the wheels folder beside this file only (no network),",
         "rem into a virtual environment of the current user, then the Excel add-in and its config.",
         "rem Usage: install.cmd [/python C:\\path\\to\\python.exe] [/quiet]",
@@ -49,10 +47,10 @@ def install_cmd(version: str, wheels_dir: str, python_versions: tuple[str, ...])
         "",
         "rem Find Python: the /python argument, else the py launcher, else python on PATH.",
         "rem Each candidate must print its own path; the check below rejects anything else (e.g. the Store placeholder).",
-        f"for %%v in ({newest_first}) do if not defined PY for /f \"delims=\" %%i in "
-        "('py -%%v -c \"import sys;print(sys.executable)\" 2^>nul') do set \"PY=%%i\"",
-        "if not defined PY for /f \"delims=\" %%i in "
-        "('python -c \"import sys;print(sys.executable)\" 2^>nul') do set \"PY=%%i\"",
+        f'for %%v in ({newest_first}) do if not defined PY for /f "delims=" %%i in '
+        '(\'py -%%v -c "import sys;print(sys.executable)" 2^>nul\') do set "PY=%%i"',
+        'if not defined PY for /f "delims=" %%i in '
+        '(\'python -c "import sys;print(sys.executable)" 2^>nul\') do set "PY=%%i"',
         "if defined PY goto check",
         "echo 没有找到 Python。请先安装 64 位 Python（" + supported + " 版，python.org 的安装程序），",
         "echo 或用 install.cmd /python Python程序的完整路径 指定。",
@@ -73,7 +71,7 @@ def install_cmd(version: str, wheels_dir: str, python_versions: tuple[str, ...])
         '"%PY%" -m venv "%VENV%"',
         "if errorlevel 1 goto fail_venv",
         f'"%VENV%\\Scripts\\python.exe" -m pip install --no-index --find-links "%WHEELS%" '
-        f'--only-binary=:all: --upgrade --disable-pip-version-check selfeval=={version}',
+        f"--only-binary=:all: --upgrade --disable-pip-version-check selfeval=={version}",
         "if errorlevel 1 goto fail_pip",
         '"%VENV%\\Scripts\\selfeval.exe" addin install',
         "if errorlevel 1 goto fail_addin",

@@ -288,7 +288,7 @@ VBA_PROJECT_STREAM = bytes.fromhex("CC61FFFF000100")
 def vba_project_bin(project: VbaProject) -> bytes:
     """The whole `vbaProject.bin` compound file."""
     names = [m.name for m in project.modules]
-    if len(set(n.upper() for n in names)) != len(names):
+    if len({n.upper() for n in names}) != len(names):
         raise ValueError(f"duplicate module names: {names}")
     streams = {
         "PROJECT": project_stream(project),

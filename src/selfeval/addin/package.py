@@ -77,9 +77,7 @@ FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def _inline_row(number: int, text: str) -> str:
-    return (
-        f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{escape(text)}</t></is></c></row>'
-    )
+    return f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{escape(text)}</t></is></c></row>'
 
 
 def build_package(vba_project: bytes, ribbon_xml: bytes, title: str, version: str, notes: list[str]) -> bytes:

@@ -99,7 +99,7 @@ def dll_name(bits: str) -> str | None:
     """The xlwings DLL Excel loads for the COM server, or None where xlwings is missing."""
     try:
         import xlwings
-    except Exception:  # noqa: BLE001 - reported by the import check
+    except Exception:
         return None
     return f"xlwings{bits}-{xlwings.__version__}.dll"
 
@@ -124,7 +124,7 @@ def probe(bits: str = "") -> list[str]:
     for module, package in REQUIRED:
         try:
             importlib.import_module(module)
-        except BaseException as exc:  # noqa: BLE001 - SystemExit or a DLL error, anything
+        except BaseException as exc:
             lines.append(import_line(module, package, exc))
         else:
             lines.append(import_line(module, package, None))
@@ -185,7 +185,10 @@ def run_probe(interpreter: str, pythonpath: str = "", bits: str = "") -> Verdict
         command = [interpreter, "-B", "-I", "-c", PROBE_CODE, str(verdict_file), pythonpath, bits]
         try:
             done = subprocess.run(
-                command, capture_output=True, timeout=120, cwd=tmp,
+                command,
+                capture_output=True,
+                timeout=120,
+                cwd=tmp,
                 env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
             )
         except (FileNotFoundError, PermissionError):

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import AddinError
+from ..errors import AddinError
 from .ovba import ModuleKind, VbaModule
 from .xlwings_patch import patch_xlwings_module
 
@@ -47,7 +47,9 @@ def xlwings_dir() -> Path:
     try:
         import xlwings
     except ImportError as exc:  # pragma: no cover - xlwings is a dependency
-        raise AddinError("未安装 xlwings，无法生成加载项。请重新运行离线安装包中的 install.cmd（开发时：uv sync）。") from exc
+        raise AddinError(
+            "未安装 xlwings，无法生成加载项。请重新运行离线安装包中的 install.cmd（开发时：uv sync）。"
+        ) from exc
     return Path(xlwings.__file__).parent
 
 

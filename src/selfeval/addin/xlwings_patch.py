@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import AddinError
+from ..errors import AddinError
 
-_GET_CONFIG = '''\
+_GET_CONFIG = """\
 Function GetMachineConfigFilePath() As String
     ' selfeval: the machine-wide settings IT may deploy, %PROGRAMDATA%\\selfeval\\selfeval.conf
     #If Mac Then
@@ -63,9 +63,9 @@ Function GetConfig(configKey As String, Optional default As String = "", Optiona
 
     GetConfig = ExpandEnvironmentStrings(default)
 End Function
-'''
+"""
 
-_EMBEDDED_LOOP = '''\
+_EMBEDDED_LOOP = """\
     ' Check for embedded Python code
     uses_embedded_code = False
     For i = 1 To 2
@@ -81,7 +81,7 @@ _EMBEDDED_LOOP = '''\
             End If
         Next
     Next i
-'''
+"""
 
 
 @dataclass(frozen=True)

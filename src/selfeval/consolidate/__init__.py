@@ -14,11 +14,22 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
-    "run_consolidate": "run", "consolidate_files": "run", "write_csv": "run",
-    "Frames": "frames", "frames_from_rows": "frames", "rows_from_reports": "frames",
-    "SchemaViolation": "schemas", "check_frames": "schemas",
-    "Block": "summary", "Chart": "summary", "Column": "summary", "SheetSpec": "summary",
-    "Summary": "summary", "Total": "summary", "build_summary": "summary", "summary_from_frames": "summary",
+    "run_consolidate": "run",
+    "consolidate_files": "run",
+    "write_csv": "run",
+    "Frames": "frames",
+    "frames_from_rows": "frames",
+    "rows_from_reports": "frames",
+    "SchemaViolation": "schemas",
+    "check_frames": "schemas",
+    "Block": "summary",
+    "Chart": "summary",
+    "Column": "summary",
+    "SheetSpec": "summary",
+    "Summary": "summary",
+    "Total": "summary",
+    "build_summary": "summary",
+    "summary_from_frames": "summary",
     "write_summary": "xlsx",
 }
 __all__ = sorted(_EXPORTS)

@@ -35,11 +35,11 @@ def unit_frames(frames: Frames) -> dict[str, Frames]:
     """实施单位 → the frames of its projects and their findings (file-level findings included)."""
     projects = frames.projects.assign(unit=frames.projects["unit"].where(frames.projects["unit"] != "", NO_UNIT))
     findings = frames.findings
-    where = list(zip(findings["file"], findings["sheet"]))
-    projects_at = set(zip(projects["file"], projects["sheet"]))
+    where = list(zip(findings["file"], findings["sheet"], strict=False))
+    projects_at = set(zip(projects["file"], projects["sheet"], strict=False))
     result: dict[str, Frames] = {}
     for unit, own in projects.groupby("unit", sort=True):
-        keys, files = set(zip(own["file"], own["sheet"])), set(own["file"])
+        keys, files = set(zip(own["file"], own["sheet"], strict=False)), set(own["file"])
         # its projects' findings, and those about a file it has projects in but no project
         mine = [key in keys or (key not in projects_at and key[0] in files) for key in where]
         chosen = findings[pd.Series(mine, index=findings.index, dtype=bool)]
@@ -52,8 +52,13 @@ def unit_summary(unit: str, frames: Frames, today: dt.date) -> Summary:
     years = _years(frames.projects)
     findings = _findings_sheet(frames.findings, frames.projects, _unit_heading(years, "问题反馈表", unit, today))
     projects = _projects_sheet(frames.projects, _unit_heading(years, "汇总表", unit, today, amounts=True))
-    return Summary(sheets=[findings, projects], files=len(set(frames.projects["file"])), unreadable=0,
-                   duplicates=0, projects=len(frames.projects))
+    return Summary(
+        sheets=[findings, projects],
+        files=len(set(frames.projects["file"])),
+        unreadable=0,
+        duplicates=0,
+        projects=len(frames.projects),
+    )
 
 
 def _unit_heading(years: str, what: str, unit: str, today: dt.date, *, amounts: bool = False) -> Heading:

@@ -18,16 +18,42 @@ if TYPE_CHECKING:
     from ..validation import FileReport
 
 LABELS: dict[str, str] = {
-    "file": "文件", "sheet": "工作表", "name": "项目名称", "project": "项目名称",
-    "department": "主管部门", "unit": "实施单位", "category": "项目类别", "year": "年度",
-    "initial": "年初预算数", "budget": "全年预算数", "executed": "全年执行数",
-    "execution_rate": "执行率", "execution_score": "执行率得分", "output_score": "产出得分",
-    "benefit_score": "效益得分", "satisfaction_score": "满意度得分", "total": "总分", "grade": "等级",
-    "errors": "错误数", "warnings": "警告数", "infos": "提示数", "duplicate": "重复",
-    "cell": "单元格", "level1": "一级指标", "level2": "二级指标", "level_note": "未识别的指标名称",
-    "target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分",
-    "method_score": "按方法计算的得分", "met": "是否达标", "deviation": "偏差原因分析及改进措施",
-    "code": "代码", "severity": "严重程度", "message": "问题说明",
+    "file": "文件",
+    "sheet": "工作表",
+    "name": "项目名称",
+    "project": "项目名称",
+    "department": "主管部门",
+    "unit": "实施单位",
+    "category": "项目类别",
+    "year": "年度",
+    "initial": "年初预算数",
+    "budget": "全年预算数",
+    "executed": "全年执行数",
+    "execution_rate": "执行率",
+    "execution_score": "执行率得分",
+    "output_score": "产出得分",
+    "benefit_score": "效益得分",
+    "satisfaction_score": "满意度得分",
+    "total": "总分",
+    "grade": "等级",
+    "errors": "错误数",
+    "warnings": "警告数",
+    "infos": "提示数",
+    "duplicate": "重复",
+    "cell": "单元格",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "level_note": "未识别的指标名称",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score": "得分",
+    "method_score": "按方法计算的得分",
+    "met": "是否达标",
+    "deviation": "偏差原因分析及改进措施",
+    "code": "代码",
+    "severity": "严重程度",
+    "message": "问题说明",
 }
 
 # Per frame: in 指标 the column `name` is the indicator's own name (三级指标), not the project's.
@@ -38,8 +64,18 @@ FRAME_LABELS: dict[str, dict[str, str]] = {
 }
 
 _FLOATS = {
-    "initial", "budget", "executed", "execution_rate", "execution_score", "output_score",
-    "benefit_score", "satisfaction_score", "total", "weight", "score", "method_score",
+    "initial",
+    "budget",
+    "executed",
+    "execution_rate",
+    "execution_score",
+    "output_score",
+    "benefit_score",
+    "satisfaction_score",
+    "total",
+    "weight",
+    "score",
+    "method_score",
 }
 _INTS = {"errors", "warnings", "infos"}
 _NULLABLE_INTS = {"year"}

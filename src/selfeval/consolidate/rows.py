@@ -29,20 +29,56 @@ UNKNOWN_LEVEL = "未识别"  # 一级/二级 names outside the taxonomy of SPEC 
 NO_SHEET = "第{n}份"  # sheet label of the n-th form of a non-workbook source (Word, text)
 
 PROJECT_COLUMNS: tuple[str, ...] = (
-    "file", "sheet", "name", "department", "unit", "category", "year",
-    "initial", "budget", "executed", "execution_rate", "execution_score",
-    "output_score", "benefit_score", "satisfaction_score", "total", "grade",
-    "errors", "warnings", "infos", "duplicate",
+    "file",
+    "sheet",
+    "name",
+    "department",
+    "unit",
+    "category",
+    "year",
+    "initial",
+    "budget",
+    "executed",
+    "execution_rate",
+    "execution_score",
+    "output_score",
+    "benefit_score",
+    "satisfaction_score",
+    "total",
+    "grade",
+    "errors",
+    "warnings",
+    "infos",
+    "duplicate",
 )
 INDICATOR_COLUMNS: tuple[str, ...] = (
-    "file", "sheet", "project", "cell", "level1", "level2", "level_note", "name",
-    "target", "actual", "weight", "score", "method_score", "met", "deviation",
+    "file",
+    "sheet",
+    "project",
+    "cell",
+    "level1",
+    "level2",
+    "level_note",
+    "name",
+    "target",
+    "actual",
+    "weight",
+    "score",
+    "method_score",
+    "met",
+    "deviation",
 )
 FINDING_COLUMNS: tuple[str, ...] = (
-    "file", "sheet", "cell", "project", "code", "severity", "message",
+    "file",
+    "sheet",
+    "cell",
+    "project",
+    "code",
+    "severity",
+    "message",
 )
 
-_LEVEL1_SCORE_COLUMNS = dict(zip(LEVEL1_NAMES, ("output_score", "benefit_score", "satisfaction_score")))
+_LEVEL1_SCORE_COLUMNS = dict(zip(LEVEL1_NAMES, ("output_score", "benefit_score", "satisfaction_score"), strict=False))
 
 
 @dataclass
@@ -86,7 +122,7 @@ def read_rows(path: str, digest: str = "") -> FileRows:
 
     try:
         report = validate_file(Path(path))
-    except Exception as exc:  # noqa: BLE001 - one broken file must not stop a batch of thousands
+    except Exception as exc:
         message = f"读取文件时发生内部错误（{type(exc).__name__}: {exc}），请将该文件反馈给开发人员。"
         report = FileReport(path, "unreadable", [Finding("X03", Severity.ERROR, message, source=path)])
     return report_rows(report, digest)
@@ -133,36 +169,57 @@ def _project_row(file: str, sheet: str, item: ProjectReport) -> tuple:
         column: _in_range(scores.by_level1.get(level1), 0.0, math.inf)
         for level1, column in _LEVEL1_SCORE_COLUMNS.items()
     }
-    counts = {severity: 0 for severity in Severity}
+    counts = dict.fromkeys(Severity, 0)
     for finding in item.findings:
         counts[finding.severity] += 1
     return (
-        file, sheet, project.name, project.department, project.unit, project.category, project.year,
+        file,
+        sheet,
+        project.name,
+        project.department,
+        project.unit,
+        project.category,
+        project.year,
         amount(total_line.initial) if total_line else None,
         amount(total_line.budget) if total_line else None,
         amount(total_line.executed) if total_line else None,
         _in_range(scores.execution.rate, 0.0, math.inf),
         _in_range(scores.execution.score, 0.0, FULL_MARK),
-        by_level1["output_score"], by_level1["benefit_score"], by_level1["satisfaction_score"],
+        by_level1["output_score"],
+        by_level1["benefit_score"],
+        by_level1["satisfaction_score"],
         total,
         (scores.grade or "") if total is not None else "",
-        counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO],
+        counts[Severity.ERROR],
+        counts[Severity.WARNING],
+        counts[Severity.INFO],
         "",  # duplicate: filled by duplicates.mark_rows across the batch (X04)
     )
 
 
 def _indicator_rows(file: str, sheet: str, item: ProjectReport) -> list[tuple]:
     rows = []
-    for row, result in zip(item.project.indicators, item.scores.indicators):
+    for row, result in zip(item.project.indicators, item.scores.indicators, strict=False):
         level1, level2, note = _levels(row.level1, row.level2)
-        rows.append((
-            file, sheet, item.project.name, row.cells.get("name") or next(iter(row.cells.values()), ""),
-            level1, level2, note, row.name, row.target, row.actual,
-            _in_range(row.weight, 0.0, FULL_MARK), _in_range(row.score, 0.0, FULL_MARK),
-            _in_range(result.method_score, 0.0, FULL_MARK),
-            "" if result.met is None else ("是" if result.met else "否"),
-            row.deviation,
-        ))
+        rows.append(
+            (
+                file,
+                sheet,
+                item.project.name,
+                row.cells.get("name") or next(iter(row.cells.values()), ""),
+                level1,
+                level2,
+                note,
+                row.name,
+                row.target,
+                row.actual,
+                _in_range(row.weight, 0.0, FULL_MARK),
+                _in_range(row.score, 0.0, FULL_MARK),
+                _in_range(result.method_score, 0.0, FULL_MARK),
+                "" if result.met is None else ("是" if result.met else "否"),
+                row.deviation,
+            )
+        )
     return rows
 
 

@@ -22,11 +22,11 @@ from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
+from ..errors import PartlyPublished
 from ..inert import XML_ILLEGAL, csv_texts, printable, printable_lines
-from ..outputs import OutputSet, PartlyPublished, name_problem, reason, remove_leftover_temps, signals_held
+from ..outputs import OutputSet, name_problem, reason, remove_leftover_temps, signals_held
 from .rows import DUPLICATE, SKIPPED, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
@@ -93,9 +93,15 @@ def _worker_start() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT, signal.SIGTERM])
 
 
-def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
-                    csv_dir: Path | None = None, feedback_dir: Path | None = None,
-                    timings: dict[str, float] | None = None) -> int:
+def run_consolidate(
+    paths: list[Path],
+    output: Path,
+    *,
+    jobs: int | None = None,
+    csv_dir: Path | None = None,
+    feedback_dir: Path | None = None,
+    timings: dict[str, float] | None = None,
+) -> int:
     """The `selfeval consolidate` command; returns the exit code.
 
     `timings`, when given, receives the seconds of each phase (for the benchmark).
@@ -103,8 +109,9 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
     written: list[Path] = []
     try:
         with _interruptible():
-            return _consolidate(paths, output, jobs=jobs, csv_dir=csv_dir, feedback_dir=feedback_dir,
-                                timings=timings, written=written)
+            return _consolidate(
+                paths, output, jobs=jobs, csv_dir=csv_dir, feedback_dir=feedback_dir, timings=timings, written=written
+            )
     except Interrupted as exc:
         remove_leftover_temps()
         if written:  # the signal was held back until every output was renamed
@@ -114,8 +121,16 @@ def run_consolidate(paths: list[Path], output: Path, *, jobs: int | None = None,
         return EXIT_SIGNAL_BASE + exc.signum
 
 
-def _consolidate(paths: list[Path], output: Path, *, jobs: int | None, csv_dir: Path | None,
-                 feedback_dir: Path | None, timings: dict[str, float] | None, written: list[Path]) -> int:
+def _consolidate(
+    paths: list[Path],
+    output: Path,
+    *,
+    jobs: int | None,
+    csv_dir: Path | None,
+    feedback_dir: Path | None,
+    timings: dict[str, float] | None,
+    written: list[Path],
+) -> int:
     from ..sources import expand_paths
 
     clock = _Clock(timings)
@@ -147,8 +162,9 @@ def _consolidate(paths: list[Path], output: Path, *, jobs: int | None, csv_dir: 
     except BrokenProcessPool:
         _err("错误：读取工作簿的子进程意外退出（常见原因是内存不足）；请用较小的 --jobs（如 --jobs 1）重试。")
         return EXIT_UNREADABLE
+    from ..errors import SchemaViolation
     from .frames import frames_from_rows
-    from .schemas import SchemaViolation, check_frames
+    from .schemas import check_frames
     from .summary import summary_from_frames
     from .xlsx import write_summary
 
@@ -171,7 +187,7 @@ def _consolidate(paths: list[Path], output: Path, *, jobs: int | None, csv_dir: 
             if csv_dir is not None:
                 target = csv_dir
                 csv_dir.mkdir(parents=True, exist_ok=True)
-                for name, temp in zip(CSV_NAMES.values(), _csv_temps(outputs, csv_dir)):
+                for name, temp in zip(CSV_NAMES.values(), _csv_temps(outputs, csv_dir), strict=False):
                     target = csv_dir / name
                     _write_csv_file(frames, name, temp)
                 clock.lap("csv")
@@ -204,8 +220,10 @@ def _consolidate(paths: list[Path], output: Path, *, jobs: int | None, csv_dir: 
 def _partly_published(exc: PartlyPublished, output: Path) -> str:
     done = "、".join(str(p) for p in exc.done)
     summary = f"汇总表已写入 {output}" if output in exc.done else "汇总表没有写出"
-    return (f"错误：无法写入 {exc.failed}：{reason(exc.cause)}。{summary}；已写出：{done or '无'}。"
-            "其余 CSV 文件保持原样，请排除问题后重新运行。")
+    return (
+        f"错误：无法写入 {exc.failed}：{reason(exc.cause)}。{summary}；已写出：{done or '无'}。"
+        "其余 CSV 文件保持原样，请排除问题后重新运行。"
+    )
 
 
 class _Clock:
@@ -221,8 +239,7 @@ class _Clock:
         self.last = now
 
 
-def consolidate_files(files: Sequence[Path], *, jobs: int | None = None,
-                      progress: bool = False) -> list[FileRows]:
+def consolidate_files(files: Sequence[Path], *, jobs: int | None = None, progress: bool = False) -> list[FileRows]:
     """Rows of every file, in input order; duplicates and unopenable files become entries only."""
     from ..duplicates import mark_rows
 
@@ -243,7 +260,7 @@ def consolidate_files(files: Sequence[Path], *, jobs: int | None = None,
         first_by_digest[digest] = label
         todo.append((index, label, digest))
     with closing(_read_all(todo, jobs, progress)) as stream:  # closing stops the workers on an interrupt
-        for (index, _label, _digest), rows in zip(todo, stream):
+        for (index, _label, _digest), rows in zip(todo, stream, strict=False):
             results[index] = rows
     read = [r for r in results if r is not None]
     mark_rows(read)
@@ -307,7 +324,7 @@ def _quiet_pool_thread(pool: ProcessPoolExecutor) -> None:
     thread = getattr(pool, "_executor_manager_thread", None)
     previous = threading.excepthook
 
-    def hook(args: "threading.ExceptHookArgs") -> None:
+    def hook(args: threading.ExceptHookArgs) -> None:
         if args.thread is thread and args.exc_type is InvalidStateError:
             return
         previous(args)
@@ -337,14 +354,14 @@ def _with_progress(stream: Iterator[FileRows], total: int, enabled: bool) -> Ite
             yield item
 
 
-def write_csv(frames: "Frames", directory: Path) -> list[Path]:
+def write_csv(frames: Frames, directory: Path) -> list[Path]:
     """The three frames as UTF-8 with BOM CSV files (Excel in China opens them right).
 
     Written to temporaries and renamed together; texts are inert (`inert.csv_field`).
     """
     directory.mkdir(parents=True, exist_ok=True)
     with OutputSet() as outputs:
-        for name, temp in zip(CSV_NAMES.values(), _csv_temps(outputs, directory)):
+        for name, temp in zip(CSV_NAMES.values(), _csv_temps(outputs, directory), strict=False):
             _write_csv_file(frames, name, temp)
         return outputs.publish()
 
@@ -353,7 +370,7 @@ def _csv_temps(outputs: OutputSet, directory: Path) -> list[Path]:
     return [outputs.temp_for(directory / name) for name in CSV_NAMES.values()]
 
 
-def _write_csv_file(frames: "Frames", name: str, path: Path) -> None:
+def _write_csv_file(frames: Frames, name: str, path: Path) -> None:
     """One frame as CSV: Chinese headers, formula-like texts marked, control characters removed."""
     from .frames import FRAME_LABELS
 
@@ -364,14 +381,14 @@ def _write_csv_file(frames: "Frames", name: str, path: Path) -> None:
     safe.rename(columns=FRAME_LABELS[attribute]).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def _is_text(series: "pd.Series") -> bool:
+def _is_text(series: pd.Series) -> bool:
     """A text column (object or pandas' string dtype), as opposed to numbers."""
     import pandas as pd
 
     return not pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
-def _illegal_cells(frames: "Frames") -> int:
+def _illegal_cells(frames: Frames) -> int:
     """How many text cells hold characters a workbook cannot (they are removed when written)."""
     count = 0
     for frame in (frames.projects, frames.indicators, frames.findings):
@@ -419,8 +436,8 @@ def _is_summary(path: Path) -> bool:
     try:
         from python_calamine import CalamineWorkbook
 
-        return _SUMMARY_SHEETS <= set(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except Exception:  # noqa: BLE001 - unreadable means: not ours, do not touch
+        return set(CalamineWorkbook.from_path(str(path)).sheet_names) >= _SUMMARY_SHEETS
+    except Exception:
         return False
 
 
@@ -431,11 +448,15 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _report(summary: "Summary", entries: Sequence[FileEntry], output: Path) -> None:
+def _report(summary: Summary, entries: Sequence[FileEntry], output: Path) -> None:
     skipped = sum(entry.status == SKIPPED for entry in entries)
     read = summary.files - summary.unreadable - summary.duplicates - skipped
-    _out(f"已汇总 {summary.files} 个文件：读取 {read} 个，共 {summary.projects} 个项目；"
-         f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个" + (f"；跳过 {skipped} 个" if skipped else "") + "。")
+    _out(
+        f"已汇总 {summary.files} 个文件：读取 {read} 个，共 {summary.projects} 个项目；"
+        f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个"
+        + (f"；跳过 {skipped} 个" if skipped else "")
+        + "。"
+    )
     for entry in entries:  # one line each: a line break in a file name or reason is shown, not obeyed
         if entry.status == UNREADABLE:
             _err(f"无法读取：{printable(entry.path)}：{printable(entry.reason)}")
@@ -446,4 +467,4 @@ def _report(summary: "Summary", entries: Sequence[FileEntry], output: Path) -> N
     _out(f"汇总表已写入：{output}")
 
 
-__all__ = ["run_consolidate", "consolidate_files", "write_csv"]
+__all__ = ["consolidate_files", "run_consolidate", "write_csv"]

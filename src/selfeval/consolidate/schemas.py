@@ -12,6 +12,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 from pandera.typing.pandas import Series
 
+from ..errors import SchemaViolation
 from ..model import FULL_MARK, GRADES, LEVEL1_NAMES, LEVEL2_NAMES, Severity
 from ..rules import RULES
 from .frames import LABELS, Frames
@@ -19,10 +20,6 @@ from .rows import UNKNOWN_LEVEL
 
 SEVERITY_LABELS: tuple[str, ...] = tuple(s.label for s in Severity)
 _MAX_ROWS_SHOWN = 10
-
-
-class SchemaViolation(Exception):
-    """A consolidated frame broke its schema; the message is Chinese and names column and rows."""
 
 
 def _score(**kwargs) -> pa.Field:
@@ -147,7 +144,7 @@ def _check_text(check: str) -> str:
     """pandera's check name in plain Chinese (the raw name in brackets for the developer)."""
     for prefix, words in _CHECK_WORDS:
         if check.startswith(prefix):
-            arg = check[len(prefix):].rstrip(")").strip("'\"") if prefix.endswith("(") else ""
+            arg = check[len(prefix) :].rstrip(")").strip("'\"") if prefix.endswith("(") else ""
             return f"{words.format(arg=arg)}（{check if len(check) < 40 else prefix.rstrip('(')}）"
     return f"未通过检查 {check}"
 

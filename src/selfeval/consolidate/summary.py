@@ -80,8 +80,10 @@ DATE_NOTE = "制表日期：{date:%Y-%m-%d}"
 TITLE_FORMAT = "{years}项目支出绩效自评{what}"
 AVERAGE = '"均"0.0'  # an average in a totals row says so
 COUNT_CAPTION = "共{}个项目"
-TOTALS_NOTE = ("注：合计行中，金额、错误数、警告数为合计数；执行率为全年执行数合计 ÷ 全年预算数合计；"
-               "“均”为平均分（未能计算的项目不计入）。筛选后合计行只计算显示的行。")
+TOTALS_NOTE = (
+    "注：合计行中，金额、错误数、警告数为合计数；执行率为全年执行数合计 ÷ 全年预算数合计；"
+    "“均”为平均分（未能计算的项目不计入）。筛选后合计行只计算显示的行。"
+)
 NO_FINDINGS = "本次汇总的项目均未发现问题。"
 TOP_N = 15  # a project chart longer than 2 × TOP_N bars shows the best and the worst TOP_N
 SCORE_AXIS_MAX = 100.0
@@ -208,7 +210,7 @@ class Summary:
 # --- building ------------------------------------------------------------------------
 
 
-def build_summary(reports: Sequence["FileReport"], *, today: dt.date | None = None) -> Summary:
+def build_summary(reports: Sequence[FileReport], *, today: dt.date | None = None) -> Summary:
     """The summary of already validated files (e.g. the sheets of the open workbook)."""
     from .schemas import check_frames
 
@@ -247,8 +249,7 @@ def _years(projects: pd.DataFrame) -> str:
 
 def _heading(years: str, what: str, today: dt.date, *, unit: bool = True) -> Heading:
     """「2021年度项目支出绩效自评汇总表」, 「单位：万元」 (sheets with amounts) and the date."""
-    return Heading(TITLE_FORMAT.format(years=years, what=what), UNIT_NOTE if unit else "",
-                   DATE_NOTE.format(date=today))
+    return Heading(TITLE_FORMAT.format(years=years, what=what), UNIT_NOTE if unit else "", DATE_NOTE.format(date=today))
 
 
 def file_name(path: str) -> str:
@@ -311,8 +312,15 @@ def _projects_sheet(frame: pd.DataFrame, heading: Heading) -> SheetSpec:
         ("initial", Column("年初预算数", 9.5, AMOUNT, Total("sum", _sum(frame["initial"])))),
         ("budget", Column("全年预算数", 9.5, AMOUNT, Total("sum", budget))),
         ("executed", Column("全年执行数", 9.5, AMOUNT, Total("sum", executed))),
-        ("execution_rate", Column("执行率", 6.5, RATE, Total("ratio", _ratio(executed, budget),
-                                                          numerator="全年执行数", denominator="全年预算数"))),
+        (
+            "execution_rate",
+            Column(
+                "执行率",
+                6.5,
+                RATE,
+                Total("ratio", _ratio(executed, budget), numerator="全年执行数", denominator="全年预算数"),
+            ),
+        ),
         ("execution_score", Column("执行率得分", 6.5, SCORE, average("execution_score"))),
         ("output_score", Column("产出得分", 6.5, SCORE, average("output_score"))),
         ("benefit_score", Column("效益得分", 6.5, SCORE, average("benefit_score"))),
@@ -356,7 +364,7 @@ def department_frame(projects: pd.DataFrame) -> pd.DataFrame:
     result["execution_rate"] = (result["executed"] / result["budget"]).where(result["budget"] > 0)
     counts = pd.crosstab(frame["department"], frame["grade"].where(frame["grade"] != "", NO_GRADE))
     for grade in (*GRADES, NO_GRADE):
-        result[grade] = counts[grade] if grade in counts else 0
+        result[grade] = counts.get(grade, 0)
         result[grade] = result[grade].fillna(0).astype(int)
     return result.reset_index()
 
@@ -372,16 +380,34 @@ def _departments_sheet(projects: pd.DataFrame, heading: Heading) -> SheetSpec:
         ("initial", Column("年初预算数", 12, AMOUNT, Total("sum", _sum(frame["initial"])))),
         ("budget", Column("全年预算数", 12, AMOUNT, Total("sum", budget))),
         ("executed", Column("全年执行数", 12, AMOUNT, Total("sum", executed))),
-        ("execution_rate", Column("执行率", 8, RATE, Total("ratio", _ratio(executed, budget),
-                                                        numerator="全年执行数", denominator="全年预算数"))),
+        (
+            "execution_rate",
+            Column(
+                "执行率",
+                8,
+                RATE,
+                Total("ratio", _ratio(executed, budget), numerator="全年执行数", denominator="全年预算数"),
+            ),
+        ),
         ("mean_total", Column("平均分", 8, SCORE, Total("average", _mean(projects["total"]), number_format=AVERAGE))),
-        ("min_total", Column("最低分", 8, SCORE, Total("min", None if projects["total"].isna().all()
-                                                        else float(projects["total"].min())))),
+        (
+            "min_total",
+            Column(
+                "最低分",
+                8,
+                SCORE,
+                Total("min", None if projects["total"].isna().all() else float(projects["total"].min())),
+            ),
+        ),
     ]
-    spec += [(g, Column(f"{g}（个）" if g in GRADES else NO_GRADE, 8.5, COUNT, Total("sum", int(frame[g].sum()))))
-             for g in (*GRADES, NO_GRADE)]
-    note = ("注：合计行中，平均分为全部项目总分的平均（“均”），最低分为全部项目中的最低分；"
-            "执行率为全年执行数合计 ÷ 全年预算数合计。")
+    spec += [
+        (g, Column(f"{g}（个）" if g in GRADES else NO_GRADE, 8.5, COUNT, Total("sum", int(frame[g].sum()))))
+        for g in (*GRADES, NO_GRADE)
+    ]
+    note = (
+        "注：合计行中，平均分为全部项目总分的平均（“均”），最低分为全部项目中的最低分；"
+        "执行率为全年执行数合计 ÷ 全年预算数合计。"
+    )
     block = _block("部门汇总", spec, frame, table_name="DepartmentSummary", totals=True, notes=(note,))
     return _paper_sheet(SHEET_DEPARTMENTS, block, heading)
 
@@ -415,8 +441,7 @@ def _findings_sheet(findings: pd.DataFrame, projects: pd.DataFrame, heading: Hea
     ]
     ordered = findings_with_projects(findings, projects)
     table = {"table_name": "Findings"} if len(ordered) else {}
-    block = _block("问题清单", spec, ordered, colours=("严重程度", dict(SEVERITY_COLOURS)),
-                   empty=NO_FINDINGS, **table)
+    block = _block("问题清单", spec, ordered, colours=("严重程度", dict(SEVERITY_COLOURS)), empty=NO_FINDINGS, **table)
     return _paper_sheet(SHEET_FINDINGS, block, heading)
 
 
@@ -434,9 +459,17 @@ def _files_sheet(entries: Sequence[FileEntry], findings: pd.DataFrame, heading: 
         (i, e.path, e.status, e.projects, int(errors.get(e.path, 0)) if e.status != DUPLICATE else 0, e.reason)
         for i, e in enumerate(entries, start=1)
     ]
-    block = Block("文件清单", "A3", columns, rows, table_name="InputFiles" if rows else None,
-                  colours=("状态", {UNREADABLE: SEVERITY_COLOURS[Severity.ERROR.label],
-                                   DUPLICATE: SEVERITY_COLOURS[Severity.WARNING.label]}))
+    block = Block(
+        "文件清单",
+        "A3",
+        columns,
+        rows,
+        table_name="InputFiles" if rows else None,
+        colours=(
+            "状态",
+            {UNREADABLE: SEVERITY_COLOURS[Severity.ERROR.label], DUPLICATE: SEVERITY_COLOURS[Severity.WARNING.label]},
+        ),
+    )
     return _paper_sheet(SHEET_FILES, block, heading)
 
 
@@ -456,24 +489,61 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
     dept_rows = _values(departments, ["department", "execution_rate"])
     scored = projects[projects["total"].notna()]
     scored, note = _ends(scored, "total", "个项目有总分", "总分", SHEET_PROJECTS)
-    total_rows = list(zip(_project_labels(scored), scored["total"].astype(float)))
+    total_rows = list(zip(_project_labels(scored), scored["total"].astype(float), strict=False))
     rate_max = max([1.0] + [r for _, r in dept_rows if r is not None])
     data = CHART_DATA_COLUMN
     blocks = [
-        Block("等级分布", f"{data}1", (Column("等级", 10, TEXT), Column("项目数", 8, COUNT)),
-              grade_rows if len(projects) else []),
-        Block("部门执行率", f"{_shift(data, 3)}1", (Column("主管部门", 26, TEXT), Column("执行率", 9, RATE)), dept_rows),
+        Block(
+            "等级分布",
+            f"{data}1",
+            (Column("等级", 10, TEXT), Column("项目数", 8, COUNT)),
+            grade_rows if len(projects) else [],
+        ),
+        Block(
+            "部门执行率", f"{_shift(data, 3)}1", (Column("主管部门", 26, TEXT), Column("执行率", 9, RATE)), dept_rows
+        ),
         Block("项目总分", f"{_shift(data, 6)}1", (Column("项目", 36, TEXT), Column("总分", 9, SCORE)), total_rows),
     ]
     specs = [
-        Chart("各等级项目数", "column", "等级分布", "等级", "项目数", "", y_title="项目数", number_format=COUNT,
-              empty="没有可汇总的项目，未绘制等级分布图。"),
-        Chart("各主管部门预算执行率", "bar", "部门执行率", "主管部门", "执行率", "", y_title="执行率",
-              number_format="0%", height_cm=_bar_height(len(dept_rows)), axis_max=_round_up(rate_max, 0.2),
-              note=rate_note, empty="没有填写全年预算数的项目，无法计算执行率，未绘制执行率图。"),
-        Chart("各项目总分（从高到低）", "bar", "项目总分", "项目", "总分", "", y_title="总分",
-              number_format=COUNT, height_cm=_bar_height(len(total_rows)), axis_max=SCORE_AXIS_MAX, note=note,
-              empty="没有能计算总分的项目，未绘制总分图。"),
+        Chart(
+            "各等级项目数",
+            "column",
+            "等级分布",
+            "等级",
+            "项目数",
+            "",
+            y_title="项目数",
+            number_format=COUNT,
+            empty="没有可汇总的项目，未绘制等级分布图。",
+        ),
+        Chart(
+            "各主管部门预算执行率",
+            "bar",
+            "部门执行率",
+            "主管部门",
+            "执行率",
+            "",
+            y_title="执行率",
+            number_format="0%",
+            height_cm=_bar_height(len(dept_rows)),
+            axis_max=_round_up(rate_max, 0.2),
+            note=rate_note,
+            empty="没有填写全年预算数的项目，无法计算执行率，未绘制执行率图。",
+        ),
+        Chart(
+            "各项目总分（从高到低）",
+            "bar",
+            "项目总分",
+            "项目",
+            "总分",
+            "",
+            y_title="总分",
+            number_format=COUNT,
+            height_cm=_bar_height(len(total_rows)),
+            axis_max=SCORE_AXIS_MAX,
+            note=note,
+            empty="没有能计算总分的项目，未绘制总分图。",
+        ),
     ]
     charts, row = [], 1
     for chart in specs:
@@ -482,8 +552,15 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
         charts.append(replace(chart, anchor=f"A{row}"))
         drawn = bool(next(b for b in blocks if b.title == chart.block).rows)
         row += (int(chart.height_cm / ROW_CM) + 3) if drawn else 2
-    return SheetSpec(SHEET_CHARTS, blocks, charts, freeze=None, print_title_rows=None, landscape=False,
-                     print_columns=CHART_PRINT_COLUMNS)
+    return SheetSpec(
+        SHEET_CHARTS,
+        blocks,
+        charts,
+        freeze=None,
+        print_title_rows=None,
+        landscape=False,
+        print_columns=CHART_PRINT_COLUMNS,
+    )
 
 
 def _ends(frame: pd.DataFrame, column: str, counted: str, what: str, sheet: str) -> tuple[pd.DataFrame, str]:
@@ -492,8 +569,7 @@ def _ends(frame: pd.DataFrame, column: str, counted: str, what: str, sheet: str)
     ordered = frame.sort_values(column, ascending=False, kind="stable")
     if len(ordered) <= 2 * TOP_N:
         return ordered, ""
-    note = (f"共 {len(ordered)} {counted}，图中为{what}最高的 {TOP_N} 个和最低的 {TOP_N} 个；"
-            f"全部见「{sheet}」表。")
+    note = f"共 {len(ordered)} {counted}，图中为{what}最高的 {TOP_N} 个和最低的 {TOP_N} 个；全部见「{sheet}」表。"
     return pd.concat([ordered.head(TOP_N), ordered.tail(TOP_N)]), note
 
 

@@ -26,11 +26,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -84,7 +84,7 @@ def _set_default_font(workbook: Workbook) -> None:
     workbook._named_styles["Normal"].font = font
 
 
-def save_atomically(workbook: Workbook, path: Path, cells: dict[str, "_SheetCells"] | None = None) -> None:
+def save_atomically(workbook: Workbook, path: Path, cells: dict[str, _SheetCells] | None = None) -> None:
     """Save next to `path`, then os.replace: readers never see a half-written file.
 
     `cells`: sheet name → cells to splice into that sheet's (otherwise empty) sheet data.
@@ -127,8 +127,14 @@ class _SheetCells:
         self.heights: dict[int, float] = {}  # row → height in points (rows that wrap)
         self.tail = 0  # last row that drawings (charts) cover
 
-    def style(self, *, number_format: str = GENERAL, font: Font | None = None, fill: PatternFill | None = None,
-              alignment: Alignment | None = None) -> int:
+    def style(
+        self,
+        *,
+        number_format: str = GENERAL,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        alignment: Alignment | None = None,
+    ) -> int:
         """The workbook's cell-format index of this style (registered on first use; 0: none)."""
         scratch = Cell(self.ws)
         if number_format != GENERAL:
@@ -167,7 +173,7 @@ class _SheetCells:
             return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
         if value != value or value in (float("inf"), float("-inf")):
             return f'<c r="{ref}"{s}/>' if style else ""
-        return f'<c r="{ref}"{s} t="n"><v>{"%.16g" % value}</v></c>'
+        return f'<c r="{ref}"{s} t="n"><v>{f"{value:.16g}"}</v></c>'
 
     def formula(self, ref: str, style: int, formula: str, value: object = None) -> str:
         """A formula cell with its computed value cached (text, number, or '' for blank)."""
@@ -177,7 +183,7 @@ class _SheetCells:
             return f'<c r="{ref}"{s} t="str">{f}<v>{_escape(text_value(value))}</v></c>'
         if value is None or value != value:
             return f'<c r="{ref}"{s} t="str">{f}<v></v></c>'
-        return f'<c r="{ref}"{s}>{f}<v>{"%.16g" % value}</v></c>'
+        return f'<c r="{ref}"{s}>{f}<v>{f"{value:.16g}"}</v></c>'
 
     def xml(self) -> bytes:
         parts = ["<sheetData>"]
@@ -297,7 +303,7 @@ def _merge(ws: Worksheet, ref: str) -> None:
 
 def _write_heading(ws: Worksheet, cells: _SheetCells, heading: Heading, block: Block) -> None:
     """Row 1: the title across the block; row 2: unit at the left, date at the right."""
-    top, left = _origin(block.anchor)
+    _top, left = _origin(block.anchor)
     width = len([c for c in block.columns if c.printed])
     first, last = get_column_letter(left), get_column_letter(left + width - 1)
     title = cells.style(font=_TITLE_FONT, alignment=Alignment(horizontal="center", vertical="center"))
@@ -320,24 +326,31 @@ def _write_block(ws: Worksheet, cells: _SheetCells, block: Block) -> None:
     top, left = _origin(block.anchor)
     width = len(block.columns)
     letters = [get_column_letter(left + offset) for offset in range(width)]
-    for letter, column in zip(letters, block.columns):
+    for letter, column in zip(letters, block.columns, strict=False):
         ws.column_dimensions[letter].width = column.width
     if not block.rows and block.empty:
         style = cells.style(font=_BODY_FONT)
         cells.add(top, left, 1, cells.cell(f"{letters[0]}{top}", style, block.empty))
         return
     header = cells.style(font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_HEADER_ALIGN)
-    cells.add(top, left, width, "".join(
-        cells.cell(f"{letter}{top}", header, column.header) for letter, column in zip(letters, block.columns)
-    ))
+    cells.add(
+        top,
+        left,
+        width,
+        "".join(
+            cells.cell(f"{letter}{top}", header, column.header)
+            for letter, column in zip(letters, block.columns, strict=False)
+        ),
+    )
     cells.heights[top] = fit_height(((c.header, c.width) for c in block.columns), 0, FONT_SIZE, PLAIN_MARGIN)
     rows = block.rows or ([tuple(None for _ in block.columns)] if block.table_name else [])  # a table needs a row
     wrapped = [(i, column.width) for i, column in enumerate(block.columns) if column.wrap]
-    for r, (values, xml) in enumerate(zip(rows, _data_rows(cells, block, letters, rows)), start=top + 1):
+    for r, (values, xml) in enumerate(zip(rows, _data_rows(cells, block, letters, rows), strict=False), start=top + 1):
         cells.add(r, left, width, xml)
         if wrapped:
-            lines = max((line_count(str(values[i]), w, FONT_SIZE, PLAIN_MARGIN) for i, w in wrapped if values[i]),
-                        default=1)
+            lines = max(
+                (line_count(str(values[i]), w, FONT_SIZE, PLAIN_MARGIN) for i, w in wrapped if values[i]), default=1
+            )
             if lines > 1:
                 cells.heights[r] = height_for(lines, FONT_SIZE)
     last_data = top + len(rows)
@@ -370,21 +383,30 @@ def _data_rows(cells: _SheetCells, block: Block, letters: list[str], rows: list[
     fills = {}
     if block.colours:
         fills = {value: PatternFill("solid", fgColor=rgb) for value, rgb in block.colours[1].items()}
-    plain = [cells.style(number_format=column.number_format, font=_font(column),
-                         alignment=_WRAP if column.wrap else _TOP) for column in block.columns]
-    coloured = {
-        value: cells.style(number_format=block.columns[colour_at].number_format, fill=fill, font=_BODY_FONT,
-                           alignment=_TOP)
-        for value, fill in fills.items()
-    } if colour_at is not None else {}
+    plain = [
+        cells.style(number_format=column.number_format, font=_font(column), alignment=_WRAP if column.wrap else _TOP)
+        for column in block.columns
+    ]
+    coloured = (
+        {
+            value: cells.style(
+                number_format=block.columns[colour_at].number_format, fill=fill, font=_BODY_FONT, alignment=_TOP
+            )
+            for value, fill in fills.items()
+        }
+        if colour_at is not None
+        else {}
+    )
     cell = cells.cell
     r = _origin(block.anchor)[0]
     for values in rows:
         r += 1
-        yield "".join([
-            cell(f"{letter}{r}", coloured.get(value, style) if offset == colour_at else style, value)
-            for offset, (letter, style, value) in enumerate(zip(letters, plain, values))
-        ])
+        yield "".join(
+            [
+                cell(f"{letter}{r}", coloured.get(value, style) if offset == colour_at else style, value)
+                for offset, (letter, style, value) in enumerate(zip(letters, plain, values, strict=False))
+            ]
+        )
 
 
 def _column_range(block: Block, header: str, top: int, left: int, last: int) -> str:
@@ -413,7 +435,7 @@ def _write_totals(cells: _SheetCells, block: Block, letters: list[str], top: int
     row = last + 1
     bold = cells.style(font=_HEADER_FONT)
     xml = []
-    for letter, column in zip(letters, block.columns):
+    for letter, column in zip(letters, block.columns, strict=False):
         ref = f"{letter}{row}"
         total = column.total
         if total is None:
@@ -422,8 +444,9 @@ def _write_totals(cells: _SheetCells, block: Block, letters: list[str], top: int
             xml.append(cells.cell(ref, bold, total.label))
         else:
             number_format = total.number_format or column.number_format
-            style = cells.style(number_format=number_format, font=_font(column, bold=True),
-                                alignment=_WRAP if column.wrap else None)
+            style = cells.style(
+                number_format=number_format, font=_font(column, bold=True), alignment=_WRAP if column.wrap else None
+            )
             formula = _total_formula(block, total, column.header, top, left, last) or ""
             xml.append(cells.formula(ref, style, formula, total.shown()))
     cells.add(row, left, len(letters), "".join(xml))
@@ -450,14 +473,20 @@ def _add_table(ws: Worksheet, block: Block, top: int, left: int, last_data: int)
     if block.totals:
         table.totalsRowCount = 1
     ws.add_table(table)
+
+
 def _add_chart(ws: Worksheet, cells: _SheetCells, spec: SheetSpec, chart: Chart) -> None:
     """A native bar chart at its anchor; its note in the row above; a sentence where no data."""
     block = spec.block(chart.block)
     anchor_row, anchor_col = _origin(chart.anchor)
     plain = cells.style(font=_BODY_FONT)
     if chart.note:
-        cells.add(anchor_row - 1, anchor_col, 1, cells.cell(f"{get_column_letter(anchor_col)}{anchor_row - 1}",
-                                                             plain, chart.note))
+        cells.add(
+            anchor_row - 1,
+            anchor_col,
+            1,
+            cells.cell(f"{get_column_letter(anchor_col)}{anchor_row - 1}", plain, chart.note),
+        )
     if not block.rows:
         cells.add(anchor_row, anchor_col, 1, cells.cell(chart.anchor, plain, chart.empty or chart.title))
         return

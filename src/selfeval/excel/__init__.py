@@ -63,7 +63,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now()
 
 
-def _caller(book: "xw.Book | None") -> "xw.Book":
+def _caller(book: xw.Book | None) -> xw.Book:
     if book is not None:
         return book
     import xlwings as xw
@@ -91,16 +91,16 @@ def _entry(func: F) -> F:
     """A ribbon button: never a traceback for the clerk, a Chinese message box instead."""
 
     @functools.wraps(func)
-    def run(book: "xw.Book | None" = None, *args: object, **kwargs: object) -> object:
+    def run(book: xw.Book | None = None, *args: object, **kwargs: object) -> object:
         try:
             book = _caller(book)
-        except Exception:  # noqa: BLE001 - no workbook to show the message in
+        except Exception:
             traceback.print_exc(file=sys.stderr)
             _tell(NO_CALLER)
             return None
         try:
             return func(book, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - the clerk gets a message, IT gets stderr
+        except Exception as exc:
             traceback.print_exc(file=sys.stderr)
             engine.show_status(book, None)
             engine.alert(book, f"操作未完成：{exc}\n请保存工作簿后重试；如仍出错，请把本提示截图发给技术人员。", TITLE)
@@ -113,11 +113,15 @@ def _entry(func: F) -> F:
 
 
 @_entry
-def validate_active(book: "xw.Book") -> list[Finding] | None:
+def validate_active(book: xw.Book) -> list[Finding] | None:
     """校验本表: validate the active project sheet; returns its findings."""
     sheet = book.sheets.active
     if not is_project_sheet(sheet.name):
-        engine.alert(book, f"当前工作表「{sheet.name}」不是项目表。请先切换到要校验的项目表，再点“{BUTTON_VALIDATE_ACTIVE}”。", TITLE)
+        engine.alert(
+            book,
+            f"当前工作表「{sheet.name}」不是项目表。请先切换到要校验的项目表，再点“{BUTTON_VALIDATE_ACTIVE}”。",
+            TITLE,
+        )
         return None
     read = read_sheet(sheet)
     if not read.is_form:
@@ -136,7 +140,7 @@ def validate_active(book: "xw.Book") -> list[Finding] | None:
 
 
 @_entry
-def validate_all(book: "xw.Book") -> dict[str, list[Finding]] | None:
+def validate_all(book: xw.Book) -> dict[str, list[Finding]] | None:
     """校验全部: validate every project sheet, list every finding, refresh 目录."""
     sheets = project_sheets(book)
     reads: list[SheetRead] = []
@@ -145,7 +149,7 @@ def validate_all(book: "xw.Book") -> dict[str, list[Finding]] | None:
         reads.append(read_sheet(sheet))
     forms = [r for r in reads if r.is_form]
     parsed = [r for r in forms if r.project is not None]
-    results = dict(zip((r.name for r in parsed), check_book([r.project for r in parsed])))
+    results = dict(zip((r.name for r in parsed), check_book([r.project for r in parsed]), strict=False))
     old_rows, extent = findings_sheet.read_rows(book)
     by_sheet = {s.name: s for s in sheets}
     rows: list[Row] = []
@@ -168,7 +172,7 @@ def validate_all(book: "xw.Book") -> dict[str, list[Finding]] | None:
     return findings
 
 
-def _mark_sheet(sheet: "xw.Sheet", read: SheetRead, findings: Sequence[Finding], previous: Sequence[Row]) -> list[Row]:
+def _mark_sheet(sheet: xw.Sheet, read: SheetRead, findings: Sequence[Finding], previous: Sequence[Row]) -> list[Row]:
     """Status text, colours and notes of one sheet; previous marks are painted back first."""
     project = read.project
     marks = cell_marks(findings)
@@ -197,7 +201,7 @@ def _mark_sheet(sheet: "xw.Sheet", read: SheetRead, findings: Sequence[Finding],
     return rows
 
 
-def _paint(sheet: "xw.Sheet", fills: dict[str, str | None]) -> None:
+def _paint(sheet: xw.Sheet, fills: dict[str, str | None]) -> None:
     """Set the fills in one call (or a few, above xlwings' per-call limit); `...` keeps a cell."""
     box = colour_matrix(fills)
     if box is None:
@@ -206,7 +210,7 @@ def _paint(sheet: "xw.Sheet", fills: dict[str, str | None]) -> None:
     width = len(matrix[0])
     step = max(1, MAX_COLOUR_CELLS // width)
     for start in range(0, len(matrix), step):
-        chunk = matrix[start:start + step]
+        chunk = matrix[start : start + step]
         if all(colour is ... for line in chunk for colour in line):
             continue
         sheet.range((top + start, left), (top + start + len(chunk) - 1, left + width - 1)).set_colors(chunk)
@@ -216,7 +220,7 @@ def _paint(sheet: "xw.Sheet", fills: dict[str, str | None]) -> None:
 
 
 @_entry
-def clear_marks(book: "xw.Book") -> int | None:
+def clear_marks(book: xw.Book) -> int | None:
     """清除标记: paint back every marked cell, remove our notes, empty the status cells and
     remove 校验结果. Values are untouched. Returns how many cells were painted back."""
     old_rows, _extent = findings_sheet.read_rows(book)
@@ -231,7 +235,7 @@ def clear_marks(book: "xw.Book") -> int | None:
         if record is not None:
             cells = {r.cell for r in mine if r.marked}
         elif project is not None:  # no record left: every cell a rule can point at
-            cells = {c for c in project.cells.values()} | {c for i in project.indicators for c in i.cells.values()}
+            cells = set(project.cells.values()) | {c for i in project.indicators for c in i.cells.values()}
         else:
             cells = set()
         fills = {cell: template_fill(cell, read.grid, project) for cell in cells if _is_cell(cell)}
@@ -266,11 +270,15 @@ def _has_value(read: SheetRead, address: str) -> bool:
 
 
 @_entry
-def new_project(book: "xw.Book", name: str | None = None) -> str | None:
+def new_project(book: xw.Book, name: str | None = None) -> str | None:
     """新建项目表: copy the very hidden 项目模板 after the last project sheet, list it in 目录."""
     names = [s.name for s in book.sheets]
     if SHEET_MASTER not in names:
-        engine.alert(book, f"工作簿中没有找到隐藏的「{SHEET_MASTER}」表，无法{BUTTON_NEW_PROJECT}。请使用最新的模板工作簿。", TITLE)
+        engine.alert(
+            book,
+            f"工作簿中没有找到隐藏的「{SHEET_MASTER}」表，无法{BUTTON_NEW_PROJECT}。请使用最新的模板工作簿。",
+            TITLE,
+        )
         return None
     if name is None:
         name = _next_name(names)
@@ -318,7 +326,7 @@ def _name_problem(name: str, names: Sequence[str]) -> str | None:
     return None
 
 
-def _sheet(book: "xw.Book", name: str) -> "xw.Sheet | None":
+def _sheet(book: xw.Book, name: str) -> xw.Sheet | None:
     for sheet in book.sheets:
         if sheet.name == name:
             return sheet
@@ -329,7 +337,7 @@ def _sheet(book: "xw.Book", name: str) -> "xw.Sheet | None":
 
 
 @_entry
-def build_summary(book: "xw.Book") -> int | None:
+def build_summary(book: xw.Book) -> int | None:
     """生成汇总: the consolidation summary of every project sheet into 汇总; returns its rows."""
     from .summary_sheet import write_summary  # pandas loads here, and only here
 
@@ -344,7 +352,7 @@ def build_summary(book: "xw.Book") -> int | None:
 
 
 @_entry
-def show_rules(book: "xw.Book") -> str | None:
+def show_rules(book: xw.Book) -> str | None:
     """填表说明: open 填表说明 at the list of rule codes; returns the cell shown."""
     sheet = _sheet(book, SHEET_GUIDE)
     if sheet is None:

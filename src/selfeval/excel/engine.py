@@ -17,7 +17,7 @@ does the right thing or nothing:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from ..layout import PROTECTION_ALLOWS
@@ -28,12 +28,12 @@ if TYPE_CHECKING:  # xlwings imports pandas: never at import time of the validat
 REMOTE = "remote"
 
 
-def is_remote(book: "xw.Book") -> bool:
+def is_remote(book: xw.Book) -> bool:
     """True for the remote engine (xlwings Server, or `xw.Book(json=...)` in tests)."""
     return book.app.engine.name == REMOTE
 
 
-def read_formulas(sheet: "xw.Sheet", last_row: int, last_col: int) -> list[list[Any]] | None:
+def read_formulas(sheet: xw.Sheet, last_row: int, last_col: int) -> list[list[Any]] | None:
     """The formulas of A1:(last_row, last_col) in one read, or None where the engine has none."""
     if is_remote(sheet.book):
         return None
@@ -43,15 +43,13 @@ def read_formulas(sheet: "xw.Sheet", last_row: int, last_col: int) -> list[list[
     return [list(row) if isinstance(row, (list, tuple)) else [row] for row in formulas]
 
 
-def show_status(book: "xw.Book", text: str | None) -> None:
+def show_status(book: xw.Book, text: str | None) -> None:
     """Excel's status bar text; None gives it back to Excel. Nothing where unsupported."""
-    try:
+    with suppress(NotImplementedError):
         book.app.status_bar = text if text else False
-    except NotImplementedError:
-        pass
 
 
-def notes_supported(sheet: "xw.Sheet") -> bool:
+def notes_supported(sheet: xw.Sheet) -> bool:
     """Whether notes can be added to this sheet on this engine."""
     if not is_remote(sheet.book):
         return True
@@ -63,7 +61,7 @@ def notes_supported(sheet: "xw.Sheet") -> bool:
     )
 
 
-def add_note(cell: "xw.Range", text: str) -> bool:
+def add_note(cell: xw.Range, text: str) -> bool:
     """Add a note; False (nothing done) if the cell already has one (a clerk's) or notes are unsupported."""
     if not notes_supported(cell.sheet) or cell.note is not None:
         return False
@@ -71,7 +69,7 @@ def add_note(cell: "xw.Range", text: str) -> bool:
     return True
 
 
-def delete_note(cell: "xw.Range") -> None:
+def delete_note(cell: xw.Range) -> None:
     """Delete the note of `cell` if there is one and the engine supports notes."""
     if not notes_supported(cell.sheet):
         return
@@ -91,7 +89,7 @@ _COM_ALLOW = {
 
 
 @contextmanager
-def unprotected(sheet: "xw.Sheet") -> Iterator[None]:
+def unprotected(sheet: xw.Sheet) -> Iterator[None]:
     """Lift the template's password-less protection while writing, then restore it (desktop).
 
     The template protects sheets only against overwriting formulas; the status cell, 目录
@@ -113,7 +111,7 @@ def unprotected(sheet: "xw.Sheet") -> Iterator[None]:
             api.Protect(DrawingObjects=False, Contents=True, Scenarios=False, **allowed)
 
 
-def alert(book: "xw.Book", text: str, title: str = "绩效自评") -> None:
+def alert(book: xw.Book, text: str, title: str = "绩效自评") -> None:
     """A message box for the clerk."""
     book.app.alert(text, title=title)
 
@@ -121,7 +119,7 @@ def alert(book: "xw.Book", text: str, title: str = "绩效自评") -> None:
 _PAPER_SIZES = {"A4": 9, "A3": 8}  # xlPaperA4, xlPaperA3
 
 
-def page_setup(sheet: "xw.Sheet", *, landscape: bool, paper: str, print_area: str, title_rows: str) -> None:
+def page_setup(sheet: xw.Sheet, *, landscape: bool, paper: str, print_area: str, title_rows: str) -> None:
     """Print the sheet's `print_area` on `paper`, fit to the page width, `title_rows` on every page,
     with page numbers (desktop; the remote engine has no page setup)."""
     if is_remote(sheet.book):

@@ -40,9 +40,10 @@ class Row:
     noted: bool = False  # validation added a note on the cell
 
     @classmethod
-    def of(cls, finding: Finding, noted: bool = False) -> "Row":
-        return cls(finding.sheet or "", finding.cell or "", finding.code, finding.severity.label,
-                   finding.message, noted)
+    def of(cls, finding: Finding, noted: bool = False) -> Row:
+        return cls(
+            finding.sheet or "", finding.cell or "", finding.code, finding.severity.label, finding.message, noted
+        )
 
     @property
     def marked(self) -> bool:
@@ -50,7 +51,7 @@ class Row:
         return _SEVERITY_BY_LABEL.get(self.severity) in MARK_FILLS and bool(self.cell)
 
 
-def read_rows(book: "xw.Book") -> tuple[list[Row], int]:
+def read_rows(book: xw.Book) -> tuple[list[Row], int]:
     """The rows listed on 校验结果 and how many sheet rows they take; ([], 0) without the sheet."""
     sheet = find_sheet(book)
     if sheet is None:
@@ -68,7 +69,7 @@ def read_rows(book: "xw.Book") -> tuple[list[Row], int]:
     return rows, last.row
 
 
-def find_sheet(book: "xw.Book") -> "xw.Sheet | None":
+def find_sheet(book: xw.Book) -> xw.Sheet | None:
     for sheet in book.sheets:
         if sheet.name == SHEET_FINDINGS:
             return sheet
@@ -79,20 +80,22 @@ def table(rows: Sequence[Row]) -> list[list[object]]:
     """Header and one line per row, as written: texts kept as texts, a HYPERLINK per cell."""
     lines: list[list[object]] = [list(HEADERS)]
     for number, row in enumerate(rows, start=1):
-        lines.append([
-            number,
-            as_text(row.sheet),
-            row.cell,
-            row.code,
-            row.severity,
-            as_text(row.message),
-            hyperlink_formula(row.sheet, row.cell or "A1", LINK_TEXT) if row.sheet else "",
-            NOTE_FLAG if row.noted else "",
-        ])
+        lines.append(
+            [
+                number,
+                as_text(row.sheet),
+                row.cell,
+                row.code,
+                row.severity,
+                as_text(row.message),
+                hyperlink_formula(row.sheet, row.cell or "A1", LINK_TEXT) if row.sheet else "",
+                NOTE_FLAG if row.noted else "",
+            ]
+        )
     return lines
 
 
-def write(book: "xw.Book", rows: Sequence[Row], old_extent: int) -> "xw.Sheet":
+def write(book: xw.Book, rows: Sequence[Row], old_extent: int) -> xw.Sheet:
     """Replace 校验结果 with `rows` (creating the sheet at the end): values in one write."""
     sheet = find_sheet(book)
     created = sheet is None
@@ -108,7 +111,7 @@ def write(book: "xw.Book", rows: Sequence[Row], old_extent: int) -> "xw.Sheet":
     colours += [[None]] * (last - len(lines))
     column = SEVERITY_COLUMN + 1
     for start in range(0, len(colours), 10_000):
-        chunk = colours[start:start + 10_000]
+        chunk = colours[start : start + 10_000]
         sheet.range((start + 1, column), (start + len(chunk), column)).set_colors(chunk)
     if created:
         for index, width in enumerate(WIDTHS, start=1):

@@ -25,7 +25,7 @@ def index_row(number: int, sheet: str, cells: dict[str, str] | None = None) -> l
 
     def show(key: str, empty: str = "") -> str:
         target = f"{ref}{where[key]}"
-        return f"=IF({target}=\"\",{formula_string(empty)},{target})"
+        return f'=IF({target}="",{formula_string(empty)},{target})'
 
     values = {
         "number": number,
@@ -38,19 +38,19 @@ def index_row(number: int, sheet: str, cells: dict[str, str] | None = None) -> l
     return [values[key] for key in _KEYS]
 
 
-def find_sheet(book: "xw.Book") -> "xw.Sheet | None":
+def find_sheet(book: xw.Book) -> xw.Sheet | None:
     for sheet in book.sheets:
         if sheet.name == SHEET_INDEX:
             return sheet
     return None
 
 
-def last_row(sheet: "xw.Sheet") -> int:
+def last_row(sheet: xw.Sheet) -> int:
     """The last row 目录 uses (at least the header row)."""
     return max(sheet.used_range.last_cell.row, INDEX_FIRST_ROW - 1)
 
 
-def write_rows(sheet: "xw.Sheet", entries: Sequence[tuple[str, dict[str, str] | None]], first: int = 1) -> None:
+def write_rows(sheet: xw.Sheet, entries: Sequence[tuple[str, dict[str, str] | None]], first: int = 1) -> None:
     """Write rows for `entries` ((sheet name, cells)) from 目录 row number `first` on, in one write."""
     rows = [index_row(first + i, name, cells) for i, (name, cells) in enumerate(entries)]
     if not rows:
@@ -61,7 +61,7 @@ def write_rows(sheet: "xw.Sheet", entries: Sequence[tuple[str, dict[str, str] | 
     sheet.range((top, total_column), (top + len(rows) - 1, total_column)).number_format = SCORE_FORMAT
 
 
-def refresh(sheet: "xw.Sheet", entries: Sequence[tuple[str, dict[str, str] | None]]) -> None:
+def refresh(sheet: xw.Sheet, entries: Sequence[tuple[str, dict[str, str] | None]]) -> None:
     """Rewrite every row of 目录 for `entries`; rows of sheets that are gone are emptied."""
     old_last = last_row(sheet)
     write_rows(sheet, entries)
@@ -70,7 +70,7 @@ def refresh(sheet: "xw.Sheet", entries: Sequence[tuple[str, dict[str, str] | Non
         sheet.range((new_last + 1, 1), (old_last, len(INDEX_COLUMNS))).clear_contents()
 
 
-def listed_sheets(sheet: "xw.Sheet") -> list[str]:
+def listed_sheets(sheet: xw.Sheet) -> list[str]:
     """The sheet names 目录 lists now (its 工作表 column), in order."""
     last = last_row(sheet)
     if last < INDEX_FIRST_ROW:
@@ -80,8 +80,7 @@ def listed_sheets(sheet: "xw.Sheet") -> list[str]:
     return [str(row[0]) for row in values if row[0] not in (None, "")]
 
 
-
-def fit_rows(sheet: "xw.Sheet", names: Sequence[tuple[str, str]], first: int = 1) -> None:
+def fit_rows(sheet: xw.Sheet, names: Sequence[tuple[str, str]], first: int = 1) -> None:
     """Row heights for (sheet name, project name) from 目录 row number `first` on, as the file
     writer sets them: long names wrap onto as many lines as they need (one call per run)."""
     heights = [index_height(name, project or NO_NAME) for name, project in names]

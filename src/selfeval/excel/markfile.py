@@ -49,8 +49,9 @@ class MarkResult:
     noted: int  # notes added
 
 
-def mark_copy(source: Path, target: Path, *, now: dt.datetime | None = None,
-              report: FileReport | None = None) -> MarkResult:
+def mark_copy(
+    source: Path, target: Path, *, now: dt.datetime | None = None, report: FileReport | None = None
+) -> MarkResult:
     """Validate `source` (unless its `report` is given) and write the marked copy to `target`
     (never `source` itself)."""
     source, target = Path(source), Path(target)
@@ -104,7 +105,7 @@ def _findings_sheet(wb, rows: list[Row]) -> Worksheet:
         del wb[SHEET_FINDINGS]
     ws = wb.create_sheet(SHEET_FINDINGS)
     header_fill = PatternFill("solid", fgColor="D9E1F2")
-    for column, (header, width) in enumerate(zip(HEADERS, WIDTHS), start=1):
+    for column, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=False), start=1):
         cell = ws.cell(1, column, header)
         cell.font, cell.fill = Font(bold=True), header_fill
         ws.column_dimensions[get_column_letter(column)].width = width

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from ..a1 import is_address, split_address
 from ..grid import Grid, label_of
 from ..model import Finding, Project, Severity
 
@@ -89,22 +90,6 @@ def template_fill(address: str, grid: Grid | None, project: Project | None) -> s
 # --- addresses -------------------------------------------------------------------------
 
 
-def is_address(text: str) -> bool:
-    """Whether `text` is a plain A1 cell address (not 第3行 or a range)."""
-    letters = text.rstrip("0123456789")
-    digits = text[len(letters):]
-    return bool(letters) and bool(digits) and letters.isascii() and letters.isalpha() and letters.isupper() and digits[0] != "0"
-
-
-def split_address(address: str) -> tuple[int, int]:
-    """`G14` → (14, 7)."""
-    letters = address.rstrip("0123456789")
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(address[len(letters):]), col
-
-
 def colour_matrix(
     fills: dict[str, str | None],
 ) -> tuple[tuple[int, int], list[list[object]]] | None:
@@ -115,9 +100,7 @@ def colour_matrix(
     rows = [p[0] for p in points]
     cols = [p[1] for p in points]
     top, left = min(rows), min(cols)
-    matrix: list[list[object]] = [
-        [... for _ in range(max(cols) - left + 1)] for _ in range(max(rows) - top + 1)
-    ]
+    matrix: list[list[object]] = [[... for _ in range(max(cols) - left + 1)] for _ in range(max(rows) - top + 1)]
     for (row, col), colour in points.items():
         matrix[row - top][col - left] = colour
     return (top, left), matrix

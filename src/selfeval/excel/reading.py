@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..grid import MAX_COLS, FormError, Grid, parse
+from ..a1 import split_address
+from ..errors import FormError
+from ..grid import MAX_COLS, Grid, parse
 from ..layout import is_project_sheet
 from ..model import Finding, Project, Severity
 from . import engine
-from .marks import COMPUTED_KEYS, split_address
+from .marks import COMPUTED_KEYS
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -32,20 +34,20 @@ class SheetRead:
         return self.project is not None or bool(self.findings)
 
 
-def sheet_extent(sheet: "xw.Sheet") -> tuple[int, int]:
+def sheet_extent(sheet: xw.Sheet) -> tuple[int, int]:
     """(last row, last column) of what to read, bounded."""
     last = sheet.used_range.last_cell
     return min(last.row, MAX_READ_ROWS), min(last.column, MAX_COLS)
 
 
-def read_grid(sheet: "xw.Sheet", source: str = "") -> Grid:
+def read_grid(sheet: xw.Sheet, source: str = "") -> Grid:
     """The sheet's values from A1 in one read."""
     rows, cols = sheet_extent(sheet)
     values = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
     return Grid([list(row) for row in values], sheet.name, source)
 
 
-def read_sheet(sheet: "xw.Sheet", *, formulas: bool = True) -> SheetRead:
+def read_sheet(sheet: xw.Sheet, *, formulas: bool = True) -> SheetRead:
     """Read and parse one sheet; an unreadable form becomes an X03 finding, never an exception."""
     book = sheet.book
     grid = read_grid(sheet, book.name)
@@ -54,7 +56,9 @@ def read_sheet(sheet: "xw.Sheet", *, formulas: bool = True) -> SheetRead:
         result.project = parse(grid)
     except FormError as exc:
         result.findings.append(
-            Finding("X03", Severity.ERROR, f"工作表「{sheet.name}」无法读取：{exc.reason}", sheet.name, exc.cell, book.name)
+            Finding(
+                "X03", Severity.ERROR, f"工作表「{sheet.name}」无法读取：{exc.reason}", sheet.name, exc.cell, book.name
+            )
         )
         return result
     if result.project is not None and formulas:
@@ -62,7 +66,7 @@ def read_sheet(sheet: "xw.Sheet", *, formulas: bool = True) -> SheetRead:
     return result
 
 
-def _add_formulas(sheet: "xw.Sheet", project: Project) -> None:
+def _add_formulas(sheet: xw.Sheet, project: Project) -> None:
     """Project.formulas for X01, from one formula read where the engine has one."""
     cells = {key: project.cells[key] for key in COMPUTED_KEYS if key in project.cells}
     if not cells:
@@ -78,6 +82,6 @@ def _add_formulas(sheet: "xw.Sheet", project: Project) -> None:
             project.formulas[key] = table[row - 1][col - 1]
 
 
-def project_sheets(book: "xw.Book") -> list["xw.Sheet"]:
+def project_sheets(book: xw.Book) -> list[xw.Sheet]:
     """The sheets that may hold a project form, in workbook order (reserved sheets excluded)."""
     return [sheet for sheet in book.sheets if is_project_sheet(sheet.name)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..a1 import is_address, split_address
 from ..layout import (
     GOAL_HEIGHT,
     INDICATOR_HEIGHT,
@@ -19,7 +20,6 @@ from ..layout import (
     indicator_height,
 )
 from ..model import Project
-from .marks import is_address, split_address
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -38,8 +38,11 @@ def needed_heights(project: Project) -> dict[int, float]:
     need(cells.get("goal.expected"), goal_height(project.goal.expected), GOAL_HEIGHT)
     need(cells.get("goal.actual"), goal_height(project.goal.actual), GOAL_HEIGHT)
     need(cells.get("name"), identity_height({"name": project.name}), ROW_HEIGHT)
-    need(cells.get("unit") or cells.get("department"),
-         identity_height({"department": project.department, "unit": project.unit}), ROW_HEIGHT)
+    need(
+        cells.get("unit") or cells.get("department"),
+        identity_height({"department": project.department, "unit": project.unit}),
+        ROW_HEIGHT,
+    )
     for indicator in project.indicators:
         texts = {key: getattr(indicator, key) for key in ("name", "target", "actual", "deviation")}
         address = indicator.cells.get("name") or next(iter(indicator.cells.values()), None)
@@ -47,7 +50,7 @@ def needed_heights(project: Project) -> dict[int, float]:
     return heights
 
 
-def fit_rows(sheet: "xw.Sheet", project: Project) -> int:
+def fit_rows(sheet: xw.Sheet, project: Project) -> int:
     """Set the heights `needed_heights` gives (one call per run of equal heights); returns rows set."""
     heights = needed_heights(project)
     rows = sorted(heights)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..a1 import column_letters
 from ..consolidate import Block, SheetSpec, build_summary
 from ..consolidate.summary import HEADER_FILL, SHEET_PROJECTS
-from ..grid import column_letters
 from ..layout import SHEET_SUMMARY
 from ..textfit import PLAIN_MARGIN, fit_height, height_for, line_count
 from ..validation import FileReport, validate_projects
@@ -63,7 +63,7 @@ def _side(block: Block) -> int:
     return max(1, min(4, _printed(block) // 2))
 
 
-def write_summary(book: "xw.Book", reads: Sequence[SheetRead]) -> int:
+def write_summary(book: xw.Book, reads: Sequence[SheetRead]) -> int:
     """Replace the content of 汇总 with the summary of `reads`; returns the number of project rows."""
     spec = summary_spec(book.name, reads)
     sheet = _fresh_summary_sheet(book)
@@ -74,7 +74,7 @@ def write_summary(book: "xw.Book", reads: Sequence[SheetRead]) -> int:
     return len(spec.blocks[0].rows)
 
 
-def _fresh_summary_sheet(book: "xw.Book") -> "xw.Sheet":
+def _fresh_summary_sheet(book: xw.Book) -> xw.Sheet:
     """汇总, empty: an earlier summary's Excel table cannot be cleared away, so such a sheet
     is replaced by a new one at the same place (汇总 only ever holds generated content)."""
     sheet = next((s for s in book.sheets if s.name == SHEET_SUMMARY), None)
@@ -89,7 +89,7 @@ def _fresh_summary_sheet(book: "xw.Book") -> "xw.Sheet":
     return book.sheets.add(SHEET_SUMMARY, before=book.sheets[0])
 
 
-def _write_sheet(sheet: "xw.Sheet", spec: SheetSpec) -> None:
+def _write_sheet(sheet: xw.Sheet, spec: SheetSpec) -> None:
     """The heading, the block (a table with filter buttons), its totals and notes, formats and
     row heights (wrapped texts), and the print setup where the engine has one."""
     block = spec.blocks[0]
@@ -116,8 +116,7 @@ def _write_sheet(sheet: "xw.Sheet", spec: SheetSpec) -> None:
         # An Excel table gives finance staff filter and sort buttons; the totals row stays
         # below it as plain values, computed over all rows.
         body = sheet.range((top, 1), (top + len(block.rows), width))
-        sheet.tables.add(source=body, name=block.table_name, has_headers=True,
-                         table_style_name="TableStyleLight9")
+        sheet.tables.add(source=body, name=block.table_name, has_headers=True, table_style_name="TableStyleLight9")
     # one call per run of columns that share a format / width / wrapping
     for key in ("number_format", "width", "wrap"):
         start = 0
@@ -139,7 +138,7 @@ def _write_sheet(sheet: "xw.Sheet", spec: SheetSpec) -> None:
                 sheet.range((last, index)).number_format = column.total.number_format
     for offset, height in sorted(row_heights(block).items()):
         sheet.range((top + offset, 1)).row_height = height
-    for n, note in enumerate(block.notes, start=1):
+    for n, _note in enumerate(block.notes, start=1):
         note_range = sheet.range((last + n, 1), (last + n, printed))
         note_range.merge(False)
         note_range.wrap_text = True
@@ -148,9 +147,13 @@ def _write_sheet(sheet: "xw.Sheet", spec: SheetSpec) -> None:
         index = block.column_index(header_text)
         colours = [[("#" + palette[r[index]]) if r[index] in palette else ...] for r in block.rows]
         sheet.range((top + 1, index + 1), (top + len(block.rows), index + 1)).set_colors(colours)
-    engine.page_setup(sheet, landscape=spec.landscape, paper=spec.paper,
-                      print_area=f"A1:{column_letters(printed)}{last + len(block.notes)}",
-                      title_rows=f"{top}:{top}")
+    engine.page_setup(
+        sheet,
+        landscape=spec.landscape,
+        paper=spec.paper,
+        print_area=f"A1:{column_letters(printed)}{last + len(block.notes)}",
+        title_rows=f"{top}:{top}",
+    )
 
 
 def row_heights(block: Block) -> dict[int, float]:

@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import SourceError
 from ..grid import Grid
 from ..limits import MAX_GRID_CELLS, MAX_ROW_CELLS, MAX_WORD_PART_BYTES
-from ..sources import SourceError
 from ..values import normalize_label, squash
 from .base import form_sheet_name, pad_rows
 
@@ -119,9 +119,7 @@ def table_rows(tbl) -> list[list[str]]:
         width = tr.grid_before + sum(max(tc.grid_span, 1) for tc in tr.tc_lst)
         cells += width
         if width > MAX_ROW_CELLS or cells > MAX_GRID_CELLS:
-            raise SourceError(
-                f"Word 表格过大（一行 {width:,} 格或共 {cells:,} 格，超过读取上限），不像自评表，未读取"
-            )
+            raise SourceError(f"Word 表格过大（一行 {width:,} 格或共 {cells:,} 格，超过读取上限），不像自评表，未读取")
         row = [""] * tr.grid_before
         for tc in tr.tc_lst:
             span = max(tc.grid_span, 1)
@@ -172,9 +170,7 @@ class _Form:
         rows: list[list[object]] = [[text] for text in self.above]
         rows += self.rows
         rows += [[text] for text in self.below]
-        return Grid(
-            pad_rows(rows), sheet=form_sheet_name(self.number), source=source, first_row=1 - len(self.above)
-        )
+        return Grid(pad_rows(rows), sheet=form_sheet_name(self.number), source=source, first_row=1 - len(self.above))
 
 
 def forms_of(body) -> list[_Form]:
@@ -235,7 +231,9 @@ def read_docx(path: Path) -> Iterator[Grid | SourceError]:
             data = stream.read(16 * 1024 * 1024)
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise SourceError(ENCRYPTED)
-        raise SourceError("文件内容是旧版 Word（.doc）或其他旧版 Office 格式，不是 .docx；请在 Word 或 WPS 中另存为 .docx 后再校验")
+        raise SourceError(
+            "文件内容是旧版 Word（.doc）或其他旧版 Office 格式，不是 .docx；请在 Word 或 WPS 中另存为 .docx 后再校验"
+        )
     if not head.startswith(ZIP_MAGIC):
         raise SourceError("不是有效的 Word 文档（.docx）（可能已损坏或被截断，或是改了扩展名的其他文件），无法打开")
     try:
@@ -243,7 +241,9 @@ def read_docx(path: Path) -> Iterator[Grid | SourceError]:
     except SourceError as error:
         raise SourceError(f"无法作为 Word 文档（.docx）打开：{error.reason}") from None
     if kind != DOCX:
-        raise SourceError(f"扩展名是「{path.suffix}」，但文件内容是 {KIND_NAMES[kind]}，不是 Word 文档；请改回正确的扩展名后再校验")
+        raise SourceError(
+            f"扩展名是「{path.suffix}」，但文件内容是 {KIND_NAMES[kind]}，不是 Word 文档；请改回正确的扩展名后再校验"
+        )
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a broken or non-docx file

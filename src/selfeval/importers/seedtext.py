@@ -28,8 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import SourceError
 from ..grid import Grid
-from ..sources import TOO_LONG, SourceError, too_long_cell
+from ..sources import TOO_LONG, too_long_cell
 from ..values import squash
 from .base import form_sheet_name, pad_rows
 
@@ -171,7 +172,9 @@ def read_seed_text(path: Path) -> Iterator[Grid | SourceError]:
     if len(data) > MAX_TEXT_BYTES:
         raise SourceError(f"文本文件超过 {size_text(MAX_TEXT_BYTES)} 的读取上限，不像导出的自评表，未读取")
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise SourceError("扩展名是「.txt」，但文件内容是 Office 文档或工作簿，不是导出的文本；请改回原来的扩展名后再校验")
+        raise SourceError(
+            "扩展名是「.txt」，但文件内容是 Office 文档或工作簿，不是导出的文本；请改回原来的扩展名后再校验"
+        )
     text = decode_text(data)
     if "\x00" in text:
         raise SourceError("文件不是文本文件（含有二进制内容），无法读取")

@@ -7,8 +7,9 @@ actions for the add-in to apply. No Python is needed on the clerk's PC.
 
 from __future__ import annotations
 
+from ..errors import ConfigError
 from .actions import CLIENT_ACTIONS
-from .config import ConfigError, Limits, ServerConfig, load_config, new_token
+from .config import Limits, ServerConfig, load_config, new_token
 
 __all__ = ["CLIENT_ACTIONS", "ConfigError", "Limits", "ServerConfig", "check", "load_config", "new_token", "serve"]
 

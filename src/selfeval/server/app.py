@@ -26,13 +26,19 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..errors import ConfigError, PayloadError
 from .actions import unknown_actions
-from .config import ConfigError, ServerConfig, authenticate, load_config
-from .payload import Payload, PayloadError, parse
+from .config import ServerConfig, authenticate, load_config
+from .payload import Payload, parse
 
 # The ribbon's buttons (macros/Ribbon.bas names them by these functions of selfeval.excel).
 ENTRY_POINTS: tuple[str, ...] = (
-    "validate_active", "validate_all", "clear_marks", "new_project", "build_summary", "show_rules",
+    "validate_active",
+    "validate_all",
+    "clear_marks",
+    "new_project",
+    "build_summary",
+    "show_rules",
 )
 CONFIG_ENV = "SELFEVAL_SERVER_CONFIG"
 ACCESS_LOG = logging.getLogger("selfeval.server.access")
@@ -194,21 +200,27 @@ def create_app(config: ServerConfig) -> FastAPI:
             try:
                 result = await asyncio.wait_for(future, max(0.0, deadline - time.monotonic()))
             except asyncio.TimeoutError:
-                raise PayloadError(504, f"校验超过 {limits.timeout_seconds:g} 秒仍未完成。请稍后重试，或拆分工作簿。") from None
-            except Exception as exc:  # noqa: BLE001 - the engine could not build the book
+                raise PayloadError(
+                    504, f"校验超过 {limits.timeout_seconds:g} 秒仍未完成。请稍后重试，或拆分工作簿。"
+                ) from None
+            except Exception as exc:
                 log["error"] = type(exc).__name__
-                raise PayloadError(422, "服务器无法读取提交的工作簿数据。请保存工作簿后重试；如仍出错，请联系信息技术人员。") from None
+                raise PayloadError(
+                    422, "服务器无法读取提交的工作簿数据。请保存工作簿后重试；如仍出错，请联系信息技术人员。"
+                ) from None
             actions = result.get("actions", [])
             unknown = unknown_actions(actions)
             if unknown:
                 log["error"] = "unknown actions " + ",".join(sorted(unknown))
-                return _refusal(PayloadError(500, "服务器生成了加载项不支持的操作。请信息技术人员更新加载项。"), request_id)
+                return _refusal(
+                    PayloadError(500, "服务器生成了加载项不支持的操作。请信息技术人员更新加载项。"), request_id
+                )
             content = json.dumps({"actions": actions}, ensure_ascii=True, allow_nan=False).encode("ascii")
             log["actions"], log["bytes_out"] = len(actions), len(content)
             return Response(content, media_type="application/json")
         except PayloadError as error:
             return _refusal(error, request_id)
-        except Exception as exc:  # noqa: BLE001 - never a traceback for the client
+        except Exception as exc:
             log["error"] = type(exc).__name__
             return _refusal(PayloadError(500, "服务器内部错误。请稍后重试，或联系信息技术人员。"), request_id)
 

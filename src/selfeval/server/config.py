@@ -26,6 +26,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ConfigError
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10: the server needs 3.11
@@ -33,10 +35,6 @@ except ModuleNotFoundError:  # Python 3.10: the server needs 3.11
 
 HASH_SCHEME = "sha256"
 UNIT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-class ConfigError(Exception):
-    """The server configuration cannot be used: the message says what to fix (Chinese)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import PayloadError
 from .config import Limits
 
 EXCEL_TEXT_MAX = 32_767  # characters in one cell
@@ -20,17 +21,6 @@ SHEET_NAME_MAX = 31
 _SCALARS = (str, int, float, bool, type(None))
 _LIST_KEYS = ("pictures", "tables", "shapes", "charts", "notes", "pivot_tables")
 _VISIBILITY = {"Visible", "Hidden", "VeryHidden"}
-
-
-@dataclass(frozen=True)
-class PayloadError(Exception):
-    """A request the server refuses: `status` (4xx) and a Chinese `message` for the clerk."""
-
-    status: int
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)
@@ -65,7 +55,9 @@ def parse(body: bytes, limits: Limits, server_version: str) -> Payload:
     except UnicodeDecodeError:
         raise PayloadError(400, "请求内容不是 UTF-8 编码的 JSON。") from None
     except (ValueError, RecursionError):
-        raise PayloadError(400, "请求内容不是完整的 JSON（可能在传输中被截断）。请重试；如仍出错，请联系信息技术人员。") from None
+        raise PayloadError(
+            400, "请求内容不是完整的 JSON（可能在传输中被截断）。请重试；如仍出错，请联系信息技术人员。"
+        ) from None
     return check(data, limits, server_version)
 
 
@@ -97,7 +89,9 @@ def check(data: object, limits: Limits, server_version: str) -> Payload:
     if not sheets:
         raise _fail("没有工作表")
     if len(sheets) > limits.max_sheets:
-        raise PayloadError(413, f"工作簿有 {len(sheets)} 张工作表，超过服务器允许的 {limits.max_sheets} 张。请拆分工作簿后再校验。")
+        raise PayloadError(
+            413, f"工作簿有 {len(sheets)} 张工作表，超过服务器允许的 {limits.max_sheets} 张。请拆分工作簿后再校验。"
+        )
     _need(book.get("name"), str, "book.name")
     active = _need(book.get("active_sheet_index"), int, "book.active_sheet_index")
     if not 0 <= active < len(sheets):
@@ -116,7 +110,9 @@ def check(data: object, limits: Limits, server_version: str) -> Payload:
             row = _need(row, list, f"{where}的单元格")
             cells += len(row)
             if cells > limits.max_cells:
-                raise PayloadError(413, f"工作簿的单元格超过服务器允许的 {limits.max_cells} 个。请删除多余的行列或拆分工作簿后再校验。")
+                raise PayloadError(
+                    413, f"工作簿的单元格超过服务器允许的 {limits.max_cells} 个。请删除多余的行列或拆分工作簿后再校验。"
+                )
             for value in row:
                 if not isinstance(value, _SCALARS):
                     raise _fail(f"{where}的单元格内容类型错误")
