@@ -31,12 +31,12 @@ from .model import Finding, Indicator, Project, Severity
 from .rules import agrees, computed_values
 from .scoring import score_project
 from .values import cell_text, is_empty
+from .vocabulary import COMPUTED_KEYS
 
 OK = "ok"
 UNREADABLE = "unreadable"
 SKIPPED = "skipped"
 STATUSES = (OK, UNREADABLE, SKIPPED)
-COMPUTED_KEYS = ("funds.rate", "funds.score", "total", "grade")  # template formula cells (X01)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTED = "文件已加密（设有打开密码），无法读取；请在 Excel/Word/WPS 中取消密码后另存，再校验"

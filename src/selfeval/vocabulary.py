@@ -173,3 +173,6 @@ LABELS = (
     | frozenset(LABEL_TO_FUNDS_LINE)
     | frozenset(CLASSIFICATIONS)
 )
+
+# Cells the template computes with a formula (X01 looks at what they hold): field keys.
+COMPUTED_KEYS: tuple[str, ...] = ("funds.rate", "funds.score", "total", "grade")

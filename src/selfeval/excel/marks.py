@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from ..a1 import is_address, split_address
 from ..grid import Grid, label_of
 from ..model import Finding, Project, Severity
+from ..vocabulary import COMPUTED_KEYS
 
 # Mark colours: the template's ERROR_FILL / WARN_FILL (its conditional hints use them too).
 MARK_FILLS: dict[Severity, str] = {
@@ -26,7 +27,6 @@ COMPUTED_FILL = "#E8F0FA"
 INPUT_FILL: str | None = None
 
 # Project.cells keys of cells that hold a template formula.
-COMPUTED_KEYS = ("funds.rate", "funds.score", "total", "grade")
 NOTE_PREFIX = "【自评校验】"
 MAX_NOTE_CHARS = 900  # several findings on one cell are joined; Excel shows long notes poorly
 

@@ -10,8 +10,8 @@ from ..errors import FormError
 from ..grid import MAX_COLS, Grid, parse
 from ..layout import is_project_sheet
 from ..model import Finding, Project, Severity
+from ..vocabulary import COMPUTED_KEYS
 from . import engine
-from .marks import COMPUTED_KEYS
 
 if TYPE_CHECKING:
     import xlwings as xw
