@@ -11,13 +11,32 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
-from .errors import UsageError
+from .errors import (
+    AddinError,
+    ConfigError,
+    NoFormsRead,
+    OutputError,
+    ReadersFailed,
+    SchemaViolation,
+    SelfevalError,
+    UnusablePaths,
+    UsageError,
+)
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from .consolidate.rows import FileRows
+    from .consolidate.run import Consolidation
+    from .importing import Imported
+    from .model import Finding
+    from .sources import SourceResult
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3
+EXIT_SIGNAL_BASE = 128  # + the signal number, as shells report it: 130 SIGINT, 143 SIGTERM
 YEAR_RANGE = (2000, 2100)  # `new --year`: a budget year selfeval accepts
 
 
@@ -39,7 +58,7 @@ argparse._ = lambda message: _ARGPARSE_CHINESE.get(message, message)  # type: ig
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"参数错误：{message}\n运行 `{self.prog} -h` 查看用法。\n")
 
@@ -54,6 +73,30 @@ def _err(text: str) -> None:
     from .inert import printable_lines
 
     print(printable_lines(text), file=sys.stderr, flush=True)
+
+
+# An error kind → the exit code and whether its message gets 错误： before it; first match wins.
+_ERROR_EXITS: tuple[tuple[type[SelfevalError], int, bool], ...] = (
+    (UnusablePaths, EXIT_USAGE, False),
+    (UsageError, EXIT_USAGE, True),
+    (ConfigError, EXIT_USAGE, True),
+    (NoFormsRead, EXIT_FINDINGS, False),
+    (SchemaViolation, EXIT_FINDINGS, False),
+    (AddinError, EXIT_FINDINGS, False),
+    (ReadersFailed, EXIT_FINDINGS, True),
+    (OutputError, EXIT_WRITE, True),
+)
+
+
+def _show_error(exc: SelfevalError) -> int:
+    """Print `exc` for the user; its exit code."""
+    code, prefixed = next(((c, p) for kind, c, p in _ERROR_EXITS if isinstance(exc, kind)), (EXIT_FINDINGS, True))
+    if isinstance(exc, UnusablePaths):
+        for line in exc.lines:
+            _err(line)
+    else:
+        _err(f"错误：{exc}" if prefixed else str(exc))
+    return code
 
 
 # --- commands --------------------------------------------------------------------------
@@ -144,22 +187,122 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .importing import import_sources
 
-    return import_sources([Path(p) for p in args.sources], Path(args.output), force=args.force)
+    sources = [Path(p) for p in args.sources]
+    imported = import_sources(sources, Path(args.output), force=args.force, on_read=_print_source_read)
+    _print_imported(imported)
+    return EXIT_FINDINGS if imported.unread else EXIT_OK
+
+
+def _print_source_read(path: Path, result: SourceResult) -> None:
+    state = {"ok": "", "skipped": f"（已跳过：{result.note}）"}.get(result.status, "（无法读取）")
+    _out(f"读取 {path}：{len(result.projects)} 张自评表" + state)
+    for finding in result.findings:
+        _out(_finding_line(finding))
+
+
+def _finding_line(finding: Finding) -> str:
+    where = f" {finding.location}" if finding.location else ""
+    return f"  {finding.severity.label} {finding.code}{where}  {finding.message}"
+
+
+def _print_imported(imported: Imported) -> None:
+    _out(f"已生成工作簿：{imported.workbook}（{len(imported.sheets)} 张项目表）")
+    cleaned = imported.cleaned
+    if cleaned:
+        shown = "、".join(cleaned[:10]) + ("……" if len(cleaned) > 10 else "")
+        _out(
+            f"  提示：{len(cleaned)} 个单元格的文字含有控制字符（如 ESC、BEL），工作簿不能保存这些字符，已删除：{shown}"
+        )
+    for sheet in imported.sheets:
+        _out(f"  工作表「{sheet.name}」← {sheet.origin}：{sheet.errors} 个错误，{sheet.warnings} 个警告")
+    _out(f"运行 `selfeval validate {imported.workbook}` 查看各项问题的详细说明。")
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
-    from .consolidate import run_consolidate
-
-    feedback = Path(args.feedback) if args.feedback else None
-    if feedback is not None and feedback.exists() and not feedback.is_dir():
-        raise UsageError(f"--feedback 应为文件夹，{feedback} 是一个文件。")
-    return run_consolidate(
+    return _consolidate_and_print(
         [Path(p) for p in args.paths],
         Path(args.output),
         jobs=args.jobs,
         csv_dir=Path(args.csv) if args.csv else None,
-        feedback_dir=feedback,
+        feedback_dir=Path(args.feedback) if args.feedback else None,
     )
+
+
+def _consolidate_and_print(
+    paths: list[Path], output: Path, *, jobs: int | None, csv_dir: Path | None = None, feedback_dir: Path | None = None
+) -> int:
+    """Consolidate `paths` into `output` and say what happened; the exit code.
+
+    SIGINT/SIGTERM end it with 128 + the signal number, and the previous outputs or the
+    complete new ones remain.
+    """
+    from .consolidate.run import Interrupted, consolidate, interruptible, plan_consolidation, write_feedback_files
+
+    result = None
+    try:
+        with interruptible():
+            plan = plan_consolidation(paths, output, jobs=jobs, csv_dir=csv_dir, feedback_dir=feedback_dir)
+            if plan.output_was_input:
+                _err(f"提示：输出文件 {output} 是上次生成的汇总表，不作为输入，将被新的汇总表替换。")
+            result = consolidate(plan, progress=_reading_bar if sys.stderr.isatty() else None)
+            _print_consolidation(result)
+            if feedback_dir is not None:
+                _print_feedback(write_feedback_files(result.frames, feedback_dir), feedback_dir)
+    except Interrupted as exc:
+        if exc.published or result is not None:
+            _err(f"已中断：汇总表 {output}" + ("及 CSV 文件" if csv_dir else "") + " 已完整写出。")
+        else:
+            _err("已中断：汇总未完成，没有写出任何文件，原有的汇总表和 CSV 文件保持不变。")
+        return EXIT_SIGNAL_BASE + exc.signum
+    except SelfevalError as exc:
+        return _show_error(exc)
+    return EXIT_FINDINGS if result.summary.unreadable else EXIT_OK
+
+
+def _reading_bar(stream: Iterator[FileRows], total: int) -> Iterator[FileRows]:
+    """A progress bar on stderr while the workbooks are read (for two or more)."""
+    if total < 2:
+        yield from stream
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("读取工作簿"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("read", total=total)
+        for item in stream:
+            bar.advance(task)
+            yield item
+
+
+def _print_consolidation(result: Consolidation) -> None:
+    from .consolidate.rows import DUPLICATE, SKIPPED, UNREADABLE
+    from .inert import printable
+
+    for path in result.csv_files:
+        _out(f"已写出 CSV：{path}")
+    if result.cleaned_cells:
+        _out(f"提示：{result.cleaned_cells} 个单元格含有控制字符（如 ESC、BEL），写入汇总表和 CSV 时已删除这些字符。")
+    summary, entries = result.summary, result.entries
+    skipped = sum(entry.status == SKIPPED for entry in entries)
+    read = summary.files - summary.unreadable - summary.duplicates - skipped
+    _out(
+        f"已汇总 {summary.files} 个文件：读取 {read} 个，共 {summary.projects} 个项目；"
+        f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个"
+        + (f"；跳过 {skipped} 个" if skipped else "")
+        + "。"
+    )
+    shown = {UNREADABLE: "无法读取", DUPLICATE: "重复文件", SKIPPED: "已跳过"}
+    for entry in entries:  # one line each: a line break in a file name or reason is shown, not obeyed
+        if entry.status in shown:
+            _err(f"{shown[entry.status]}：{printable(entry.path)}：{printable(entry.reason)}")
+    _out(f"汇总表已写入：{result.output}")
+
+
+def _print_feedback(returned: list[Path], feedback_dir: Path) -> None:
+    _out(f"已按实施单位写出 {len(returned)} 个问题反馈工作簿到 {feedback_dir}：")
+    for path in returned:
+        _out(f"  {path.name}")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -176,13 +319,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         built.extend(build_examples(root / "examples"))
     if args.what in ("addin", "all"):
         from .addin import build_addin
-        from .errors import AddinError
 
-        try:
-            built.append(build_addin(root))
-        except AddinError as exc:
-            _err(str(exc))
-            return EXIT_FINDINGS
+        built.append(build_addin(root))
     for path in built:
         _out(f"已生成：{path}")
     return EXIT_OK
@@ -190,34 +328,24 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_addin(args: argparse.Namespace) -> int:
     from .addin import addin_status, install_addin, remove_addin
-    from .errors import AddinError
 
     if args.action == "bundle":
         return _addin_bundle(args)
     if args.dir is not None:
         raise UsageError(f"addin {args.action} 不需要目录参数：{args.dir}")
     action = {"install": install_addin, "remove": remove_addin, "status": addin_status}[args.action]
-    try:
-        _out(action())
-    except AddinError as exc:
-        _err(str(exc))
-        return EXIT_FINDINGS
+    _out(action())
     return EXIT_OK
 
 
 def _addin_bundle(args: argparse.Namespace) -> int:
     from .addin.bundle import INSTALL_CMD, PYTHON_VERSIONS, make_bundle
-    from .errors import AddinError
 
     if args.dir is None:
         raise UsageError("请指定离线安装包的输出目录，例如：selfeval addin bundle 离线安装包 --windows")
     versions = tuple(args.python) if args.python else PYTHON_VERSIONS
     _out(f"正在生成离线安装包（Windows 64 位，Python {'、'.join(versions)}），需要联网下载，请稍候…")
-    try:
-        bundle = make_bundle(Path(args.dir), windows=args.windows, python_versions=versions)
-    except AddinError as exc:
-        _err(str(exc))
-        return EXIT_FINDINGS
+    bundle = make_bundle(Path(args.dir), windows=args.windows, python_versions=versions)
     _out(
         f"已生成离线安装包：{bundle.folder}（{len(bundle.wheels)} 个 wheel 文件，已离线检查可安装）\n"
         f"把整个文件夹复制到填报人电脑上，运行其中的 {INSTALL_CMD}。"
@@ -226,31 +354,60 @@ def _addin_bundle(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
+    """The bundled example validated, imported and consolidated, each step said as it ends."""
+    from .demo import SUMMARY_NAME, check_example, import_example
+    from .report import write_text
 
-    return run_demo(Path(args.out))
+    example = check_example(Path(args.out))
+    _out("【一】校验内置示例：鄂州市督查考评办公室 2021 年度三张项目自评表（Word 导出的文本）")
+    _out()
+    write_text([example.report])
+    _out()
+
+    _out("【二】导入模板：每张自评表生成一张项目表")
+    imported = import_example(example)
+    written = [example.source_copy, imported.workbook]
+    projects = len(imported.readback.projects)
+    _out(
+        f"已生成工作簿：{imported.workbook}（{projects} 张项目表；"
+        f"重新读取校验：{imported.errors} 个错误，{imported.warnings} 个警告）"
+    )
+    _out()
+
+    _out("【三】汇总：生成财政局汇总表")
+    summary = example.source_copy.parent / SUMMARY_NAME
+    code = _consolidate_and_print([imported.workbook], summary, jobs=1)
+    summary_ok = code == EXIT_OK and summary.exists()
+    if summary_ok:
+        written.append(summary)
+    else:
+        _err(f"汇总未能完成（退出码 {code}）。")
+    _out()
+
+    _out("本次演示写出的文件：")
+    for path in written:
+        _out(f"  {path}")
+    _out(f"下一步：用 Excel 打开 {imported.workbook}，或运行 `selfeval validate {imported.workbook}`。")
+    if example.report.has_errors or imported.readback.has_errors or not summary_ok:
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .errors import ConfigError
-    from .server import check, new_token, serve
+    from .server import check_config, new_token, serve
 
-    try:
-        if args.new_token:
-            token, token_hash = new_token(args.new_token)
-            _out(f"单位 {args.new_token} 的访问令牌（交给该单位，填入加载项配置 SERVER_TOKEN）：")
-            _out(f"  {token}")
-            _out("加入服务器配置文件（只保存令牌的散列值）：")
-            _out(f'  [units.{args.new_token}]\n  name = "单位名称"\n  token_hash = "{token_hash}"')
-            return EXIT_OK
-        if not Path(args.config).is_file():
-            raise UsageError(f"找不到服务器配置文件 {args.config}（用 --config 指定）。")
-        check(args.config)
-        _out(f"绩效自评服务器：http://{args.host}:{args.port}（按 Ctrl+C 停止）")
-        serve(args.config, host=args.host, port=args.port, workers=args.workers)
-    except ConfigError as exc:
-        _err(f"错误：{exc}")
-        return EXIT_USAGE
+    if args.new_token:
+        token, token_hash = new_token(args.new_token)
+        _out(f"单位 {args.new_token} 的访问令牌（交给该单位，填入加载项配置 SERVER_TOKEN）：")
+        _out(f"  {token}")
+        _out("加入服务器配置文件（只保存令牌的散列值）：")
+        _out(f'  [units.{args.new_token}]\n  name = "单位名称"\n  token_hash = "{token_hash}"')
+        return EXIT_OK
+    if not Path(args.config).is_file():
+        raise UsageError(f"找不到服务器配置文件 {args.config}（用 --config 指定）。")
+    check_config(args.config)
+    _out(f"绩效自评服务器：http://{args.host}:{args.port}（按 Ctrl+C 停止）")
+    serve(args.config, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
 
 
@@ -349,10 +506,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.handler(args)
-    except UsageError as exc:
-        _err(f"错误：{exc}")
-        return EXIT_USAGE
+        return int(args.handler(args))
+    except SelfevalError as exc:
+        return _show_error(exc)
     except KeyboardInterrupt:
         _err("已中断。")
         return 130

@@ -1,6 +1,7 @@
 """Consolidation: pandas frames, pandera schemas and the bureau summary workbook.
 
-* `run_consolidate(paths, output, *, jobs, csv_dir) -> int` — the `selfeval consolidate` command.
+* `plan_consolidation(paths, output, ...)` then `consolidate(plan) -> Consolidation` — the
+  `selfeval consolidate` command (`cli` prints the result and picks the exit code).
 * `build_summary(reports) -> Summary` — the summary of validated files as data (see `summary`),
   for any writer: `write_summary(summary, path)` (openpyxl) or the Excel layer (xlwings).
 
@@ -14,8 +15,11 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
-    "run_consolidate": "run",
+    "Consolidation": "run",
+    "ConsolidationPlan": "run",
+    "consolidate": "run",
     "consolidate_files": "run",
+    "plan_consolidation": "run",
     "write_csv": "run",
     "Frames": "frames",
     "frames_from_rows": "frames",
