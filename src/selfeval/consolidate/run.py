@@ -30,8 +30,6 @@ from ..outputs import OutputSet, name_problem, reason, remove_leftover_temps, si
 from .rows import DUPLICATE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from .frames import Frames
     from .summary import Summary
 
@@ -389,7 +387,7 @@ def _write_csv_file(frames: Frames, name: str, path: Path) -> None:
     safe.rename(columns=FRAME_LABELS[attribute]).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def _is_text(series: pd.Series) -> bool:
+def _is_text(series: object) -> bool:
     """A text column (object or pandas' string dtype), as opposed to numbers."""
     import pandas as pd
 
