@@ -162,8 +162,8 @@ def create_app(config: ServerConfig) -> FastAPI:
             return _refusal(error, request.state.request_id)
         except Exception as exc:
             request.state.log["error"] = type(exc).__name__
-            error = PayloadError(500, "服务器内部错误。请稍后重试，或联系信息技术人员。")
-            return _refusal(error, request.state.request_id)
+            internal = PayloadError(500, "服务器内部错误。请稍后重试，或联系信息技术人员。")
+            return _refusal(internal, request.state.request_id)
 
     return app
 
