@@ -421,13 +421,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"selfeval {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    _add_form_commands(sub)
+    _add_consolidate_command(sub)
+    _add_workbook_commands(sub)
+    _add_serve_command(sub)
+    _add_command(sub, "rules", cmd_rules, "列出全部校验规则及其代码")
+    return parser
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(handler=handler)
-        return p
 
-    p = command("validate", cmd_validate, "校验自评表（文件或文件夹），按文件和项目列出问题")
+def _add_command(
+    sub: argparse._SubParsersAction[_Parser],
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    help_text: str,
+) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    p.set_defaults(handler=handler)
+    return p
+
+
+def _add_form_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """validate, new, import: one form or workbook at a time."""
+    p = _add_command(sub, "validate", cmd_validate, "校验自评表（文件或文件夹），按文件和项目列出问题")
     p.add_argument("paths", nargs="+", metavar="路径", help="工作簿、Word 文档、文本文件或文件夹")
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     p.add_argument(
@@ -436,19 +451,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="另存一份带校验标记的副本（底色、批注、校验结果表，与加载项相同），原文件不变",
     )
 
-    p = command("new", cmd_new, "新建一个部门的自评工作簿（基于模板）")
+    p = _add_command(sub, "new", cmd_new, "新建一个部门的自评工作簿（基于模板）")
     p.add_argument("out", metavar="输出文件", help="例如 财政局2025年自评.xlsx")
     p.add_argument("--projects", type=int, default=1, help="项目表张数（默认 1）")
     p.add_argument("--year", type=int, help="评价年度")
     p.add_argument("--department", help="主管部门")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
-    p = command("import", cmd_import, "把旧的 Word 自评表或导出的文本导入为模板工作簿")
+    p = _add_command(sub, "import", cmd_import, "把旧的 Word 自评表或导出的文本导入为模板工作簿")
     p.add_argument("sources", nargs="+", metavar="来源", help=".docx、.txt 文件或文件夹")
     p.add_argument("-o", "--output", required=True, metavar="输出文件", help="生成的 .xlsx")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
-    p = command("consolidate", cmd_consolidate, "汇总一个或多个工作簿（或文件夹）为财政局汇总表")
+
+def _add_consolidate_command(sub: argparse._SubParsersAction[_Parser]) -> None:
+    p = _add_command(sub, "consolidate", cmd_consolidate, "汇总一个或多个工作簿（或文件夹）为财政局汇总表")
     p.add_argument("paths", nargs="+", metavar="路径", help="工作簿或文件夹")
     p.add_argument("-o", "--output", required=True, metavar="输出文件", help="汇总工作簿 .xlsx")
     p.add_argument("--jobs", type=int, default=None, help="并行读取的进程数（默认 CPU 核数）")
@@ -459,7 +476,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="另按实施单位各写一个问题反馈工作簿（该单位的问题清单和项目汇总），用于退回修改",
     )
 
-    p = command("build", cmd_build, "由源代码重新生成 workbook/ 下的模板、示例和加载项")
+
+def _add_workbook_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """build, addin, demo: the artifacts clerks receive."""
+    p = _add_command(sub, "build", cmd_build, "由源代码重新生成 workbook/ 下的模板、示例和加载项")
     p.add_argument(
         "what",
         choices=("template", "examples", "addin", "all"),
@@ -468,7 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--dir", default="workbook", help="输出目录（默认 workbook）")
 
-    p = command("addin", cmd_addin, "安装、卸载或查看 Excel 加载项「绩效自评」")
+    p = _add_command(sub, "addin", cmd_addin, "安装、卸载或查看 Excel 加载项「绩效自评」")
     p.add_argument(
         "action",
         choices=("install", "remove", "status", "bundle"),
@@ -485,18 +505,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="bundle：只包含这个 Python 版本的 wheel（可重复；默认 3.10 至 3.13 全部）",
     )
 
-    p = command("demo", cmd_demo, "用内置示例（鄂州市 2021 年三张自评表）演示完整流程")
+    p = _add_command(sub, "demo", cmd_demo, "用内置示例（鄂州市 2021 年三张自评表）演示完整流程")
     p.add_argument("--out", default="selfeval-demo", help="输出目录（默认 ./selfeval-demo）")
 
-    p = command("serve", cmd_serve, "以服务器方式运行：Excel 加载项把工作簿发到本服务器校验，填报人电脑无需安装 Python")
+
+def _add_serve_command(sub: argparse._SubParsersAction[_Parser]) -> None:
+    p = _add_command(
+        sub, "serve", cmd_serve, "以服务器方式运行：Excel 加载项把工作簿发到本服务器校验，填报人电脑无需安装 Python"
+    )
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对内网开放请放在反向代理之后）")
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     p.add_argument("--config", default="server.toml", help="服务器配置文件（默认 server.toml）")
     p.add_argument("--workers", type=int, default=1, help="工作进程数（默认 1；建议与 CPU 核数相同）")
     p.add_argument("--new-token", metavar="单位代号", help="为一个单位生成访问令牌并显示配置内容，然后退出")
-
-    command("rules", cmd_rules, "列出全部校验规则及其代码")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

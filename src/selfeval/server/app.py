@@ -157,7 +157,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     @app.post("/run/{entry}")
     async def run(entry: str, request: Request) -> Response:
         try:
-            return await _run(entry, request, config, xlwings_version, executor)
+            return await _run_request(entry, request, config, xlwings_version, executor)
         except PayloadError as error:
             return _refusal(error, request.state.request_id)
         except Exception as exc:
@@ -195,7 +195,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(_STATUS_TEXT.get(status, "请求无法处理。"), status)
 
 
-async def _run(
+async def _run_request(
     entry: str, request: Request, config: ServerConfig, xlwings_version: str, executor: ThreadPoolExecutor
 ) -> Response:
     """`POST /run/<entry>`: the actions of one ribbon function. Raises PayloadError."""

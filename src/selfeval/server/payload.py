@@ -88,7 +88,7 @@ def check_payload(data: object, limits: Limits, server_version: str) -> Payload:
     _check_book(book, len(sheets))
     cells = 0
     for index, sheet in enumerate(sheets):
-        cells = _check_sheet(sheet, f"第 {index + 1} 张工作表", cells, limits)
+        cells = _check_sheet_data(sheet, f"第 {index + 1} 张工作表", cells, limits)
     _check_names(_need(root.get("names", []), list, "names"), len(sheets))
     return Payload(root, len(sheets), cells)
 
@@ -113,7 +113,7 @@ def _check_book(book: dict[str, Any], sheets: int) -> None:
         _need(book["selection"], str, "book.selection")
 
 
-def _check_sheet(data: object, where: str, cells: int, limits: Limits) -> int:
+def _check_sheet_data(data: object, where: str, cells: int, limits: Limits) -> int:
     """Check one sheet; the count of cells so far, this sheet's included."""
     sheet = _need(data, dict, where)
     name = _need(sheet.get("name"), str, f"{where}的名称")
