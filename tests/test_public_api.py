@@ -27,7 +27,7 @@ def test_the_public_names_are_exported() -> None:
     assert {"validate_file", "parse", "check", "Project", "Finding", "Severity", "SelfevalError"} <= set(
         selfeval.__all__
     )
-    assert set(selfeval.__all__) == {"__version__", *selfeval._EXPORTS}
+    assert set(selfeval.__all__) == {"__version__", *selfeval._API_TO_MODULE}
     for name in selfeval.__all__:
         assert getattr(selfeval, name) is not None
     assert (

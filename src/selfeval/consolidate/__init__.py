@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_EXPORTS: dict[str, str] = {
+_NAME_TO_MODULE: dict[str, str] = {
     "Consolidation": "run",
     "ConsolidationPlan": "run",
     "consolidate": "run",
@@ -36,11 +36,11 @@ _EXPORTS: dict[str, str] = {
     "summary_from_frames": "summary",
     "write_summary": "xlsx",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = sorted(_NAME_TO_MODULE)
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
+    module = _NAME_TO_MODULE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
