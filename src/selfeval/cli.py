@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .importing import Imported
     from .model import Finding
     from .sources import SourceResult
+    from .validation import FileReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3
 EXIT_SIGNAL_BASE = 128  # + the signal number, as shells report it: 130 SIGINT, 143 SIGTERM
@@ -104,40 +105,16 @@ def _show_error(exc: SelfevalError) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .report import to_json, write_text
-    from .sources import expand_paths
     from .validation import validate_files
 
-    paths, missing = expand_paths([Path(p) for p in args.paths])
-    for message in missing:
-        _err(message)
-    if missing or not paths:
-        if not paths and not missing:
-            _err("没有找到可校验的文件（.xlsx、.xlsm、.xlsb、.xls、.et、.ods、.docx 或 .txt）。")
-        return EXIT_USAGE
-    if args.mark and (len(paths) != 1 or len(args.paths) != 1):
-        _err("--mark 只能用于一个工作簿：请只给出一个 .xlsx 或 .xlsm 文件。")
-        return EXIT_USAGE
+    paths = _validation_inputs(args)
     reports = validate_files(paths)
     if len(reports) > 1:
         from .duplicates import mark_reports
 
         mark_reports(reports)  # X04: one project in two files
     if args.mark:
-        from .excel.markfile import mark_copy
-
-        try:
-            result = mark_copy(paths[0], Path(args.mark), report=reports[0])
-        except ValueError as exc:
-            _err(f"错误：{exc}")
-            return EXIT_USAGE
-        except OSError as exc:
-            _err(f"错误：无法写入 {args.mark}：{exc.strerror or exc}")
-            return EXIT_USAGE
-        say = _err if args.format == "json" else _out  # JSON output stays parseable
-        say(
-            f"已写出标记副本：{result.path}（标记 {result.marked} 个单元格，批注 {result.noted} 条；"
-            f"问题列表见「校验结果」表）"
-        )
+        _write_marked_copy(paths[0], args.mark, reports[0], to_stderr=args.format == "json")
     if args.format == "json":
         from .inert import json_text
 
@@ -145,6 +122,37 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         write_text(reports)
     return EXIT_FINDINGS if any(report.has_errors for report in reports) else EXIT_OK
+
+
+def _validation_inputs(args: argparse.Namespace) -> list[Path]:
+    """The files `validate` reads. Raises UnusablePaths."""
+    from .sources import expand_paths
+
+    paths, missing = expand_paths([Path(p) for p in args.paths])
+    if missing:
+        raise UnusablePaths(*missing)
+    if not paths:
+        raise UnusablePaths("没有找到可校验的文件（.xlsx、.xlsm、.xlsb、.xls、.et、.ods、.docx 或 .txt）。")
+    if args.mark and (len(paths) != 1 or len(args.paths) != 1):
+        raise UnusablePaths("--mark 只能用于一个工作簿：请只给出一个 .xlsx 或 .xlsm 文件。")
+    return paths
+
+
+def _write_marked_copy(source: Path, target: str, report: FileReport, *, to_stderr: bool) -> None:
+    """`validate --mark`: the marked copy, and a line saying so (on stderr beside JSON output)."""
+    from .excel.markfile import mark_copy
+
+    try:
+        result = mark_copy(source, Path(target), report=report)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"无法写入 {target}：{exc.strerror or exc}") from None
+    say = _err if to_stderr else _out  # JSON output stays parseable
+    say(
+        f"已写出标记副本：{result.path}（标记 {result.marked} 个单元格，批注 {result.noted} 条；"
+        f"问题列表见「校验结果」表）"
+    )
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
