@@ -167,7 +167,9 @@ def measure_ours(paths: list[Path], jobs: int) -> dict:
             contextlib.redirect_stdout(io.StringIO()),
             contextlib.redirect_stderr(io.StringIO()),
         ):
+            planned = time.perf_counter()
             plan = plan_consolidation(paths, Path(out_dir) / "汇总.xlsx", jobs=jobs)
+            phases["start"] = time.perf_counter() - planned
             result = consolidate(plan, timings=phases)
             code = EXIT_FINDINGS if result.summary.unreadable else EXIT_OK
         seconds = time.perf_counter() - started
