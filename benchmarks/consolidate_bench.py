@@ -158,7 +158,8 @@ def measure_ours(paths: list[Path], jobs: int) -> dict:
     phases: dict[str, float] = {}
     with PeakMemory() as memory:
         started = time.perf_counter()
-        from selfeval.consolidate import run_consolidate
+        from selfeval.cli import EXIT_FINDINGS, EXIT_OK
+        from selfeval.consolidate.run import consolidate, plan_consolidation
 
         phases["import"] = time.perf_counter() - started
         with (
@@ -166,7 +167,11 @@ def measure_ours(paths: list[Path], jobs: int) -> dict:
             contextlib.redirect_stdout(io.StringIO()),
             contextlib.redirect_stderr(io.StringIO()),
         ):
-            code = run_consolidate(paths, Path(out_dir) / "汇总.xlsx", jobs=jobs, csv_dir=None, timings=phases)
+            planned = time.perf_counter()
+            plan = plan_consolidation(paths, Path(out_dir) / "汇总.xlsx", jobs=jobs)
+            phases["start"] = time.perf_counter() - planned
+            result = consolidate(plan, timings=phases)
+            code = EXIT_FINDINGS if result.summary.unreadable else EXIT_OK
         seconds = time.perf_counter() - started
     return {"seconds": seconds, "peak_mib": memory.peak_kib / 1024, "exit": code, "phases": phases}
 

@@ -20,8 +20,8 @@ Private Const MSG_STORE_STUB As String = "加载项要使用的 python.exe 是 W
 Private Const MSG_NO_SELFEVAL As String = "Python 可以启动，但其中没有安装 selfeval 程序包。请重做第 2 步。"
 Private Const MSG_BUSY As String = "绩效自评：上一个操作还在进行，请稍候。"
 Private Const STATUS_RUNNING As String = "绩效自评：正在处理，请稍候…"
-' The pre-check: put the PYTHONPATH setting on sys.path, then selfeval.addin.precheck.main
-Private Const PROBE_CODE As String = "import sys,os;sys.path[0:0]=[p for p in os.path.expandvars(sys.argv[2]).split(';') if p];import selfeval.addin.precheck as c;c.main(sys.argv[1],sys.argv[3])"
+' The pre-check: put the PYTHONPATH setting on sys.path, then selfeval.addin.precheck.run_precheck
+Private Const PROBE_CODE As String = "import sys,os;sys.path[0:0]=[p for p in os.path.expandvars(sys.argv[2]).split(';') if p];import selfeval.addin.precheck as c;c.run_precheck(sys.argv[1],sys.argv[3])"
 Private Const EXIT_NOT_FOUND As Long = 9009
 
 Private Const QUEUED_CLICK_SECONDS As Double = 0.3

@@ -133,7 +133,7 @@ def test_this_environment_lacks_pywin32_and_says_so(tmp_path):
     assert "pywin32（win32com、pythoncom）" in result.message
 
 
-def test_main_writes_the_verdict_file_vba_reads(tmp_path):
+def test_run_precheck_writes_the_verdict_file_vba_reads(tmp_path):
     target = tmp_path / "verdict.txt"
     done = subprocess.run(
         [sys.executable, "-B", "-I", "-c", PROBE_CODE, str(target), "", ""], capture_output=True, cwd=tmp_path

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from selfeval.demo import SOURCE_COPY, SUMMARY_NAME, run_demo
+from selfeval.cli import main
+from selfeval.demo import SOURCE_COPY, SUMMARY_NAME
 from selfeval.importing import EXAMPLE_WORKBOOK
 from selfeval.validation import validate_file
 from test_import_cli import COMMITTED_EXAMPLE, SEED, SEED_NAMES, workbook_content
@@ -56,7 +57,7 @@ def test_uv_run_selfeval_demo_end_to_end(tmp_path):
 
 
 def test_demo_writes_the_committed_example(tmp_path, capsys):
-    assert run_demo(tmp_path / "out") == 0
+    assert main(["demo", "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "共 1 个文件、3 个项目：0 个错误" in out
     written = tmp_path / "out" / EXAMPLE_WORKBOOK
@@ -74,6 +75,6 @@ def test_bundled_example_is_the_seed():
 def test_demo_refuses_a_file_as_its_folder(tmp_path, capsys):
     target = tmp_path / "selfeval-demo"
     target.write_text("not a folder", encoding="utf-8")
-    assert run_demo(target) == 2
+    assert main(["demo", "--out", str(target)]) == 2
     assert target.read_text(encoding="utf-8") == "not a folder"
     assert "不是文件夹" in capsys.readouterr().err

@@ -775,10 +775,10 @@ def test_office_types_not_read_are_x05_and_other_types_skipped(tmp_path: Path) -
 
 
 def test_selfevals_own_summary_is_skipped_with_a_note(tmp_path: Path) -> None:
-    from selfeval.consolidate import run_consolidate
+    from selfeval.cli import main
 
     summary = tmp_path / "汇总.xlsx"
-    assert run_consolidate([national_book(tmp_path / "a.xlsx")], summary, jobs=1) == 0
+    assert main(["consolidate", str(national_book(tmp_path / "a.xlsx")), "-o", str(summary), "--jobs", "1"]) == 0
     result = read_source(summary)
     assert (result.status, result.findings, result.projects) == ("skipped", [], [])
     assert "selfeval 生成的汇总表" in result.note

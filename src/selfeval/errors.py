@@ -17,6 +17,17 @@ class UsageError(SelfevalError):
     """A problem with the command line or its paths (exit 2)."""
 
 
+class UnusablePaths(UsageError):
+    """Inputs that do not exist or an output that must not be written (exit 2).
+
+    `lines` are shown one per line as they are, without the 错误： other usage errors get.
+    """
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
 class SourceError(SelfevalError):
     """A file, one of its parts or one of its sheets cannot be read: a reason and where."""
 
@@ -37,6 +48,14 @@ class SkippedSource(SelfevalError):
     def __init__(self, note: str) -> None:
         super().__init__(note)
         self.note = note
+
+
+class NoFormsRead(SelfevalError):
+    """No input held a form that could be read: there is nothing to write (exit 1)."""
+
+
+class ReadersFailed(SelfevalError):
+    """The processes reading the workbooks ended unexpectedly (exit 1)."""
 
 
 class SchemaViolation(SelfevalError):

@@ -214,7 +214,17 @@ def is_placeholder_name(text: str) -> bool:
 
 
 def parse(grid: Grid) -> Project | None:
-    """Read one sheet's grid. None if it is not a form; FormError if it is one that cannot be read."""
+    """Read one sheet's grid into a Project, by the labels on the sheet.
+
+    Args:
+        grid: one sheet's cell values (a bulk read) and where they sit on the sheet.
+
+    Returns:
+        The form on the sheet, or None if the sheet holds no form.
+
+    Raises:
+        FormError: the sheet looks like a form but cannot be read (reported as X03).
+    """
     return _Reader(grid).read()
 
 

@@ -8,26 +8,45 @@ written. Inputs are never changed; an existing output is replaced only with --fo
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .inert import printable_lines
-from .model import Finding, Project, Severity
+from .errors import NoFormsRead, UnusablePaths
+from .model import Project, Severity
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from .sources import SourceResult
+    from .validation import ProjectReport
+
 EXAMPLE_SEED = "seed_2021_ezhou.txt"  # in selfeval/data: the seed's three real 2021 forms
 EXAMPLE_WORKBOOK = "鄂州市督查考评办公室2021年自评表（示例）.xlsx"
 
 
-def _out(text: str = "") -> None:
-    print(printable_lines(text), flush=True)
+@dataclass(frozen=True)
+class ImportedSheet:
+    """One project sheet of the new workbook and what validating it found."""
+
+    name: str  # the sheet's name in the new workbook
+    origin: str  # the file (and sheet) it came from
+    errors: int
+    warnings: int
 
 
-def _err(text: str) -> None:
-    print(printable_lines(text), file=sys.stderr, flush=True)
+@dataclass(frozen=True)
+class Imported:
+    """What `import_sources` wrote."""
+
+    workbook: Path
+    sheets: tuple[ImportedSheet, ...]
+    cleaned: tuple[str, ...]  # cells whose control characters were removed
+    unread: int  # findings of files and forms that could not be read (they were left out)
+
+
+SourceListener = Callable[[Path, "SourceResult"], None]  # told of every input as it is read
 
 
 @contextmanager
@@ -44,79 +63,86 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _finding_line(finding: Finding) -> str:
-    where = f" {finding.location}" if finding.location else ""
-    return f"  {finding.severity.label} {finding.code}{where}  {finding.message}"
+def _exists_message(output: Path) -> str:
+    return f"文件 {output} 已存在；为免覆盖已有内容，请换一个文件名，或加 --force 覆盖。"
 
 
-def import_sources(sources: list[Path], output: Path, *, force: bool) -> int:
+def import_sources(
+    sources: list[Path], output: Path, *, force: bool, on_read: SourceListener | None = None
+) -> Imported:
     """Import every form of `sources` (files or folders) into a new workbook at `output`.
 
-    Exit code: 0 all read and written, 1 some file/form could not be read (the rest is
-    written) or nothing to write, 2 missing inputs or an existing output without --force.
+    Args:
+        sources: files and folders to read (.docx, .txt).
+        output: the workbook to write; never one of the inputs.
+        force: replace an existing `output`.
+        on_read: called with each input and what was read from it, as it is read.
+
+    Returns:
+        The workbook written, its sheets and how many findings the unread inputs had.
+
+    Raises:
+        UnusablePaths: missing inputs, none found, or an output that may not be written.
+        NoFormsRead: no input held a readable form (nothing is written).
     """
-    from .sources import expand_paths, read_source
-    from .validation import validate_projects
-    from .writer import sheet_names, write_workbook
+    from .sources import read_source
 
     output = Path(output)
-    paths, missing = expand_paths([Path(p) for p in sources])
-    for message in missing:
-        _err(message)
-    if missing:
-        return EXIT_USAGE
-    if not paths:
-        _err("没有找到可导入的文件（.docx 或 .txt）。")
-        return EXIT_USAGE
-    if any(_same_file(path, output) for path in paths):
-        _err(f"输出文件 {output} 也是输入文件；导入不会覆盖来源，请换一个输出文件名。")
-        return EXIT_USAGE
-    if output.exists() and not force:
-        _err(f"文件 {output} 已存在；为免覆盖已有内容，请换一个文件名，或加 --force 覆盖。")
-        return EXIT_USAGE
-
+    paths = _input_files(sources, output, force=force)
     projects: list[Project] = []
-    problems = 0
+    unread = 0
     for path in paths:
         result = read_source(path)
-        state = {"ok": "", "skipped": f"（已跳过：{result.note}）"}.get(result.status, "（无法读取）")
-        _out(f"读取 {path}：{len(result.projects)} 张自评表" + state)
-        for finding in result.findings:
-            _out(_finding_line(finding))
-        problems += len(result.findings)
+        if on_read is not None:
+            on_read(path, result)
+        unread += len(result.findings)
         projects.extend(result.projects)
     if not projects:
-        _err("没有读到任何自评表，未生成文件。")
-        return EXIT_FINDINGS
+        raise NoFormsRead("没有读到任何自评表，未生成文件。")
+    return _write_imported(projects, output, force=force, unread=unread)
+
+
+def _input_files(sources: list[Path], output: Path, *, force: bool) -> list[Path]:
+    """The files to import. Raises UnusablePaths."""
+    from .sources import expand_paths
+
+    paths, missing = expand_paths([Path(p) for p in sources])
+    if missing:
+        raise UnusablePaths(*missing)
+    if not paths:
+        raise UnusablePaths("没有找到可导入的文件（.docx 或 .txt）。")
+    if any(_same_file(path, output) for path in paths):
+        raise UnusablePaths(f"输出文件 {output} 也是输入文件；导入不会覆盖来源，请换一个输出文件名。")
+    if output.exists() and not force:
+        raise UnusablePaths(_exists_message(output))
+    return paths
+
+
+def _write_imported(projects: list[Project], output: Path, *, force: bool, unread: int) -> Imported:
+    """Write the workbook and validate what it holds. Raises UnusablePaths."""
+    from .outputs import reason
+    from .validation import validate_projects
+    from .writer import sheet_names, write_workbook
 
     names = sheet_names(projects)
     cleaned: list[str] = []
     try:
         written = write_workbook(projects, output, force=force, cleaned=cleaned)
     except FileExistsError:
-        _err(f"文件 {output} 已存在；为免覆盖已有内容，请换一个文件名，或加 --force 覆盖。")
-        return EXIT_USAGE
+        raise UnusablePaths(_exists_message(output)) from None
     except OSError as exc:
-        from .outputs import reason
-
-        _err(f"无法写入 {output}：{reason(exc)}。")
-        return EXIT_USAGE
-
+        raise UnusablePaths(f"无法写入 {output}：{reason(exc)}。") from None
     reports = validate_projects(projects)
-    _out(f"已生成工作簿：{written}（{len(projects)} 张项目表）")
-    if cleaned:
-        shown = "、".join(cleaned[:10]) + ("……" if len(cleaned) > 10 else "")
-        _out(
-            f"  提示：{len(cleaned)} 个单元格的文字含有控制字符（如 ESC、BEL），工作簿不能保存这些字符，已删除：{shown}"
-        )
-    for name, report in zip(names, reports, strict=False):
-        project = report.project
-        errors = sum(f.severity is Severity.ERROR for f in report.findings)
-        warnings = sum(f.severity is Severity.WARNING for f in report.findings)
-        origin = f"{Path(project.source).name} {project.sheet}" if project.sheet else Path(project.source).name
-        _out(f"  工作表「{name}」← {origin}：{errors} 个错误，{warnings} 个警告")
-    _out(f"运行 `selfeval validate {written}` 查看各项问题的详细说明。")
-    return EXIT_FINDINGS if problems else EXIT_OK
+    sheets = tuple(_imported_sheet(name, report) for name, report in zip(names, reports, strict=False))
+    return Imported(written, sheets, tuple(cleaned), unread)
+
+
+def _imported_sheet(name: str, report: ProjectReport) -> ImportedSheet:
+    project = report.project
+    origin = f"{Path(project.source).name} {project.sheet}" if project.sheet else Path(project.source).name
+    errors = sum(f.severity is Severity.ERROR for f in report.findings)
+    warnings = sum(f.severity is Severity.WARNING for f in report.findings)
+    return ImportedSheet(name, origin, errors, warnings)
 
 
 def example_projects() -> list[Project]:

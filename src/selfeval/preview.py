@@ -191,7 +191,10 @@ def _content_bottom(pdf: Path, page: int) -> float | None:
         text=True,
         check=True,
     ).stdout
-    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', out).group(1))
+    page_size = re.search(r'<page width="[\d.]+" height="([\d.]+)"', out)
+    if page_size is None:
+        raise RuntimeError(f"pdftotext found no page {page} in {pdf}")
+    height = float(page_size.group(1))
     bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', out) if float(y) < height - 60]
     return min(height, max(bottoms) + 24) if bottoms else None
 

@@ -828,7 +828,12 @@ RULES["X05"] = Rule("X05", Severity.ERROR, "Office 文件的类型不受支持�
 def check(project: Project, scores: ProjectScores | None = None) -> list[Finding]:
     """Every finding of one project, errors first, in catalog order within a severity.
 
-    `scores`: the project's `score_project` result, when the caller has it already.
+    Args:
+        project: one form, as `parse` returns it.
+        scores: the project's `score_project` result, when the caller has it already.
+
+    Returns:
+        The findings (SPEC §5), errors first.
     """
     ctx = Context(project, scores or score_project(project))
     found = list(project.notes)

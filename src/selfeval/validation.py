@@ -51,7 +51,18 @@ def validate_projects(projects: list[Project]) -> list[ProjectReport]:
 
 
 def validate_file(path: Path) -> FileReport:
-    """Read and check one file; never raises for bad input (it becomes X03)."""
+    """Read and check one file: a workbook, a Word document or a text export.
+
+    Args:
+        path: the file to read; it is never changed.
+
+    Returns:
+        The file's status (ok, unreadable, skipped), findings about the file and each
+        project with its scores and findings.
+
+    Raises:
+        Nothing for bad input: a file or sheet that cannot be read becomes an X03 finding.
+    """
     result = read_source(path)
     return FileReport(
         result.path, result.status, list(result.findings), validate_projects(result.projects), result.note

@@ -564,10 +564,10 @@ def build(root: Path) -> list[Case]:
     add(Case("照片.png", "skipped", (), "不是自评表"))
 
     # selfeval's own summary of the good workbook
-    from selfeval.consolidate.run import run_consolidate
+    from selfeval.consolidate.run import consolidate, plan_consolidation
 
     summary = work / "汇总.xlsx"
-    run_consolidate([base], summary, jobs=1)
+    consolidate(plan_consolidation([base], summary, jobs=1))
     shutil.copy(summary, root / "上次的汇总.xlsx")
     add(Case("上次的汇总.xlsx", "skipped", (), "汇总表"))
 

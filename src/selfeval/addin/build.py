@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from .. import __version__
 from ..errors import AddinError
+from ..outputs import write_bytes_atomically
 from .ovba import VbaProject, vba_project_bin
 from .package import build_package
 from .sources import PROJECT_NAME, AddinSources, load_sources
@@ -34,23 +33,12 @@ def addin_bytes(sources: AddinSources | None = None) -> bytes:
     return build_package(vba, sources.ribbon_xml, ADDIN_TITLE, __version__, notes)
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build_addin(out_dir: Path) -> Path:
     """Write the add-in into `out_dir` and return its path."""
     target = Path(out_dir) / ADDIN_FILENAME
     try:
-        write_atomically(target, addin_bytes())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(target, addin_bytes())
     except OSError as exc:
         raise AddinError(f"无法写入加载项文件 {target}：{exc.strerror}") from exc
     return target

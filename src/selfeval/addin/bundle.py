@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import AddinError
-from .build import write_atomically
+from ..outputs import write_bytes_atomically
 from .install_script import install_cmd, readme_text
 
 PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13")
@@ -212,6 +212,6 @@ def make_bundle(target: Path, *, windows: bool, python_versions: tuple[str, ...]
             download(resolve(root, python, Path(tmp)), python, wheels)
     for python in python_versions:
         check_offline(wheels, python)
-    write_atomically(target / INSTALL_CMD, install_cmd(__version__, WHEELS_DIR, python_versions))
-    write_atomically(target / README, readme_text(__version__, python_versions))
+    write_bytes_atomically(target / INSTALL_CMD, install_cmd(__version__, WHEELS_DIR, python_versions))
+    write_bytes_atomically(target / README, readme_text(__version__, python_versions))
     return Bundle(target, tuple(sorted(wheels.glob("*.whl"))), tuple(python_versions))

@@ -86,8 +86,49 @@ def _pad(data: bytes, size: int) -> bytes:
     return data + b"\x00" * (-len(data) % size)
 
 
+_DIRECTORY_ENTRY = "<64sHBBIII16sIQQIQ"
+
+
+@dataclass
+class _MiniStream:
+    """Streams below the cutoff, each padded to 64-byte mini sectors, and their FAT."""
+
+    data: bytearray = field(default_factory=bytearray)
+    fat: list[int] = field(default_factory=list)
+    big_streams: list[_Entry] = field(default_factory=list)  # the streams stored in sectors
+
+
+@dataclass
+class _Sectors:
+    """Where each part of the file starts and how many sectors it takes."""
+
+    fat: list[int]
+    fat_sectors: int
+    dir_start: int
+    minifat_start: int
+    minifat_sectors: int
+
+
 def write_compound_file(streams: dict[str, bytes]) -> bytes:
     """Return a compound file holding `streams`, keyed by '/'-separated paths."""
+    root = _storage_tree(streams)
+    entries = _directory_order(root)
+    mini = _mini_stream(entries)
+    sectors = _allocate(root, entries, mini)
+    body = bytearray()
+    body += struct.pack(f"<{len(sectors.fat)}I", *sectors.fat)
+    body += _directory(entries)
+    if mini.fat:
+        unused_slots = -len(mini.fat) % (SECTOR_SIZE // 4)
+        body += struct.pack(f"<{len(mini.fat) + unused_slots}I", *mini.fat, *[FREESECT] * unused_slots)
+    body += _pad(bytes(mini.data), SECTOR_SIZE)
+    for entry in mini.big_streams:
+        body += _pad(entry.data, SECTOR_SIZE)
+    return _header(sectors) + bytes(body)
+
+
+def _storage_tree(streams: dict[str, bytes]) -> _Entry:
+    """The root entry with a storage per folder of the paths and a stream per path."""
     root = _Entry("Root Entry", _TYPE_ROOT)
     for path in sorted(streams):
         parts = path.split("/")
@@ -99,8 +140,11 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
         if parts[-1] in node.children:
             raise ValueError(f"duplicate stream {path!r}")
         node.children[parts[-1]] = _Entry(parts[-1], _TYPE_STREAM, streams[path])
+    return root
 
-    # Directory order: breadth-first, so the root is entry 0.
+
+def _directory_order(root: _Entry) -> list[_Entry]:
+    """Every entry, breadth-first (the root is entry 0), each storage's children linked in a tree."""
     entries: list[_Entry] = []
     queue = [root]
     while queue:
@@ -112,28 +156,32 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
         if entry.children:
             entry.child = _build_tree(list(entry.children.values()))
     root.color = _BLACK
+    return entries
 
-    # Mini stream: every stream below the cutoff, each padded to 64-byte mini sectors.
-    mini_stream = bytearray()
-    mini_fat: list[int] = []
-    big_streams: list[_Entry] = []
+
+def _mini_stream(entries: list[_Entry]) -> _MiniStream:
+    """Every stream below the cutoff into the mini stream (their starts set)."""
+    mini = _MiniStream()
     for entry in entries:
         if entry.kind != _TYPE_STREAM:
             continue
         if len(entry.data) >= MINI_STREAM_CUTOFF:
-            big_streams.append(entry)
+            mini.big_streams.append(entry)
             continue
         count = _sectors(entry.data, MINI_SECTOR_SIZE)
-        entry.start = len(mini_fat) if count else ENDOFCHAIN
-        mini_fat.extend([0] * count)
-        _chain(mini_fat, entry.start, count)
-        mini_stream += _pad(entry.data, MINI_SECTOR_SIZE)
+        entry.start = len(mini.fat) if count else ENDOFCHAIN
+        mini.fat.extend([0] * count)
+        _chain(mini.fat, entry.start, count)
+        mini.data += _pad(entry.data, MINI_SECTOR_SIZE)
+    return mini
 
-    dir_bytes = len(entries) * ENTRY_SIZE
-    n_dir = _sectors(b"\x00" * dir_bytes, SECTOR_SIZE)
-    n_minifat = _sectors(b"\x00" * (4 * len(mini_fat)), SECTOR_SIZE)
-    n_ministream = _sectors(bytes(mini_stream), SECTOR_SIZE)
-    n_big = [_sectors(e.data, SECTOR_SIZE) for e in big_streams]
+
+def _allocate(root: _Entry, entries: list[_Entry], mini: _MiniStream) -> _Sectors:
+    """Lay out FAT, directory, mini FAT, mini stream and big streams; sets the starts."""
+    n_dir = _sectors(b"\x00" * (len(entries) * ENTRY_SIZE), SECTOR_SIZE)
+    n_minifat = _sectors(b"\x00" * (4 * len(mini.fat)), SECTOR_SIZE)
+    n_ministream = _sectors(bytes(mini.data), SECTOR_SIZE)
+    n_big = [_sectors(e.data, SECTOR_SIZE) for e in mini.big_streams]
     n_data = n_dir + n_minifat + n_ministream + sum(n_big)
     n_fat = 1
     while n_fat * (SECTOR_SIZE // 4) < n_data + n_fat:
@@ -152,14 +200,17 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
     _chain(fat, cursor, n_minifat)
     cursor += n_minifat
     root.start = cursor if n_ministream else ENDOFCHAIN
-    root.data = bytes(mini_stream)
+    root.data = bytes(mini.data)
     _chain(fat, cursor, n_ministream)
     cursor += n_ministream
-    for entry, count in zip(big_streams, n_big, strict=False):
+    for entry, count in zip(mini.big_streams, n_big, strict=False):
         entry.start = cursor
         _chain(fat, cursor, count)
         cursor += count
+    return _Sectors(fat, n_fat, dir_start, minifat_start, n_minifat)
 
+
+def _header(sectors: _Sectors) -> bytes:
     header = bytearray(SECTOR_SIZE)
     struct.pack_into(
         "<8s16sHHHHH6sIIIIIIIII",
@@ -174,25 +225,29 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
         6,  # mini sector shift: 64
         b"\x00" * 6,
         0,  # directory sectors (must be 0 in version 3)
-        n_fat,
-        dir_start,
+        sectors.fat_sectors,
+        sectors.dir_start,
         0,  # transaction signature
         MINI_STREAM_CUTOFF,
-        minifat_start,
-        n_minifat,
+        sectors.minifat_start,
+        sectors.minifat_sectors,
         ENDOFCHAIN,  # first DIFAT sector
         0,  # DIFAT sectors
     )
-    difat = list(range(n_fat)) + [FREESECT] * (109 - n_fat)
+    difat = list(range(sectors.fat_sectors)) + [FREESECT] * (109 - sectors.fat_sectors)
     struct.pack_into("<109I", header, 76, *difat)
+    return bytes(header)
 
+
+def _directory(entries: list[_Entry]) -> bytes:
+    """The directory entries, padded to whole sectors with unused entries."""
     directory = bytearray()
     for entry in entries:
         name = _encode_name(entry.name)
         size = len(entry.data) if entry.kind != _TYPE_STORAGE else 0
         start = entry.start if entry.kind != _TYPE_STORAGE else 0
         directory += struct.pack(
-            "<64sHBBIII16sIQQIQ",
+            _DIRECTORY_ENTRY,
             name,
             len(name),
             entry.kind,
@@ -207,17 +262,7 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
             start,
             size,
         )
-    unused = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"\x00" * 16, 0, 0, 0, 0, 0)
+    unused = struct.pack(_DIRECTORY_ENTRY, b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"\x00" * 16, 0, 0, 0, 0, 0)
     while len(directory) % SECTOR_SIZE:
         directory += unused
-
-    body = bytearray()
-    body += struct.pack(f"<{len(fat)}I", *fat)
-    body += directory
-    if mini_fat:
-        unused_slots = -len(mini_fat) % (SECTOR_SIZE // 4)
-        body += struct.pack(f"<{len(mini_fat) + unused_slots}I", *mini_fat, *[FREESECT] * unused_slots)
-    body += _pad(bytes(mini_stream), SECTOR_SIZE)
-    for entry in big_streams:
-        body += _pad(entry.data, SECTOR_SIZE)
-    return bytes(header) + bytes(body)
+    return bytes(directory)

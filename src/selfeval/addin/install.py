@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AddinError
-from .build import ADDIN_FILENAME, addin_bytes, write_atomically
+from ..outputs import write_bytes_atomically
+from .build import ADDIN_FILENAME, addin_bytes
 from .precheck import dll_folders, probe, run_probe
 from .sources import PROJECT_NAME
 
@@ -112,7 +113,8 @@ def _write_config(path: Path, entries: list[tuple[str, str]]) -> None:
             f"Python 的安装路径含有当前系统代码页无法表示的字符：{text[exc.start : exc.end]!r}。"
             "请把 Python 安装到只含中英文字符的路径下。"
         ) from exc
-    write_atomically(path, data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomically(path, data)
 
 
 def _managed(key: str) -> bool:
@@ -124,7 +126,8 @@ def install_addin(appdata: Path | None = None, *, home: Path | None = None) -> s
     paths = install_paths(appdata, home)
     data = addin_bytes()
     try:
-        write_atomically(paths.addin, data)
+        paths.addin.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(paths.addin, data)
     except OSError as exc:
         raise AddinError(
             f"无法写入 {paths.addin}：{exc.strerror}。如果 Excel 正在运行，"

@@ -17,6 +17,7 @@ def _lines_to_bytes(lines: list[str], encoding: str) -> bytes:
 
 def install_cmd(version: str, wheels_dir: str, python_versions: tuple[str, ...]) -> bytes:
     """install.cmd: find a supported 64-bit Python, make a venv, install offline, add the add-in."""
+    # long: a flat template of the script's lines, read top to bottom as cmd.exe runs them
     tuples = ",".join(f"({v.replace('.', ',')})" for v in python_versions)
     check = (
         "import sys,struct;sys.exit(0 if sys.version_info[:2] in [" + tuples + "] and struct.calcsize('P')==8 else 1)"

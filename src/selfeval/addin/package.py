@@ -61,7 +61,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>\
 </styleSheet>"""
 
-_CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+_CORE_PROPERTIES_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
 xmlns:dc="http://purl.org/dc/elements/1.1/">\
 <dc:title>{title}</dc:title><dc:creator>selfeval</dc:creator><cp:version>{version}</cp:version>\
@@ -86,7 +86,7 @@ def build_package(vba_project: bytes, ribbon_xml: bytes, title: str, version: st
     parts: list[tuple[str, bytes]] = [
         ("[Content_Types].xml", _CONTENT_TYPES.encode()),
         ("_rels/.rels", _ROOT_RELS.encode()),
-        ("docProps/core.xml", _CORE.format(title=escape(title), version=escape(version)).encode()),
+        ("docProps/core.xml", _CORE_PROPERTIES_XML.format(title=escape(title), version=escape(version)).encode()),
         ("docProps/app.xml", _APP.encode()),
         ("xl/workbook.xml", _WORKBOOK.format(sheet=SHEET_NAME).encode()),
         ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()),

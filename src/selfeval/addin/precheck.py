@@ -2,7 +2,7 @@
 
 Before the first click of an Excel session, `Ribbon.bas` starts the configured interpreter
 the way RunPython starts it (same interpreter, conda activation, folder, `-B -I`, the
-PYTHONPATH setting) with `PROBE_CODE`, which imports this module and calls `main`. `main`
+PYTHONPATH setting) with `PROBE_CODE`, which imports this module and calls `run_precheck`, which
 imports what a click needs, checks the COM server's DLL when that mode is on, and writes
 a verdict file (first line: the problem code, then the Chinese message) for the VBA to show.
 
@@ -40,10 +40,10 @@ REQUIRED: tuple[tuple[str, str], ...] = (
 )
 
 # The probe the VBA runs (`python -B -I -c PROBE_CODE verdict-file pythonpath bits`): put
-# the PYTHONPATH setting on sys.path as xlwings' prepare_sys_path does, then ask `main`.
+# the PYTHONPATH setting on sys.path as xlwings' prepare_sys_path does, then ask `run_precheck`.
 PROBE_CODE = (
     "import sys,os;sys.path[0:0]=[p for p in os.path.expandvars(sys.argv[2]).split(';') if p];"
-    "import selfeval.addin.precheck as c;c.main(sys.argv[1],sys.argv[3])"
+    "import selfeval.addin.precheck as c;c.run_precheck(sys.argv[1],sys.argv[3])"
 )
 HEADER = "selfeval-precheck"
 
@@ -169,7 +169,7 @@ def write_verdict(path: Path, result: Verdict) -> None:
     Path(path).write_bytes(text.encode(text_encoding(), errors="replace"))
 
 
-def main(verdict_file: str, bits: str = "") -> None:
+def run_precheck(verdict_file: str, bits: str = "") -> None:
     """The VBA's entry: probe, decide, write the verdict file; exit 0 only when ready."""
     report = probe(bits)
     print("\n".join(report))

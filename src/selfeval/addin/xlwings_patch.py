@@ -20,6 +20,7 @@ build with a Chinese message instead of shipping an unpatched module.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import AddinError
@@ -96,6 +97,11 @@ def _literal(text: str) -> re.Pattern[str]:
     return re.compile(re.escape(text))
 
 
+def _verbatim(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that inserts `text` as it is (no backslash escapes, no group references)."""
+    return lambda _match: text
+
+
 EDITS: tuple[Edit, ...] = (
     Edit(
         "configuration only from the user's and the machine-wide file",
@@ -143,7 +149,7 @@ EDITS: tuple[Edit, ...] = (
 def patch_xlwings_module(source: str, origin: str = "xlwings_custom_addin.bas") -> str:
     """`source` with every edit applied; AddinError if xlwings' code is not as expected."""
     for edit in EDITS:
-        source, found = edit.pattern.subn(lambda _m: edit.replacement, source)
+        source, found = edit.pattern.subn(_verbatim(edit.replacement), source)
         if found != edit.count:
             raise AddinError(
                 f"{origin} 的内容与 selfeval 预期的不同（{edit.why}：应找到 {edit.count} 处，"

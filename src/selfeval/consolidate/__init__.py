@@ -1,6 +1,7 @@
 """Consolidation: pandas frames, pandera schemas and the bureau summary workbook.
 
-* `run_consolidate(paths, output, *, jobs, csv_dir) -> int` — the `selfeval consolidate` command.
+* `plan_consolidation(paths, output, ...)` then `consolidate(plan) -> Consolidation` — the
+  `selfeval consolidate` command (`cli` prints the result and picks the exit code).
 * `build_summary(reports) -> Summary` — the summary of validated files as data (see `summary`),
   for any writer: `write_summary(summary, path)` (openpyxl) or the Excel layer (xlwings).
 
@@ -13,9 +14,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_EXPORTS: dict[str, str] = {
-    "run_consolidate": "run",
+_NAME_TO_MODULE: dict[str, str] = {
+    "Consolidation": "run",
+    "ConsolidationPlan": "run",
+    "consolidate": "run",
     "consolidate_files": "run",
+    "plan_consolidation": "run",
     "write_csv": "run",
     "Frames": "frames",
     "frames_from_rows": "frames",
@@ -32,11 +36,11 @@ _EXPORTS: dict[str, str] = {
     "summary_from_frames": "summary",
     "write_summary": "xlsx",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = sorted(_NAME_TO_MODULE)
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
+    module = _NAME_TO_MODULE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -3,54 +3,68 @@
 Files are hashed first (duplicates are listed, not read twice), then read by a process
 pool in chunks; each worker returns compact rows (`rows.read_rows`), so the parent never
 holds the raw grids. The summary and its CSV files are written to temporaries and renamed
-together (`outputs.OutputSet`); SIGINT/SIGTERM stop the workers and remove the temporaries,
-so the previous outputs or the complete new ones remain, never a mix.
+together (`outputs.OutputSet`); under `interruptible()` SIGINT/SIGTERM stop the workers and
+remove the temporaries, so the previous outputs or the complete new ones remain, never a mix.
 
-Exit codes: 0 every input read; 1 some could not be (the summary still lists them); 2 usage
-errors or no inputs; 3 the outputs could not be written; 130/143 interrupted (SIGINT/SIGTERM).
+`plan_consolidation` checks the paths, `consolidate` reads and writes and returns a
+`Consolidation`; both raise `SelfevalError` kinds, and `cli` prints and picks the exit code.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import PartlyPublished
-from ..inert import XML_ILLEGAL, csv_texts, printable, printable_lines
+from ..errors import OutputError, PartlyPublished, ReadersFailed, UnusablePaths, UsageError
+from ..inert import XML_ILLEGAL, csv_texts
 from ..outputs import OutputSet, name_problem, reason, remove_leftover_temps, signals_held
-from .rows import DUPLICATE, SKIPPED, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
+from .rows import DUPLICATE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from .frames import Frames
     from .summary import Summary
 
 # pandas, pandera and openpyxl load after the workers have started (see `_warm_up`), so the
 # parent's start-up overlaps the reading and the forked workers stay small.
 
-EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3
-EXIT_SIGNAL_BASE = 128  # + the signal number, as shells report it: 130 SIGINT, 143 SIGTERM
 _WORKER_STOP_SECONDS = 5.0
 CSV_NAMES = {"projects": "项目.csv", "indicators": "指标.csv", "findings": "问题.csv"}
 _SUMMARY_SHEETS = {"汇总", "文件清单"}  # an existing output with these sheets may be replaced
 
+# Wraps the stream of read files (and how many there are) to show progress; yields them all.
+ReadProgress = Callable[[Iterator[FileRows], int], Iterator[FileRows]]
 
-def _err(text: str) -> None:
-    print(printable_lines(text), file=sys.stderr, flush=True)
+
+@dataclass(frozen=True)
+class ConsolidationPlan:
+    """Checked paths of one consolidation: the files to read and where to write."""
+
+    files: tuple[Path, ...]
+    output: Path
+    csv_dir: Path | None = None
+    jobs: int | None = None
+    output_was_input: bool = False  # an earlier summary at `output` was given as input: left out
 
 
-def _out(text: str) -> None:
-    print(printable_lines(text), flush=True)
+@dataclass(frozen=True)
+class Consolidation:
+    """What `consolidate` read and wrote."""
+
+    output: Path
+    summary: Summary
+    entries: tuple[FileEntry, ...]  # every input file, as read, unreadable, duplicate or skipped
+    csv_files: tuple[Path, ...]
+    cleaned_cells: int  # text cells whose control characters were removed when written
+    frames: Frames
 
 
 class Interrupted(KeyboardInterrupt):
@@ -58,16 +72,18 @@ class Interrupted(KeyboardInterrupt):
 
     A KeyboardInterrupt, so the readers' guards (one broken file must not stop a batch, even a
     BaseException from a Rust panic) let it through instead of turning it into a finding.
+    `published`: the signal was held back until every output had been renamed into place.
     """
 
-    def __init__(self, signum: int) -> None:
+    def __init__(self, signum: int, *, published: bool = False) -> None:
         super().__init__(signum)
         self.signum = signum
+        self.published = published
 
 
 @contextmanager
-def _interruptible() -> Iterator[None]:
-    """SIGINT and SIGTERM raise `Interrupted` in the main thread (cleanup runs as for an error)."""
+def interruptible() -> Iterator[None]:
+    """SIGINT and SIGTERM raise `Interrupted` in the main thread; leftover temporaries go."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -79,6 +95,9 @@ def _interruptible() -> Iterator[None]:
     previous = {signum: signal.signal(signum, stop) for signum in names}
     try:
         yield
+    except Interrupted:
+        remove_leftover_temps()
+        raise
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -93,135 +112,129 @@ def _worker_start() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT, signal.SIGTERM])
 
 
-def run_consolidate(
-    paths: list[Path],
+def plan_consolidation(
+    paths: Sequence[Path],
     output: Path,
     *,
     jobs: int | None = None,
     csv_dir: Path | None = None,
     feedback_dir: Path | None = None,
-    timings: dict[str, float] | None = None,
-) -> int:
-    """The `selfeval consolidate` command; returns the exit code.
+) -> ConsolidationPlan:
+    """Check the options and find the files to read (folders are expanded).
 
-    `timings`, when given, receives the seconds of each phase (for the benchmark).
+    Raises:
+        UsageError: an output, --csv, --feedback or --jobs that cannot be used.
+        UnusablePaths: inputs that do not exist.
     """
-    written: list[Path] = []
-    try:
-        with _interruptible():
-            return _consolidate(
-                paths, output, jobs=jobs, csv_dir=csv_dir, feedback_dir=feedback_dir, timings=timings, written=written
-            )
-    except Interrupted as exc:
-        remove_leftover_temps()
-        if written:  # the signal was held back until every output was renamed
-            _err(f"已中断：汇总表 {output}" + ("及 CSV 文件" if csv_dir else "") + " 已完整写出。")
-        else:
-            _err("已中断：汇总未完成，没有写出任何文件，原有的汇总表和 CSV 文件保持不变。")
-        return EXIT_SIGNAL_BASE + exc.signum
-
-
-def _consolidate(
-    paths: list[Path],
-    output: Path,
-    *,
-    jobs: int | None,
-    csv_dir: Path | None,
-    feedback_dir: Path | None,
-    timings: dict[str, float] | None,
-    written: list[Path],
-) -> int:
     from ..sources import expand_paths
 
-    clock = _Clock(timings)
-
-    problem = _check_output(output) or _check_csv_dir(csv_dir) or _check_jobs(jobs)
-    if problem:
-        _err(problem)
-        return EXIT_USAGE
+    _check_feedback_dir(feedback_dir)
+    _check_output(output)
+    _check_csv_dir(csv_dir)
+    _check_jobs(jobs)
     files, missing = expand_paths(list(paths))
-    for message in missing:
-        _err(message)
     if missing:
-        return EXIT_USAGE
+        raise UnusablePaths(*missing)
     target = _resolved(output)
-    if any(_resolved(f) == target for f in files):
-        # only a summary of an earlier run gets here (_check_output refuses any other file)
-        _err(f"提示：输出文件 {output} 是上次生成的汇总表，不作为输入，将被新的汇总表替换。")
-        files = [f for f in files if _resolved(f) != target]
+    # only a summary of an earlier run can be both (_check_output refuses any other file)
+    output_was_input = any(_resolved(f) == target for f in files)
+    files = [f for f in files if _resolved(f) != target]
     if feedback_dir is not None:  # feedback workbooks of an earlier run are no input
         feedback = _resolved(feedback_dir)
         files = [f for f in files if feedback not in _resolved(f).parents]
-    if not files:
-        _err("错误：没有找到可汇总的工作簿（.xlsx、.xlsm）。")
-        return EXIT_USAGE
-    clock.lap("start")
+    return ConsolidationPlan(tuple(files), output, csv_dir, jobs, output_was_input)
+
+
+def consolidate(
+    plan: ConsolidationPlan, *, progress: ReadProgress | None = None, timings: dict[str, float] | None = None
+) -> Consolidation:
+    """Read the plan's files and write the summary (and the CSV files) together.
+
+    Args:
+        plan: from `plan_consolidation`.
+        progress: shows the reading's progress (the command line's bar on a terminal).
+        timings: receives the seconds of each phase (for the benchmark).
+
+    Returns:
+        The summary as data, every file's entry and the paths written.
+
+    Raises:
+        UsageError: no workbook to read.
+        ReadersFailed: a reading process ended unexpectedly.
+        SchemaViolation: a frame broke its schema (a bug: nothing is written).
+        OutputError: the outputs could not be written (the previous ones remain).
+        Interrupted: SIGINT/SIGTERM under `interruptible()`.
+    """
+    if not plan.files:
+        raise UsageError("没有找到可汇总的工作簿（.xlsx、.xlsm）。")
+    clock = _Clock(timings)
     try:
-        results = consolidate_files(files, jobs=jobs, progress=sys.stderr.isatty())
+        results = consolidate_files(plan.files, jobs=plan.jobs, progress=progress)
         clock.lap("read")
     except BrokenProcessPool:
-        _err("错误：读取工作簿的子进程意外退出（常见原因是内存不足）；请用较小的 --jobs（如 --jobs 1）重试。")
-        return EXIT_UNREADABLE
-    from ..errors import SchemaViolation
+        raise ReadersFailed(
+            "读取工作簿的子进程意外退出（常见原因是内存不足）；请用较小的 --jobs（如 --jobs 1）重试。"
+        ) from None
     from .frames import frames_from_rows
     from .schemas import check_frames
     from .summary import summary_from_frames
-    from .xlsx import write_summary
 
-    try:
-        frames = frames_from_rows(results)
-        clock.lap("frames")
-        check_frames(frames)
-        clock.lap("schemas")
-    except SchemaViolation as exc:
-        _err(str(exc))
-        return EXIT_UNREADABLE
-    summary = summary_from_frames(frames, [r.entry for r in results])
+    frames = frames_from_rows(results)
+    clock.lap("frames")
+    check_frames(frames)
+    clock.lap("schemas")
+    entries = tuple(r.entry for r in results)
+    summary = summary_from_frames(frames, list(entries))
     clock.lap("summary")
     cleaned = _illegal_cells(frames)
-    with OutputSet() as outputs:
-        target = output
-        try:
-            write_summary(summary, outputs.temp_for(output))
+    csv_files = _write_outputs(summary, frames, plan, clock)
+    return Consolidation(plan.output, summary, entries, csv_files, cleaned, frames)
+
+
+def _write_outputs(summary: Summary, frames: Frames, plan: ConsolidationPlan, clock: _Clock) -> tuple[Path, ...]:
+    """The summary and the CSV files, renamed into place together; the CSV paths."""
+    from .xlsx import write_summary
+
+    written: list[Path] = []
+    target = plan.output
+    try:
+        with OutputSet() as outputs:
+            write_summary(summary, outputs.temp_for(plan.output))
             clock.lap("xlsx")
-            if csv_dir is not None:
-                target = csv_dir
-                csv_dir.mkdir(parents=True, exist_ok=True)
-                for name, temp in zip(CSV_NAMES.values(), _csv_temps(outputs, csv_dir), strict=False):
-                    target = csv_dir / name
+            if plan.csv_dir is not None:
+                target = plan.csv_dir
+                plan.csv_dir.mkdir(parents=True, exist_ok=True)
+                for name, temp in zip(CSV_NAMES.values(), _csv_temps(outputs, plan.csv_dir), strict=False):
+                    target = plan.csv_dir / name
                     _write_csv_file(frames, name, temp)
                 clock.lap("csv")
             outputs.publish(written)
-        except PartlyPublished as exc:
-            _err(_partly_published(exc, output))
-            return EXIT_WRITE
-        except OSError as exc:
-            _err(f"错误：无法写入 {target}：{reason(exc)}。没有写出任何文件，原有的汇总表和 CSV 文件保持不变。")
-            return EXIT_WRITE
-    for path in written[1:]:
-        _out(f"已写出 CSV：{path}")
-    if cleaned:
-        _out(f"提示：{cleaned} 个单元格含有控制字符（如 ESC、BEL），写入汇总表和 CSV 时已删除这些字符。")
-    _report(summary, [r.entry for r in results], output)
-    if feedback_dir is not None:
-        from .feedback import write_feedback
+    except PartlyPublished as exc:
+        raise OutputError(_partly_published(exc, plan.output)) from exc
+    except OSError as exc:
+        raise OutputError(
+            f"无法写入 {target}：{reason(exc)}。没有写出任何文件，原有的汇总表和 CSV 文件保持不变。"
+        ) from exc
+    except Interrupted as exc:  # held back until the renames were done: all of them were
+        raise Interrupted(exc.signum, published=bool(written)) from None
+    return tuple(written[1:])
 
-        try:
-            returned = write_feedback(frames, feedback_dir)
-        except OSError as exc:
-            _err(f"错误：无法写入反馈文件到 {feedback_dir}：{reason(exc)}。汇总表已写出。")
-            return EXIT_WRITE
-        _out(f"已按实施单位写出 {len(returned)} 个问题反馈工作簿到 {feedback_dir}：")
-        for path in returned:
-            _out(f"  {path.name}")
-    return EXIT_UNREADABLE if summary.unreadable else EXIT_OK
+
+def write_feedback_files(frames: Frames, feedback_dir: Path) -> list[Path]:
+    """One feedback workbook per 实施单位 into `feedback_dir`. Raises OutputError."""
+    from .feedback import write_feedback
+
+    try:
+        return write_feedback(frames, feedback_dir)
+    except OSError as exc:
+        raise OutputError(f"无法写入反馈文件到 {feedback_dir}：{reason(exc)}。汇总表已写出。") from None
 
 
 def _partly_published(exc: PartlyPublished, output: Path) -> str:
     done = "、".join(str(p) for p in exc.done)
     summary = f"汇总表已写入 {output}" if output in exc.done else "汇总表没有写出"
     return (
-        f"错误：无法写入 {exc.failed}：{reason(exc.cause)}。{summary}；已写出：{done or '无'}。"
+        f"无法写入 {exc.failed}：{reason(exc.cause)}。{summary}；已写出：{done or '无'}。"
         "其余 CSV 文件保持原样，请排除问题后重新运行。"
     )
 
@@ -239,7 +252,9 @@ class _Clock:
         self.last = now
 
 
-def consolidate_files(files: Sequence[Path], *, jobs: int | None = None, progress: bool = False) -> list[FileRows]:
+def consolidate_files(
+    files: Sequence[Path], *, jobs: int | None = None, progress: ReadProgress | None = None
+) -> list[FileRows]:
     """Rows of every file, in input order; duplicates and unopenable files become entries only."""
     from ..duplicates import mark_rows
 
@@ -267,7 +282,9 @@ def consolidate_files(files: Sequence[Path], *, jobs: int | None = None, progres
     return read
 
 
-def _read_all(todo: list[tuple[int, str, str]], jobs: int | None, progress: bool) -> Iterator[FileRows]:
+def _read_all(
+    todo: list[tuple[int, str, str]], jobs: int | None, progress: ReadProgress | None
+) -> Generator[FileRows, None, None]:
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     labels = [label for _, label, _ in todo]
     digests = [digest for _, _, digest in todo]
@@ -339,19 +356,8 @@ def _warm_up() -> None:
     schemas.check_frames(frames.frames_from_rows([]))  # pandera registers its backends once
 
 
-def _with_progress(stream: Iterator[FileRows], total: int, enabled: bool) -> Iterator[FileRows]:
-    if not enabled or total < 2:
-        yield from stream
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    columns = (TextColumn("读取工作簿"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("read", total=total)
-        for item in stream:
-            bar.advance(task)
-            yield item
+def _with_progress(stream: Iterator[FileRows], total: int, progress: ReadProgress | None) -> Iterator[FileRows]:
+    return stream if progress is None else progress(stream, total)
 
 
 def write_csv(frames: Frames, directory: Path) -> list[Path]:
@@ -381,7 +387,7 @@ def _write_csv_file(frames: Frames, name: str, path: Path) -> None:
     safe.rename(columns=FRAME_LABELS[attribute]).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def _is_text(series: pd.Series) -> bool:
+def _is_text(series: object) -> bool:
     """A text column (object or pandas' string dtype), as opposed to numbers."""
     import pandas as pd
 
@@ -399,36 +405,38 @@ def _illegal_cells(frames: Frames) -> int:
     return count
 
 
-def _check_output(output: Path) -> str | None:
+def _check_feedback_dir(directory: Path | None) -> None:
+    if directory is not None and directory.exists() and not directory.is_dir():
+        raise UsageError(f"--feedback 应为文件夹，{directory} 是一个文件。")
+
+
+def _check_output(output: Path) -> None:
     if output.suffix.lower() != ".xlsx":
-        return f"错误：输出文件 {output} 应以 .xlsx 结尾。"
+        raise UsageError(f"输出文件 {output} 应以 .xlsx 结尾。")
     if not output.parent.is_dir():
-        return f"错误：输出文件夹 {output.parent} 不存在。"
+        raise UsageError(f"输出文件夹 {output.parent} 不存在。")
     too_long = name_problem(output)
     if too_long:
-        return f"错误：输出文件 {output} 的{too_long}，请换一个短一些的文件名。"
+        raise UsageError(f"输出文件 {output} 的{too_long}，请换一个短一些的文件名。")
     if output.is_dir():
-        return f"错误：{output} 是一个文件夹，请给出输出文件名。"
+        raise UsageError(f"{output} 是一个文件夹，请给出输出文件名。")
     if output.exists() and not _is_summary(output):
-        return f"错误：{output} 已存在且不是 selfeval 生成的汇总表；为免覆盖他人文件，请换一个输出文件名。"
-    return None
+        raise UsageError(f"{output} 已存在且不是 selfeval 生成的汇总表；为免覆盖他人文件，请换一个输出文件名。")
 
 
-def _check_csv_dir(directory: Path | None) -> str | None:
+def _check_csv_dir(directory: Path | None) -> None:
     if directory is None:
-        return None
+        return
     if directory.exists() and not directory.is_dir():
-        return f"错误：无法写入 CSV 文件：{directory} 是一个文件，--csv 应给出文件夹。"
+        raise UsageError(f"无法写入 CSV 文件：{directory} 是一个文件，--csv 应给出文件夹。")
     for name in CSV_NAMES.values():
         if (directory / name).is_dir():
-            return f"错误：无法写入 {directory / name}：这是一个文件夹，不能写出同名的 CSV 文件。"
-    return None
+            raise UsageError(f"无法写入 {directory / name}：这是一个文件夹，不能写出同名的 CSV 文件。")
 
 
-def _check_jobs(jobs: int | None) -> str | None:
+def _check_jobs(jobs: int | None) -> None:
     if jobs is not None and jobs < 1:
-        return "错误：--jobs 至少为 1。"
-    return None
+        raise UsageError("--jobs 至少为 1。")
 
 
 def _is_summary(path: Path) -> bool:
@@ -448,23 +456,14 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _report(summary: Summary, entries: Sequence[FileEntry], output: Path) -> None:
-    skipped = sum(entry.status == SKIPPED for entry in entries)
-    read = summary.files - summary.unreadable - summary.duplicates - skipped
-    _out(
-        f"已汇总 {summary.files} 个文件：读取 {read} 个，共 {summary.projects} 个项目；"
-        f"无法读取 {summary.unreadable} 个；重复 {summary.duplicates} 个"
-        + (f"；跳过 {skipped} 个" if skipped else "")
-        + "。"
-    )
-    for entry in entries:  # one line each: a line break in a file name or reason is shown, not obeyed
-        if entry.status == UNREADABLE:
-            _err(f"无法读取：{printable(entry.path)}：{printable(entry.reason)}")
-        elif entry.status == DUPLICATE:
-            _err(f"重复文件：{printable(entry.path)}：{printable(entry.reason)}")
-        elif entry.status == SKIPPED:
-            _err(f"已跳过：{printable(entry.path)}：{printable(entry.reason)}")
-    _out(f"汇总表已写入：{output}")
-
-
-__all__ = ["consolidate_files", "run_consolidate", "write_csv"]
+__all__ = [
+    "Consolidation",
+    "ConsolidationPlan",
+    "Interrupted",
+    "consolidate",
+    "consolidate_files",
+    "interruptible",
+    "plan_consolidation",
+    "write_csv",
+    "write_feedback_files",
+]

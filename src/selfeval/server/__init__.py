@@ -11,10 +11,19 @@ from ..errors import ConfigError
 from .actions import CLIENT_ACTIONS
 from .config import Limits, ServerConfig, load_config, new_token
 
-__all__ = ["CLIENT_ACTIONS", "ConfigError", "Limits", "ServerConfig", "check", "load_config", "new_token", "serve"]
+__all__ = [
+    "CLIENT_ACTIONS",
+    "ConfigError",
+    "Limits",
+    "ServerConfig",
+    "check_config",
+    "load_config",
+    "new_token",
+    "serve",
+]
 
 
-def check(config_path: str) -> None:
+def check_config(config_path: str) -> None:
     """Check the config file and xlwings' licence as the server will. Raises ConfigError."""
     import os
 
@@ -39,7 +48,7 @@ def serve(config_path: str, host: str = "127.0.0.1", port: int = 8000, workers: 
     """
     import logging
 
-    check(config_path)  # once, in this process, before forking workers
+    check_config(config_path)  # once, in this process, before forking workers
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")

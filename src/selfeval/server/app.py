@@ -29,7 +29,7 @@ from .. import __version__
 from ..errors import ConfigError, PayloadError
 from .actions import unknown_actions
 from .config import ServerConfig, authenticate, load_config
-from .payload import Payload, parse
+from .payload import Payload, parse_payload
 
 # The ribbon's buttons (macros/Ribbon.bas names them by these functions of selfeval.excel).
 ENTRY_POINTS: tuple[str, ...] = (
@@ -139,36 +139,12 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     _remote_engine()
     xlwings_version = xw.__version__
-    limits = config.limits
     # One computation at a time per worker process: the work is CPU-bound Python (one core
     # per process anyway), and a single thread keeps xlwings' engine state unshared.
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="selfeval-run")
     app = FastAPI(title="selfeval", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
-
-    @app.middleware("http")
-    async def access_log(request: Request, call_next: Any) -> Response:
-        request.state.request_id = uuid.uuid4().hex[:12]
-        request.state.log = {}
-        started = time.perf_counter()
-        response = await call_next(request)
-        response.headers.setdefault("X-Request-Id", request.state.request_id)
-        record = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "id": request.state.request_id,
-            "client": request.client.host if request.client else None,
-            "method": request.method,
-            "path": request.url.path,
-            "status": response.status_code,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
-            **request.state.log,
-        }
-        ACCESS_LOG.info(json.dumps(record, ensure_ascii=False))
-        return response
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        text = _STATUS_TEXT.get(exc.status_code, "请求无法处理。")
-        return PlainTextResponse(text, exc.status_code)
+    app.middleware("http")(_access_log)
+    app.exception_handler(StarletteHTTPException)(_http_error)
 
     @app.get("/health")
     async def health() -> dict[str, str]:
@@ -180,51 +156,88 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     @app.post("/run/{entry}")
     async def run(entry: str, request: Request) -> Response:
-        request_id = request.state.request_id
-        log = request.state.log
-        log["entry"] = entry[:40]
-        deadline = time.monotonic() + limits.timeout_seconds
         try:
-            if entry not in ENTRY_POINTS:
-                raise PayloadError(404, f"没有名为 {entry[:40]} 的功能。请安装与服务器配套的加载项。")
-            log["unit"] = _bearer(request, config)
-            try:
-                body = await asyncio.wait_for(_read_body(request, limits.max_body_bytes), limits.timeout_seconds)
-            except asyncio.TimeoutError:
-                raise PayloadError(408, "上传工作簿超时。请检查网络后重试。") from None
-            log["bytes_in"] = len(body)
-            payload: Payload = parse(body, limits, xlwings_version)
-            log["sheets"], log["cells"] = payload.sheets, payload.cells
-            loop = asyncio.get_running_loop()
-            future = loop.run_in_executor(executor, run_entry, entry, payload.data, request_id)
-            try:
-                result = await asyncio.wait_for(future, max(0.0, deadline - time.monotonic()))
-            except asyncio.TimeoutError:
-                raise PayloadError(
-                    504, f"校验超过 {limits.timeout_seconds:g} 秒仍未完成。请稍后重试，或拆分工作簿。"
-                ) from None
-            except Exception as exc:
-                log["error"] = type(exc).__name__
-                raise PayloadError(
-                    422, "服务器无法读取提交的工作簿数据。请保存工作簿后重试；如仍出错，请联系信息技术人员。"
-                ) from None
-            actions = result.get("actions", [])
-            unknown = unknown_actions(actions)
-            if unknown:
-                log["error"] = "unknown actions " + ",".join(sorted(unknown))
-                return _refusal(
-                    PayloadError(500, "服务器生成了加载项不支持的操作。请信息技术人员更新加载项。"), request_id
-                )
-            content = json.dumps({"actions": actions}, ensure_ascii=True, allow_nan=False).encode("ascii")
-            log["actions"], log["bytes_out"] = len(actions), len(content)
-            return Response(content, media_type="application/json")
+            return await _run_request(entry, request, config, xlwings_version, executor)
         except PayloadError as error:
-            return _refusal(error, request_id)
+            return _refusal(error, request.state.request_id)
         except Exception as exc:
-            log["error"] = type(exc).__name__
-            return _refusal(PayloadError(500, "服务器内部错误。请稍后重试，或联系信息技术人员。"), request_id)
+            request.state.log["error"] = type(exc).__name__
+            internal = PayloadError(500, "服务器内部错误。请稍后重试，或联系信息技术人员。")
+            return _refusal(internal, request.state.request_id)
 
     return app
+
+
+async def _access_log(request: Request, call_next: Any) -> Response:
+    """Give the request an id and write one JSON line about it (never a cell)."""
+    request.state.request_id = uuid.uuid4().hex[:12]
+    request.state.log = {}
+    started = time.perf_counter()
+    response: Response = await call_next(request)
+    response.headers.setdefault("X-Request-Id", request.state.request_id)
+    record = {
+        "ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "id": request.state.request_id,
+        "client": request.client.host if request.client else None,
+        "method": request.method,
+        "path": request.url.path,
+        "status": response.status_code,
+        "ms": round((time.perf_counter() - started) * 1000, 1),
+        **request.state.log,
+    }
+    ACCESS_LOG.info(json.dumps(record, ensure_ascii=False))
+    return response
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, wrong method) in Chinese."""
+    status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
+    return PlainTextResponse(_STATUS_TEXT.get(status, "请求无法处理。"), status)
+
+
+async def _run_request(
+    entry: str, request: Request, config: ServerConfig, xlwings_version: str, executor: ThreadPoolExecutor
+) -> Response:
+    """`POST /run/<entry>`: the actions of one ribbon function. Raises PayloadError."""
+    log, limits = request.state.log, config.limits
+    log["entry"] = entry[:40]
+    deadline = time.monotonic() + limits.timeout_seconds
+    if entry not in ENTRY_POINTS:
+        raise PayloadError(404, f"没有名为 {entry[:40]} 的功能。请安装与服务器配套的加载项。")
+    log["unit"] = _bearer(request, config)
+    try:
+        body = await asyncio.wait_for(_read_body(request, limits.max_body_bytes), limits.timeout_seconds)
+    except asyncio.TimeoutError:
+        raise PayloadError(408, "上传工作簿超时。请检查网络后重试。") from None
+    log["bytes_in"] = len(body)
+    payload: Payload = parse_payload(body, limits, xlwings_version)
+    log["sheets"], log["cells"] = payload.sheets, payload.cells
+    future = asyncio.get_running_loop().run_in_executor(
+        executor, run_entry, entry, payload.data, request.state.request_id
+    )
+    try:
+        result = await asyncio.wait_for(future, max(0.0, deadline - time.monotonic()))
+    except asyncio.TimeoutError:
+        raise PayloadError(504, f"校验超过 {limits.timeout_seconds:g} 秒仍未完成。请稍后重试，或拆分工作簿。") from None
+    except Exception as exc:
+        log["error"] = type(exc).__name__
+        raise PayloadError(
+            422, "服务器无法读取提交的工作簿数据。请保存工作簿后重试；如仍出错，请联系信息技术人员。"
+        ) from None
+    return _actions_response(result.get("actions", []), request)
+
+
+def _actions_response(actions: list[dict[str, Any]], request: Request) -> Response:
+    """The recorded actions as JSON; 500 if one is an action the add-in cannot apply."""
+    log = request.state.log
+    unknown = unknown_actions(actions)
+    if unknown:
+        log["error"] = "unknown actions " + ",".join(sorted(unknown))
+        error = PayloadError(500, "服务器生成了加载项不支持的操作。请信息技术人员更新加载项。")
+        return _refusal(error, request.state.request_id)
+    content = json.dumps({"actions": actions}, ensure_ascii=True, allow_nan=False).encode("ascii")
+    log["actions"], log["bytes_out"] = len(actions), len(content)
+    return Response(content, media_type="application/json")
 
 
 def app_from_env() -> FastAPI:

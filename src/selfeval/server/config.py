@@ -91,7 +91,7 @@ def authenticate(config: ServerConfig, token: str) -> Unit | None:
     return unit if ok and unit is not None and secret else None
 
 
-def _number(table: dict, key: str, default: float, path: Path) -> float:
+def _positive_limit(table: dict, key: str, default: float, path: Path) -> float:
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise ConfigError(f"{path}：[limits] 中的 {key} 必须是大于 0 的数字。")
@@ -123,10 +123,10 @@ def load_config(path: Path) -> ServerConfig:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}：[limits] 必须是一个表。")
     limits = Limits(
-        max_body_bytes=int(_number(table, "max_body_mb", Limits.max_body_bytes / 2**20, path) * 2**20),
-        timeout_seconds=float(_number(table, "timeout_seconds", Limits.timeout_seconds, path)),
-        max_sheets=int(_number(table, "max_sheets", Limits.max_sheets, path)),
-        max_cells=int(_number(table, "max_cells", Limits.max_cells, path)),
+        max_body_bytes=int(_positive_limit(table, "max_body_mb", Limits.max_body_bytes / 2**20, path) * 2**20),
+        timeout_seconds=float(_positive_limit(table, "timeout_seconds", Limits.timeout_seconds, path)),
+        max_sheets=int(_positive_limit(table, "max_sheets", Limits.max_sheets, path)),
+        max_cells=int(_positive_limit(table, "max_cells", Limits.max_cells, path)),
     )
     units: dict[str, Unit] = {}
     raw_units = data.get("units", {})
