@@ -8,19 +8,12 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from selfeval import guide
-from selfeval.layout import (
-    DEFAULT_LAYOUT,
-    SHEET_CODES,
-    SHEET_GUIDE,
-    SHEET_INDEX,
-    SHEET_MASTER,
-    STATUS_CELL,
-    TEMPLATE_FILENAME,
-)
+from selfeval.layout import DEFAULT_LAYOUT, STATUS_CELL, TEMPLATE_FILENAME
 from selfeval.model import LEVEL2_BY_LEVEL1
 from selfeval.rules import catalog
 from selfeval.template import build_template, formulas
 from selfeval.validation import validate_file
+from selfeval.vocabulary import SHEET_CODES, SHEET_GUIDE, SHEET_INDEX, SHEET_MASTER
 
 COMMITTED = Path(__file__).resolve().parents[1] / "workbook" / TEMPLATE_FILENAME
 

@@ -5,7 +5,7 @@ Plain Chinese for clerks; the rule descriptions summarise SPEC §5 in words a cl
 
 from __future__ import annotations
 
-from .layout import BUTTON_NEW_PROJECT, BUTTON_VALIDATE_ACTIVE, BUTTON_VALIDATE_ALL
+from .vocabulary import BUTTON_NEW_PROJECT, BUTTON_VALIDATE_ACTIVE, BUTTON_VALIDATE_ALL
 
 GUIDE_TITLE = "填表说明"
 

@@ -23,38 +23,24 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import guide, scoring
+from .celltext import FORMULA_STARTS, index_row_formulas, sheet_ref
 from .layout import (
     CLASSIFICATION_CELLS,
     COLUMN_WIDTHS,
-    DATE_LABEL,
     DEFAULT_EXECUTION_WEIGHT,
     DEFAULT_LAYOUT,
-    DEPARTMENT_LABEL,
-    EXECUTION_SUBTOTAL_LABEL,
-    FILLER_LABEL,
     FIRST_COLUMN,
-    FUNDS_COLUMN_LABELS,
-    FUNDS_COLUMNS,
-    FUNDS_LABEL,
-    FUNDS_LINE_LABELS,
-    FUNDS_ROWS,
-    GOAL_ACTUAL_LABEL,
-    GOAL_EXPECTED_LABEL,
+    FUNDS_KEY_TO_COLUMN,
+    FUNDS_LINE_TO_ROW,
     GOAL_HEIGHT,
-    GOAL_LABEL,
-    GRADE_LABEL,
     GRADE_LABEL_COLUMN,
-    GRADE_NOTE,
     INDEX_COLUMNS,
     INDEX_FIRST_ROW,
     INDEX_HEADER_ROW,
     INDEX_WIDTHS,
-    INDICATOR_COLUMN_LABELS,
-    INDICATOR_COLUMNS,
     INDICATOR_HEIGHT,
+    INDICATOR_KEY_TO_COLUMN,
     LAST_COLUMN,
-    NAME_LABEL,
-    PHONE_LABEL,
     PRINT_TITLE_ROWS,
     PROTECTION_ALLOWS,
     ROW_CLASS,
@@ -67,43 +53,71 @@ from .layout import (
     ROW_NAME,
     ROW_TITLE,
     ROW_YEAR,
-    SHEET_CODES,
-    SHEET_GUIDE,
-    SHEET_INDEX,
-    SHEET_MASTER,
     STATUS_CELL,
     STATUS_COLUMN_WIDTHS,
-    STATUS_LABEL,
     STATUS_LABEL_CELL,
     STATUS_LAST_CELL,
-    SUBTOTAL_LABELS,
     TEMPLATE_FILENAME,
-    TITLE,
     TITLE_HEIGHT,
-    TOTAL_LABEL,
-    UNIT_LABEL,
     YEAR_CELL,
-    YEAR_LABEL,
     SheetLayout,
     project_sheet_name,
 )
 from .model import CLASSIFICATIONS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
+from .styles import (
+    COMPUTED_FILL,
+    ERROR_FILL,
+    FONT_NAME,
+    LABEL_FILL,
+    PAGE_FOOTER,
+    SCORE_FORMAT,
+    TITLE_FONT_NAME,
+    UNUSED_FILL,
+    WARNING_FILL,
+)
 from .textfit import fit_height
+from .vocabulary import (
+    DATE_LABEL,
+    DEPARTMENT_LABEL,
+    EXECUTION_SUBTOTAL_LABEL,
+    FILLER_LABEL,
+    FORM_TITLE,
+    FUNDS_KEY_TO_LABEL,
+    FUNDS_LABEL,
+    FUNDS_LINE_TO_LABEL,
+    GOAL_ACTUAL_LABEL,
+    GOAL_EXPECTED_LABEL,
+    GOAL_LABEL,
+    GRADE_LABEL,
+    GRADE_NOTE,
+    INDICATOR_KEY_TO_TEMPLATE_HEADER,
+    LEVEL1_TO_SUBTOTAL_LABEL,
+    NAME_LABEL,
+    NO_PROJECT_NAME,
+    PHONE_LABEL,
+    SHEET_CODES,
+    SHEET_GUIDE,
+    SHEET_INDEX,
+    SHEET_MASTER,
+    STATUS_LABEL,
+    TOTAL_SCORE_LABEL,
+    UNIT_LABEL,
+    YEAR_LABEL,
+)
 from .xlsxfile import save_workbook
 
 DEFAULT_TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "workbook" / TEMPLATE_FILENAME
 
 # --- styles ----------------------------------------------------------------------------
 
-FONT_NAME = "宋体"
-TITLE_FONT = Font(name="黑体", size=16, bold=True)
+TITLE_FONT = Font(name=TITLE_FONT_NAME, size=16, bold=True)
 BODY_FONT = Font(name=FONT_NAME, size=10)
 LABEL_FONT = Font(name=FONT_NAME, size=10, bold=True)
-LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
-COMPUTED_FILL = PatternFill("solid", fgColor="E8F0FA")
-UNUSED_FILL = PatternFill("solid", fgColor="D9D9D9")
-ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
-WARN_FILL = PatternFill("solid", fgColor="FFE699")
+LABEL_SOLID = PatternFill("solid", fgColor=LABEL_FILL)
+COMPUTED_SOLID = PatternFill("solid", fgColor=COMPUTED_FILL)
+UNUSED_SOLID = PatternFill("solid", fgColor=UNUSED_FILL)
+ERROR_SOLID = PatternFill("solid", fgColor=ERROR_FILL)
+WARNING_SOLID = PatternFill("solid", fgColor=WARNING_FILL)
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -113,13 +127,10 @@ WRAP_TOP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 
 AMOUNT_FORMAT = "#,##0.00"
-SCORE_FORMAT = "0.00"
 SUBTOTAL_FORMAT = "0.00;-0.00;;@"  # zero shows as blank on an empty form
 RATE_FORMAT = "0.00%"
 
 
-NO_PROJECT_NAME = "（未填项目名称）"
-FOOTER = "第 &P 页，共 &N 页"
 GUIDE_COLUMNS: dict[str, float] = {"A": 8, "B": 9, "C": 80}  # 填表说明, portrait A4
 GUIDE_WIDTH = sum(GUIDE_COLUMNS.values())  # its lines are merged over A:C
 PROTECTION_NOTE = "工作表保护无密码：仅防误改公式，允许插入/删除行和设置格式。"
@@ -130,9 +141,6 @@ def _protection() -> SheetProtection:
     # In the file format a True permission flag means "forbidden while protected".
     allowed = dict.fromkeys(PROTECTION_ALLOWS, False)
     return SheetProtection(sheet=True, selectLockedCells=False, selectUnlockedCells=False, **allowed)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def put_value(cell, value: object) -> None:
@@ -152,8 +160,8 @@ def put_value(cell, value: object) -> None:
 def formulas(layout: SheetLayout) -> dict[str, str]:
     """Computed key (layout.computed) → the formula of that cell."""
     c = layout.cells
-    fund_row = FUNDS_ROWS["total"]
-    budget, executed = f"{FUNDS_COLUMNS['budget']}{fund_row}", f"{FUNDS_COLUMNS['executed']}{fund_row}"
+    fund_row = FUNDS_LINE_TO_ROW["total"]
+    budget, executed = f"{FUNDS_KEY_TO_COLUMN['budget']}{fund_row}", f"{FUNDS_KEY_TO_COLUMN['executed']}{fund_row}"
     weight, rate, score = c["funds.weight"], c["funds.rate"], c["funds.score"]
     exec_weight = f"IF(ISNUMBER({weight}),{weight},{DEFAULT_EXECUTION_WEIGHT:g})"
     # The header row is included so a row inserted at the top of the table is still summed.
@@ -162,7 +170,7 @@ def formulas(layout: SheetLayout) -> dict[str, str]:
     total = c["total"]
     rounded = f"ROUND({total},2)"
     result = {
-        "title": f'="{TITLE}（"&IF({YEAR_CELL}="","　　",{YEAR_CELL})&"年度）"',
+        "title": f'="{FORM_TITLE}（"&IF({YEAR_CELL}="","　　",{YEAR_CELL})&"年度）"',
         "funds.rate": f'=IF(N({budget})>0,N({executed})/{budget},"")',
         "funds.score": f'=IF({rate}="","",{exec_weight}*MIN({rate},1))',
         "total": f'=IF(AND({score}="",COUNT({scores})=0),"",N({score})+SUM({scores}))',
@@ -192,9 +200,9 @@ def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
     calculate. The sheet's inputs are read from `ws`; no formula is parsed."""
     c = layout.cells
     cell = lambda address: ws[address].value  # noqa: E731 - a short reader
-    fund_row = FUNDS_ROWS["total"]
-    budget = cell(f"{FUNDS_COLUMNS['budget']}{fund_row}")
-    executed = cell(f"{FUNDS_COLUMNS['executed']}{fund_row}")
+    fund_row = FUNDS_LINE_TO_ROW["total"]
+    budget = cell(f"{FUNDS_KEY_TO_COLUMN['budget']}{fund_row}")
+    executed = cell(f"{FUNDS_KEY_TO_COLUMN['executed']}{fund_row}")
     weight = _number(cell(c["funds.weight"]))
     exec_weight = weight if weight is not None else float(DEFAULT_EXECUTION_WEIGHT)
     rate: float | str = ""
@@ -207,7 +215,7 @@ def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
     total: float | str = "" if score == "" and not scores else (score or 0.0) + sum(scores)
     year = cell(YEAR_CELL)
     values: dict[str, object] = {
-        "title": f"{TITLE}（{'　　' if year in (None, '') else _display(year)}年度）",
+        "title": f"{FORM_TITLE}（{'　　' if year in (None, '') else _display(year)}年度）",
         "funds.rate": rate,
         "funds.score": score,
         "total": total,
@@ -286,7 +294,7 @@ def _cell(ws: Worksheet, address: str, value=None, *, font=BODY_FONT, fill=None,
 
 
 def _label(ws: Worksheet, address: str, text: str, merge_to: str | None = None) -> None:
-    _cell(ws, address, text, font=LABEL_FONT, fill=LABEL_FILL, align=CENTER)
+    _cell(ws, address, text, font=LABEL_FONT, fill=LABEL_SOLID, align=CENTER)
     if merge_to and merge_to != address:
         ws.merge_cells(f"{address}:{merge_to}")
 
@@ -374,32 +382,32 @@ def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> 
 
 
 def _build_funds(ws: Worksheet) -> None:
-    header, first, last_row = ROW_FUNDS_HEADER, FUNDS_ROWS["total"], FUNDS_ROWS["other"]
+    header, first, last_row = ROW_FUNDS_HEADER, FUNDS_LINE_TO_ROW["total"], FUNDS_LINE_TO_ROW["other"]
     # broken before the bracket: 「项目资金 / （万元）」, never 「项目资金（万 / 元）」 (readers join the lines)
     _label(ws, f"A{header}", FUNDS_LABEL.replace("（", "\n（", 1), f"A{last_row}")
     _label(ws, f"B{header}", "")
-    for key, column in FUNDS_COLUMNS.items():
-        _label(ws, f"{column}{header}", FUNDS_COLUMN_LABELS[key])
-    for line, row in FUNDS_ROWS.items():
-        _label(ws, f"B{row}", FUNDS_LINE_LABELS[line])
+    for key, column in FUNDS_KEY_TO_COLUMN.items():
+        _label(ws, f"{column}{header}", FUNDS_KEY_TO_LABEL[key])
+    for line, row in FUNDS_LINE_TO_ROW.items():
+        _label(ws, f"B{row}", FUNDS_LINE_TO_LABEL[line])
         for key in ("initial", "budget", "executed"):
-            _value(ws, f"{FUNDS_COLUMNS[key]}{row}", align=RIGHT, fmt=AMOUNT_FORMAT)
+            _value(ws, f"{FUNDS_KEY_TO_COLUMN[key]}{row}", align=RIGHT, fmt=AMOUNT_FORMAT)
         if row != first:
             for key in ("weight", "rate", "score"):
-                _cell(ws, f"{FUNDS_COLUMNS[key]}{row}", fill=UNUSED_FILL)
-    weight = f"{FUNDS_COLUMNS['weight']}{first}"
+                _cell(ws, f"{FUNDS_KEY_TO_COLUMN[key]}{row}", fill=UNUSED_SOLID)
+    weight = f"{FUNDS_KEY_TO_COLUMN['weight']}{first}"
     _value(ws, weight, align=RIGHT, fmt=SCORE_FORMAT)
     ws[weight].value = DEFAULT_EXECUTION_WEIGHT
-    _cell(ws, f"{FUNDS_COLUMNS['rate']}{first}", fill=COMPUTED_FILL, align=RIGHT, fmt=RATE_FORMAT)
-    _cell(ws, f"{FUNDS_COLUMNS['score']}{first}", fill=COMPUTED_FILL, align=RIGHT, fmt=SCORE_FORMAT)
+    _cell(ws, f"{FUNDS_KEY_TO_COLUMN['rate']}{first}", fill=COMPUTED_SOLID, align=RIGHT, fmt=RATE_FORMAT)
+    _cell(ws, f"{FUNDS_KEY_TO_COLUMN['score']}{first}", fill=COMPUTED_SOLID, align=RIGHT, fmt=SCORE_FORMAT)
     for row in range(header, last_row + 1):
         ws.row_dimensions[row].height = ROW_HEIGHT
 
 
 def _build_indicators(ws: Worksheet, layout: SheetLayout) -> None:
     header = ROW_INDICATOR_HEADER
-    for key, column in INDICATOR_COLUMNS.items():
-        _label(ws, f"{column}{header}", INDICATOR_COLUMN_LABELS[key])
+    for key, column in INDICATOR_KEY_TO_COLUMN.items():
+        _label(ws, f"{column}{header}", INDICATOR_KEY_TO_TEMPLATE_HEADER[key])
     ws.row_dimensions[header].height = ROW_HEIGHT * 1.4
     for level1, span in layout.block_spans.items():
         _cell(ws, f"A{span.first}", level1, align=CENTER)
@@ -420,7 +428,7 @@ def _build_indicators(ws: Worksheet, layout: SheetLayout) -> None:
 def _build_footer(ws: Worksheet, layout: SheetLayout) -> None:
     c = layout.cells
     rows = [
-        (layout.row_total, TOTAL_LABEL, "weight_total", "total", SCORE_FORMAT),
+        (layout.row_total, TOTAL_SCORE_LABEL, "weight_total", "total", SCORE_FORMAT),
         (
             layout.row_execution_subtotal,
             EXECUTION_SUBTOTAL_LABEL,
@@ -430,14 +438,20 @@ def _build_footer(ws: Worksheet, layout: SheetLayout) -> None:
         ),
     ]
     rows += [
-        (row, SUBTOTAL_LABELS[level1], f"subtotal.{level1}.weight", f"subtotal.{level1}.score", SUBTOTAL_FORMAT)
+        (
+            row,
+            LEVEL1_TO_SUBTOTAL_LABEL[level1],
+            f"subtotal.{level1}.weight",
+            f"subtotal.{level1}.score",
+            SUBTOTAL_FORMAT,
+        )
         for level1, row in layout.subtotal_rows.items()
     ]
     for row, label, weight_key, score_key, fmt in rows:
         _label(ws, f"A{row}", label, f"E{row}")
-        _cell(ws, c[weight_key], fill=COMPUTED_FILL, align=RIGHT, fmt=fmt)
-        _cell(ws, c[score_key], fill=COMPUTED_FILL, align=RIGHT, fmt=fmt)
-        _cell(ws, f"H{row}", fill=UNUSED_FILL)
+        _cell(ws, c[weight_key], fill=COMPUTED_SOLID, align=RIGHT, fmt=fmt)
+        _cell(ws, c[score_key], fill=COMPUTED_SOLID, align=RIGHT, fmt=fmt)
+        _cell(ws, f"H{row}", fill=UNUSED_SOLID)
         ws.row_dimensions[row].height = ROW_HEIGHT
     total_font = Font(name=FONT_NAME, size=11, bold=True)
     ws[c["total"]].font = total_font
@@ -445,9 +459,9 @@ def _build_footer(ws: Worksheet, layout: SheetLayout) -> None:
 
     grade_row = layout.row_grade
     ws.merge_cells(f"A{grade_row}:D{grade_row}")
-    _cell(ws, f"A{grade_row}", GRADE_NOTE, font=Font(name=FONT_NAME, size=9), fill=LABEL_FILL, align=CENTER)
+    _cell(ws, f"A{grade_row}", GRADE_NOTE, font=Font(name=FONT_NAME, size=9), fill=LABEL_SOLID, align=CENTER)
     _label(ws, f"{GRADE_LABEL_COLUMN}{grade_row}", GRADE_LABEL)
-    _cell(ws, c["grade"], font=total_font, fill=COMPUTED_FILL, align=CENTER)
+    _cell(ws, c["grade"], font=total_font, fill=COMPUTED_SOLID, align=CENTER)
     ws.merge_cells(f"{c['grade']}:{LAST_COLUMN}{grade_row}")
     ws.row_dimensions[grade_row].height = ROW_HEIGHT
 
@@ -516,7 +530,7 @@ def _validations(ws: Worksheet, layout: SheetLayout) -> None:
     for key, (label, _column, _value_range) in CLASSIFICATION_CELLS.items():
         options = CLASSIFICATIONS[label]
         add(choice(options, f"{label}请从列表中选择：{'、'.join(options)}。"), layout.cells[key])
-    first, last = FUNDS_ROWS["total"], FUNDS_ROWS["other"]
+    first, last = FUNDS_LINE_TO_ROW["total"], FUNDS_LINE_TO_ROW["other"]
     add(number(0, None, "项目资金请填写不小于 0 的数字（单位：万元）。"), f"C{first}:E{last}")
     add(number(0, 100, "分值请填写 0 到 100 之间的数字。"), layout.cells["funds.weight"])
     span = layout.indicator_span
@@ -535,28 +549,28 @@ def _hints(ws: Worksheet, layout: SheetLayout) -> None:
     f, g, h = f"F{first}", f"G{first}", f"H{first}"
     ws.conditional_formatting.add(
         span.range("G"),
-        FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({f}),{g}>{f})"], fill=ERROR_FILL),
+        FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({f}),{g}>{f})"], fill=ERROR_SOLID),
     )
     ws.conditional_formatting.add(
         span.range("H"),
-        FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({f}),{g}<{f},LEN(TRIM({h}))=0)"], fill=WARN_FILL),
+        FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({f}),{g}<{f},LEN(TRIM({h}))=0)"], fill=WARNING_SOLID),
     )
     weight_total = layout.cells["weight_total"]
     ws.conditional_formatting.add(
         weight_total,
-        FormulaRule(formula=[f"AND(ISNUMBER({weight_total}),ABS({weight_total}-100)>0.005)"], fill=ERROR_FILL),
+        FormulaRule(formula=[f"AND(ISNUMBER({weight_total}),ABS({weight_total}-100)>0.005)"], fill=ERROR_SOLID),
     )
-    top, bottom = FUNDS_ROWS["total"], FUNDS_ROWS["other"]
+    top, bottom = FUNDS_LINE_TO_ROW["total"], FUNDS_LINE_TO_ROW["other"]
     ws.conditional_formatting.add(
         f"C{top}:E{top}",
         FormulaRule(
             formula=[f"AND(COUNT(C{top + 1}:C{bottom})>0,ABS(N(C{top})-SUM(C{top + 1}:C{bottom}))>0.005)"],
-            fill=ERROR_FILL,
+            fill=ERROR_SOLID,
         ),
     )
     ws.conditional_formatting.add(
         f"E{top}:E{bottom}",
-        FormulaRule(formula=[f"AND(ISNUMBER(E{top}),ISNUMBER(D{top}),E{top}>D{top}+0.005)"], fill=ERROR_FILL),
+        FormulaRule(formula=[f"AND(ISNUMBER(E{top}),ISNUMBER(D{top}),E{top}>D{top}+0.005)"], fill=ERROR_SOLID),
     )
 
 
@@ -573,7 +587,7 @@ def _page(ws: Worksheet, *, landscape: bool = False, title_rows: str | None = No
     ws.page_margins.header = ws.page_margins.footer = 0.3
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = FOOTER
+    ws.oddFooter.center.text = PAGE_FOOTER
 
 
 def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
@@ -670,9 +684,8 @@ def build_index_sheet(
 
 def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: SheetLayout = DEFAULT_LAYOUT) -> None:
     """One 目录 row for project sheet `sheet`."""
-    ref = "'" + sheet.replace("'", "''") + "'!"
-    c = layout.cells
     col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
+    shown = index_row_formulas(sheet, layout.cells)
     _cell(ws, f"{col['number']}{row}", number, align=CENTER)
     link = _cell(
         ws,
@@ -681,11 +694,11 @@ def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: Sh
         align=WRAP_TOP,
     )
     put_value(link, sheet)
-    link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{ref}A1", display=sheet)
-    _cell(ws, f"{col['name']}{row}", f'=IF({ref}{c["name"]}="","{NO_PROJECT_NAME}",{ref}{c["name"]})', align=WRAP_TOP)
-    _cell(ws, f"{col['total']}{row}", f'=IF({ref}{c["total"]}="","",{ref}{c["total"]})', align=RIGHT, fmt=SCORE_FORMAT)
-    _cell(ws, f"{col['grade']}{row}", f'=IF({ref}{c["grade"]}="","",{ref}{c["grade"]})', align=CENTER)
-    _cell(ws, f"{col['status']}{row}", f'=IF({ref}{STATUS_CELL}="","",{ref}{STATUS_CELL})', align=WRAP_TOP)
+    link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{sheet_ref(sheet)}A1", display=sheet)
+    _cell(ws, f"{col['name']}{row}", shown["name"], align=WRAP_TOP)
+    _cell(ws, f"{col['total']}{row}", shown["total"], align=RIGHT, fmt=SCORE_FORMAT)
+    _cell(ws, f"{col['grade']}{row}", shown["grade"], align=CENTER)
+    _cell(ws, f"{col['status']}{row}", shown["status"], align=WRAP_TOP)
     for column, _header in INDEX_COLUMNS.values():
         ws[f"{column}{row}"].border = BORDER
 

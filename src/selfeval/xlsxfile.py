@@ -66,8 +66,17 @@ def _sheet_parts(workbook: Workbook, values: CachedValues) -> dict[str, dict[str
 _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>')
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def xml_text(text: str) -> str:
+    """`text` escaped for an XML element's content (a carriage return survives as `&#13;`)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
 
 
 def cache_values(xml: str, values: dict[str, object]) -> str:
@@ -82,7 +91,7 @@ def cache_values(xml: str, values: dict[str, object]) -> str:
             return f'<c r="{ref}"{style} t="b"><f>{formula}</f><v>{int(value)}</v></c>'
         if isinstance(value, (int, float)):
             return f'<c r="{ref}"{style}><f>{formula}</f><v>{f"{value:.16g}"}</v></c>'
-        text = "" if value is None else _escape(str(value))
+        text = "" if value is None else xml_text(str(value))
         return f'<c r="{ref}"{style} t="str"><f>{formula}</f><v>{text}</v></c>'
 
     return _FORMULA_CELL.sub(cell, xml)

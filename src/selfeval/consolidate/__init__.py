@@ -1,7 +1,7 @@
 """Consolidation: pandas frames, pandera schemas and the bureau summary workbook.
 
 * `run_consolidate(paths, output, *, jobs, csv_dir) -> int` — the `selfeval consolidate` command.
-* `build_summary(reports) -> Summary` — the summary of validated files as data (see `summary`),
+* `summary_from_reports(reports) -> Summary` — the summary of validated files as data (see `summary`),
   for any writer: `write_summary(summary, path)` (openpyxl) or the Excel layer (xlwings).
 
 Names load on first use, so a reading worker (`rows`) never imports pandas or pandera, even
@@ -28,7 +28,7 @@ _EXPORTS: dict[str, str] = {
     "SheetSpec": "summary",
     "Summary": "summary",
     "Total": "summary",
-    "build_summary": "summary",
+    "summary_from_reports": "summary",
     "summary_from_frames": "summary",
     "write_summary": "xlsx",
 }

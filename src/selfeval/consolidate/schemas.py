@@ -15,7 +15,7 @@ from pandera.typing.pandas import Series
 from ..errors import SchemaViolation
 from ..model import FULL_MARK, GRADES, LEVEL1_NAMES, LEVEL2_NAMES, Severity
 from ..rules import RULES
-from .frames import LABELS, Frames
+from .frames import COLUMN_TO_HEADER, Frames
 from .rows import UNKNOWN_LEVEL
 
 SEVERITY_LABELS: tuple[str, ...] = tuple(s.label for s in Severity)
@@ -159,7 +159,7 @@ def describe_failures(title: str, cases: pd.DataFrame) -> list[str]:
         rows = sorted({int(i) + 1 for i in group["index"].dropna()})
         values = [str(v) for v in group["failure_case"].head(3)]
         if column and not column.endswith("Schema"):
-            where = f"列「{LABELS.get(column, column)}」（{column}）"
+            where = f"列「{COLUMN_TO_HEADER.get(column, column)}」（{column}）"
         else:
             where = "：列「" + "、".join(values) + "」" if check == "column_in_schema" else "整表"
             values = [] if check == "column_in_schema" else values

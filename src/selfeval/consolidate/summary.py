@@ -43,6 +43,14 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 
 from ..model import GRADES, Severity
+from ..styles import INFO_FILL, SUMMARY_ERROR_FILL, SUMMARY_WARNING_FILL
+from ..vocabulary import (
+    SHEET_CHARTS,
+    SHEET_DEPARTMENTS,
+    SHEET_FILES,
+    SHEET_SUMMARY,
+    SHEET_SUMMARY_FINDINGS,
+)
 from .frames import Frames, entries, frames_from_rows, rows_from_reports
 from .rows import DUPLICATE, UNREADABLE, FileEntry
 
@@ -57,27 +65,21 @@ COUNT = "0"
 TEXT = "@"
 GENERAL = "General"
 
-# Fill colours (RGB hex) of the severities, and of header rows.
+# Fill colours (RGB hex) of the severities.
 SEVERITY_COLOURS: dict[str, str] = {
-    Severity.ERROR.label: "FFC7CE",
-    Severity.WARNING.label: "FFEB9C",
-    Severity.INFO.label: "DDEBF7",
+    Severity.ERROR.label: SUMMARY_ERROR_FILL,
+    Severity.WARNING.label: SUMMARY_WARNING_FILL,
+    Severity.INFO.label: INFO_FILL,
 }
-HEADER_FILL = "D9E1F2"
 
-SHEET_PROJECTS = "汇总"
-SHEET_DEPARTMENTS = "部门汇总"
-SHEET_FINDINGS = "问题清单"
-SHEET_FILES = "文件清单"
-SHEET_CHARTS = "图表"
 NO_DEPARTMENT = "（未填写主管部门）"
 NO_GRADE = "未评定"
-TOTAL_LABEL = "合计"
+TOTALS_ROW_LABEL = "合计"
 DUPLICATE_HEADER = "重复（部门汇总不计）"  # 汇总: which earlier project a row repeats (X04)
 COUNTED_HEADER = "项目数（重复只计一次）"  # 部门汇总
 UNIT_NOTE = "单位：万元"
 DATE_NOTE = "制表日期：{date:%Y-%m-%d}"
-TITLE_FORMAT = "{years}项目支出绩效自评{what}"
+SUMMARY_TITLE_FORMAT = "{years}项目支出绩效自评{what}"
 AVERAGE = '"均"0.0'  # an average in a totals row says so
 COUNT_CAPTION = "共{}个项目"
 TOTALS_NOTE = (
@@ -210,7 +212,7 @@ class Summary:
 # --- building ------------------------------------------------------------------------
 
 
-def build_summary(reports: Sequence[FileReport], *, today: dt.date | None = None) -> Summary:
+def summary_from_reports(reports: Sequence[FileReport], *, today: dt.date | None = None) -> Summary:
     """The summary of already validated files (e.g. the sheets of the open workbook)."""
     from .schemas import check_frames
 
@@ -249,10 +251,12 @@ def _years(projects: pd.DataFrame) -> str:
 
 def _heading(years: str, what: str, today: dt.date, *, unit: bool = True) -> Heading:
     """「2021年度项目支出绩效自评汇总表」, 「单位：万元」 (sheets with amounts) and the date."""
-    return Heading(TITLE_FORMAT.format(years=years, what=what), UNIT_NOTE if unit else "", DATE_NOTE.format(date=today))
+    return Heading(
+        SUMMARY_TITLE_FORMAT.format(years=years, what=what), UNIT_NOTE if unit else "", DATE_NOTE.format(date=today)
+    )
 
 
-def file_name(path: str) -> str:
+def short_file_name(path: str) -> str:
     """The file's name without its folders (a path as typed is long and says little on paper)."""
     return PureWindowsPath(path).name or path
 
@@ -270,7 +274,7 @@ def _sum(series: pd.Series) -> float:
     return float(series.sum(skipna=True))
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
+def _quotient(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator > 0 else None
 
 
@@ -304,7 +308,7 @@ def _projects_sheet(frame: pd.DataFrame, heading: Heading) -> SheetSpec:
     # Width budget: the printed columns sum to 133.5 units, about 750 pt at 100 % on the 784 pt of
     # an A4 landscape line; up to ~155 units still prints at ≥ 90 % (≥ 9 pt): a new column fits.
     spec = [
-        ("number", Column("序号", 4.5, COUNT, Total("label", label=TOTAL_LABEL))),
+        ("number", Column("序号", 4.5, COUNT, Total("label", label=TOTALS_ROW_LABEL))),
         ("name", Column("项目名称", 18, TEXT, Total("count", len(frame), label=COUNT_CAPTION), wrap=True)),
         ("department", Column("主管部门", 11, TEXT, wrap=True)),
         ("unit", Column("实施单位", 11, TEXT, wrap=True)),
@@ -318,7 +322,7 @@ def _projects_sheet(frame: pd.DataFrame, heading: Heading) -> SheetSpec:
                 "执行率",
                 6.5,
                 RATE,
-                Total("ratio", _ratio(executed, budget), numerator="全年执行数", denominator="全年预算数"),
+                Total("ratio", _quotient(executed, budget), numerator="全年执行数", denominator="全年预算数"),
             ),
         ),
         ("execution_score", Column("执行率得分", 6.5, SCORE, average("execution_score"))),
@@ -335,9 +339,9 @@ def _projects_sheet(frame: pd.DataFrame, heading: Heading) -> SheetSpec:
         ("sheet", Column("工作表", 14, TEXT, wrap=True, printed=False)),
     ]
     ordered = frame.sort_values(["department", "unit", "file", "sheet"], kind="stable")
-    ordered = ordered.assign(file_name=ordered["file"].map(file_name))
+    ordered = ordered.assign(file_name=ordered["file"].map(short_file_name))
     block = _block("项目汇总", spec, ordered, table_name="ProjectSummary", totals=True, notes=(TOTALS_NOTE,))
-    return _paper_sheet(SHEET_PROJECTS, block, heading)
+    return _paper_sheet(SHEET_SUMMARY, block, heading)
 
 
 def counted(projects: pd.DataFrame) -> pd.DataFrame:
@@ -374,7 +378,7 @@ def _departments_sheet(projects: pd.DataFrame, heading: Heading) -> SheetSpec:
     projects = counted(projects)
     budget, executed = _sum(frame["budget"]), _sum(frame["executed"])
     spec = [
-        ("number", Column("序号", 5, COUNT, Total("label", label=TOTAL_LABEL))),
+        ("number", Column("序号", 5, COUNT, Total("label", label=TOTALS_ROW_LABEL))),
         ("department", Column("主管部门", 22, TEXT, wrap=True)),
         ("projects", Column(COUNTED_HEADER, 9, COUNT, Total("sum", int(frame["projects"].sum())))),
         ("initial", Column("年初预算数", 12, AMOUNT, Total("sum", _sum(frame["initial"])))),
@@ -386,7 +390,7 @@ def _departments_sheet(projects: pd.DataFrame, heading: Heading) -> SheetSpec:
                 "执行率",
                 8,
                 RATE,
-                Total("ratio", _ratio(executed, budget), numerator="全年执行数", denominator="全年预算数"),
+                Total("ratio", _quotient(executed, budget), numerator="全年执行数", denominator="全年预算数"),
             ),
         ),
         ("mean_total", Column("平均分", 8, SCORE, Total("average", _mean(projects["total"]), number_format=AVERAGE))),
@@ -422,7 +426,7 @@ def findings_with_projects(findings: pd.DataFrame, projects: pd.DataFrame) -> pd
     owners = projects[["file", "sheet", "department", "unit"]].drop_duplicates(["file", "sheet"])
     joined = findings.merge(owners, on=["file", "sheet"], how="left")
     joined[["department", "unit"]] = joined[["department", "unit"]].fillna("")
-    joined = joined.assign(_rank=joined["severity"].map(_SEVERITY_ORDER), file_name=joined["file"].map(file_name))
+    joined = joined.assign(_rank=joined["severity"].map(_SEVERITY_ORDER), file_name=joined["file"].map(short_file_name))
     return joined.sort_values(list(FINDING_ORDER), kind="stable")
 
 
@@ -442,7 +446,7 @@ def _findings_sheet(findings: pd.DataFrame, projects: pd.DataFrame, heading: Hea
     ordered = findings_with_projects(findings, projects)
     table = {"table_name": "Findings"} if len(ordered) else {}
     block = _block("问题清单", spec, ordered, colours=("严重程度", dict(SEVERITY_COLOURS)), empty=NO_FINDINGS, **table)
-    return _paper_sheet(SHEET_FINDINGS, block, heading)
+    return _paper_sheet(SHEET_SUMMARY_FINDINGS, block, heading)
 
 
 def _files_sheet(entries: Sequence[FileEntry], findings: pd.DataFrame, heading: Heading) -> SheetSpec:
@@ -488,7 +492,7 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
     departments, rate_note = _ends(departments, "execution_rate", "个主管部门有执行率", "执行率", SHEET_DEPARTMENTS)
     dept_rows = _values(departments, ["department", "execution_rate"])
     scored = projects[projects["total"].notna()]
-    scored, note = _ends(scored, "total", "个项目有总分", "总分", SHEET_PROJECTS)
+    scored, note = _ends(scored, "total", "个项目有总分", "总分", SHEET_SUMMARY)
     total_rows = list(zip(_project_labels(scored), scored["total"].astype(float), strict=False))
     rate_max = max([1.0] + [r for _, r in dept_rows if r is not None])
     data = CHART_DATA_COLUMN

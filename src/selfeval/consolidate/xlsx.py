@@ -35,24 +35,24 @@ from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..outputs import publish, signals_held, temp_beside
+from ..styles import FONT_NAME, HEADER_FILL, PAGE_FOOTER, TITLE_FONT_NAME
 from ..textfit import PLAIN_MARGIN, fit_height, height_for, line_count
 from ..xlsxcells import sheet_parts
-from .summary import GENERAL, HEADER_FILL, TEXT, Block, Chart, Column, Heading, SheetSpec, Summary, Total
+from ..xlsxfile import xml_text
+from .summary import GENERAL, TEXT, Block, Chart, Column, Heading, SheetSpec, Summary, Total
 
 MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell
 TABLE_STYLE = "TableStyleMedium2"
 _SUBTOTAL = {"sum": 109, "average": 101, "min": 105, "count": 103}  # 1xx: ignore filtered rows
 DEFAULT_FONT_NAME, DEFAULT_FONT_SIZE = "Arial", 10
-FONT_NAME = "宋体"
-FONT_SIZE = 10.0  # ≥ 9 pt on paper while a sheet prints at 90 % or more
+SUMMARY_FONT_SIZE = 10.0  # ≥ 9 pt on paper while a sheet prints at 90 % or more
 TITLE_SIZE = 16.0
-FOOTER = "第 &P 页，共 &N 页"
-_BODY_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
-_HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+_BODY_FONT = Font(name=FONT_NAME, size=SUMMARY_FONT_SIZE)
+_HEADER_FONT = Font(name=FONT_NAME, size=SUMMARY_FONT_SIZE, bold=True)
 # numbers in Arial: the same narrow digits in Excel and LibreOffice (宋体's Latin falls back to wide fonts)
-_NUMBER_FONT = Font(name=DEFAULT_FONT_NAME, size=FONT_SIZE)
-_NUMBER_BOLD = Font(name=DEFAULT_FONT_NAME, size=FONT_SIZE, bold=True)
-_TITLE_FONT = Font(name="黑体", size=TITLE_SIZE, bold=True)
+_NUMBER_FONT = Font(name=DEFAULT_FONT_NAME, size=SUMMARY_FONT_SIZE)
+_NUMBER_BOLD = Font(name=DEFAULT_FONT_NAME, size=SUMMARY_FONT_SIZE, bold=True)
+_TITLE_FONT = Font(name=TITLE_FONT_NAME, size=TITLE_SIZE, bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
 _HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAP = Alignment(vertical="top", wrap_text=True)
@@ -178,9 +178,9 @@ class _SheetCells:
     def formula(self, ref: str, style: int, formula: str, value: object = None) -> str:
         """A formula cell with its computed value cached (text, number, or '' for blank)."""
         s = f' s="{style}"' if style else ""
-        f = f"<f>{_escape(formula)}</f>"
+        f = f"<f>{xml_text(formula)}</f>"
         if isinstance(value, str):
-            return f'<c r="{ref}"{s} t="str">{f}<v>{_escape(text_value(value))}</v></c>'
+            return f'<c r="{ref}"{s} t="str">{f}<v>{xml_text(text_value(value))}</v></c>'
         if value is None or value != value:
             return f'<c r="{ref}"{s} t="str">{f}<v></v></c>'
         return f'<c r="{ref}"{s}>{f}<v>{f"{value:.16g}"}</v></c>'
@@ -203,25 +203,13 @@ class _SheetCells:
         return f'<dimension ref="{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"/>'.encode()
 
 
-def _escape(text: str) -> str:
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
-
-
 def _inline_string(value: str) -> str:
     """What follows `<c r=… s=…` for a text cell: always text, never a formula ('' when empty)."""
     text = text_value(value)
     if not text:
         return ""
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f' t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+    return f' t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>'
 
 
 def _splice(layout: io.BytesIO, target: Path, cells: dict[str, _SheetCells]) -> None:
@@ -266,7 +254,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec) -> _SheetCells:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = FOOTER
+    ws.oddFooter.center.text = PAGE_FOOTER
     area = _print_area(spec, cells)
     if area:
         ws.print_area = area
@@ -342,17 +330,18 @@ def _write_block(ws: Worksheet, cells: _SheetCells, block: Block) -> None:
             for letter, column in zip(letters, block.columns, strict=False)
         ),
     )
-    cells.heights[top] = fit_height(((c.header, c.width) for c in block.columns), 0, FONT_SIZE, PLAIN_MARGIN)
+    cells.heights[top] = fit_height(((c.header, c.width) for c in block.columns), 0, SUMMARY_FONT_SIZE, PLAIN_MARGIN)
     rows = block.rows or ([tuple(None for _ in block.columns)] if block.table_name else [])  # a table needs a row
     wrapped = [(i, column.width) for i, column in enumerate(block.columns) if column.wrap]
     for r, (values, xml) in enumerate(zip(rows, _data_rows(cells, block, letters, rows), strict=False), start=top + 1):
         cells.add(r, left, width, xml)
         if wrapped:
             lines = max(
-                (line_count(str(values[i]), w, FONT_SIZE, PLAIN_MARGIN) for i, w in wrapped if values[i]), default=1
+                (line_count(str(values[i]), w, SUMMARY_FONT_SIZE, PLAIN_MARGIN) for i, w in wrapped if values[i]),
+                default=1,
             )
             if lines > 1:
-                cells.heights[r] = height_for(lines, FONT_SIZE)
+                cells.heights[r] = height_for(lines, SUMMARY_FONT_SIZE)
     last_data = top + len(rows)
     after = last_data + 1
     if block.totals:
@@ -366,7 +355,9 @@ def _write_block(ws: Worksheet, cells: _SheetCells, block: Block) -> None:
         style = cells.style(font=_BODY_FONT, alignment=_WRAP)
         cells.add(after, left, 1, cells.cell(f"{letters[0]}{after}", style, note))
         _merge(ws, f"{letters[0]}{after}:{letters[printed - 1]}{after}")
-        cells.heights[after] = height_for(line_count(note, note_width, FONT_SIZE, PLAIN_MARGIN), FONT_SIZE)
+        cells.heights[after] = height_for(
+            line_count(note, note_width, SUMMARY_FONT_SIZE, PLAIN_MARGIN), SUMMARY_FONT_SIZE
+        )
         after += 1
 
 

@@ -1,4 +1,4 @@
-"""生成汇总: consolidation's summary data (`consolidate.build_summary`) written into 汇总.
+"""生成汇总: consolidation's summary data (`consolidate.summary_from_reports`) written into 汇总.
 
 Imports pandas (through consolidate): only the summary button loads this module.
 """
@@ -9,14 +9,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..a1 import column_letters
-from ..consolidate import Block, SheetSpec, build_summary
-from ..consolidate.summary import HEADER_FILL, SHEET_PROJECTS
-from ..layout import SHEET_SUMMARY
+from ..celltext import as_text
+from ..consolidate.summary import Block, SheetSpec, summary_from_reports
+from ..styles import HEADER_FILL
 from ..textfit import PLAIN_MARGIN, fit_height, height_for, line_count
 from ..validation import FileReport, validate_projects
+from ..vocabulary import SHEET_SUMMARY
 from . import engine
 from .reading import SheetRead
-from .texts import as_text
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -27,7 +27,7 @@ def summary_spec(book_name: str, reads: Sequence[SheetRead]) -> SheetSpec:
     projects = [r.project for r in reads if r.project is not None]
     unreadable = [f for r in reads for f in r.findings]
     report = FileReport(book_name, "ok", unreadable, validate_projects(projects))
-    return build_summary([report]).sheet(SHEET_PROJECTS)
+    return summary_from_reports([report]).sheet(SHEET_SUMMARY)
 
 
 def block_values(block: Block) -> list[list[object]]:
@@ -39,7 +39,7 @@ def block_values(block: Block) -> list[list[object]]:
     return lines
 
 
-def sheet_values(spec: SheetSpec) -> list[list[object]]:
+def summary_values(spec: SheetSpec) -> list[list[object]]:
     """Everything the sheet shows from A1, one rectangle: heading rows, the block, its notes."""
     block = spec.blocks[0]
     width = len(block.columns)
@@ -63,7 +63,7 @@ def _side(block: Block) -> int:
     return max(1, min(4, _printed(block) // 2))
 
 
-def write_summary(book: xw.Book, reads: Sequence[SheetRead]) -> int:
+def write_summary_sheet(book: xw.Book, reads: Sequence[SheetRead]) -> int:
     """Replace the content of 汇总 with the summary of `reads`; returns the number of project rows."""
     spec = summary_spec(book.name, reads)
     sheet = _fresh_summary_sheet(book)
@@ -93,7 +93,7 @@ def _write_sheet(sheet: xw.Sheet, spec: SheetSpec) -> None:
     """The heading, the block (a table with filter buttons), its totals and notes, formats and
     row heights (wrapped texts), and the print setup where the engine has one."""
     block = spec.blocks[0]
-    lines = sheet_values(spec)
+    lines = summary_values(spec)
     width = len(block.columns)
     printed = _printed(block)
     sheet.range((1, 1)).value = lines
