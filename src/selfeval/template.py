@@ -641,7 +641,7 @@ def build_guide_sheet(ws: Worksheet) -> None:
         _label(ws, address, text)
         ws[address].border = BORDER
     row += 1
-    for code, (severity, meaning) in guide.RULES.items():
+    for code, severity, meaning in guide.rule_lines():
         for address, text, align in (
             (f"A{row}", code, CENTER),
             (f"B{row}", severity, CENTER),

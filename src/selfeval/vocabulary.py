@@ -256,5 +256,12 @@ PHONE_LABEL = "联系电话"
 DATE_LABEL = "填报日期"
 NO_PROJECT_NAME = "（未填项目名称）"  # what 目录 shows for a sheet whose 项目名称 is empty
 
-# Cells the template computes with a formula (X01 looks at what they hold): field keys.
-COMPUTED_KEYS: tuple[str, ...] = ("funds.rate", "funds.score", "total", "grade")
+# Cells the template computes with a formula (X01 looks at what they hold): field key → how a
+# message names the cell.
+COMPUTED_KEY_TO_LABEL: dict[str, str] = {
+    "funds.rate": "执行率",
+    "funds.score": "预算执行率得分",
+    "total": "总分",
+    "grade": "自评等级",
+}
+COMPUTED_KEYS: tuple[str, ...] = tuple(COMPUTED_KEY_TO_LABEL)
