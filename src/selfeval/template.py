@@ -15,7 +15,6 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -23,6 +22,7 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import guide, scoring
+from .a1 import column_letters, split_address
 from .celltext import FORMULA_STARTS, index_row_formulas, sheet_ref
 from .layout import (
     CLASSIFICATION_CELLS,
@@ -189,7 +189,7 @@ def formulas(layout: SheetLayout) -> dict[str, str]:
 # --- the formulas' values --------------------------------------------------------------
 
 
-def _number(value: object) -> float | None:
+def _as_excel_number(value: object) -> float | None:
     """A cell value as Excel's SUM/COUNT/ISNUMBER see it: numbers only (not text, not booleans)."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -203,15 +203,15 @@ def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
     fund_row = FUNDS_LINE_TO_ROW["total"]
     budget = cell(f"{FUNDS_KEY_TO_COLUMN['budget']}{fund_row}")
     executed = cell(f"{FUNDS_KEY_TO_COLUMN['executed']}{fund_row}")
-    weight = _number(cell(c["funds.weight"]))
+    weight = _as_excel_number(cell(c["funds.weight"]))
     exec_weight = weight if weight is not None else float(DEFAULT_EXECUTION_WEIGHT)
     rate: float | str = ""
-    if (_number(budget) or 0.0) > 0:
-        rate = (_number(executed) or 0.0) / float(budget)
+    if (_as_excel_number(budget) or 0.0) > 0:
+        rate = (_as_excel_number(executed) or 0.0) / float(budget)
     score: float | str = "" if rate == "" else exec_weight * min(float(rate), 1.0)
     rows = range(ROW_INDICATOR_HEADER, layout.last_indicator_row + 1)
-    weights = [w for w in (_number(cell(f"F{r}")) for r in rows) if w is not None]
-    scores = [g for g in (_number(cell(f"G{r}")) for r in rows) if g is not None]
+    weights = [w for w in (_as_excel_number(cell(f"F{r}")) for r in rows) if w is not None]
+    scores = [g for g in (_as_excel_number(cell(f"G{r}")) for r in rows) if g is not None]
     total: float | str = "" if score == "" and not scores else (score or 0.0) + sum(scores)
     year = cell(YEAR_CELL)
     values: dict[str, object] = {
@@ -227,14 +227,14 @@ def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
     for level1 in LEVEL1_NAMES:
         span = layout.block_spans.get(level1)
         for part, column in (("weight", "F"), ("score", "G")):
-            numbers = [_number(cell(f"{column}{r}")) for r in range(span.first, span.last + 1)] if span else []
+            numbers = [_as_excel_number(cell(f"{column}{r}")) for r in range(span.first, span.last + 1)] if span else []
             values[f"subtotal.{level1}.{part}"] = sum(n for n in numbers if n is not None)
     return {layout.computed[key]: value for key, value in values.items()}
 
 
 def _display(value: object) -> str:
     """A value as Excel shows it in text (2024.0 as 2024)."""
-    number = _number(value)
+    number = _as_excel_number(value)
     if number is not None and number == int(number):
         return str(int(number))
     return str(value)
@@ -309,18 +309,8 @@ def _cells(ref: str) -> list[str]:
     """Every address inside `A1` or `A1:C3`."""
     first, _, last = ref.partition(":")
     last = last or first
-    c1, r1 = _split(first)
-    c2, r2 = _split(last)
-    return [
-        f"{get_column_letter(col)}{row}"
-        for row in range(r1, r2 + 1)
-        for col in range(column_index_from_string(c1), column_index_from_string(c2) + 1)
-    ]
-
-
-def _split(address: str) -> tuple[str, int]:
-    letters = address.rstrip("0123456789")
-    return letters, int(address[len(letters) :])
+    (r1, c1), (r2, c2) = split_address(first), split_address(last)
+    return [f"{column_letters(col)}{row}" for row in range(r1, r2 + 1) for col in range(c1, c2 + 1)]
 
 
 def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> None:
@@ -666,7 +656,7 @@ def build_index_sheet(
     for column, width in INDEX_WIDTHS.items():
         ws.column_dimensions[column].width = width
     ws.sheet_view.showGridLines = False
-    last = get_column_letter(len(INDEX_COLUMNS))
+    last = column_letters(len(INDEX_COLUMNS))
     ws.merge_cells(f"A1:{last}1")
     _cell(ws, "A1", "项目目录", font=TITLE_FONT, align=Alignment(horizontal="center"))
     for column, header in INDEX_COLUMNS.values():
@@ -709,7 +699,7 @@ def build_codes_sheet(ws: Worksheet, workbook: Workbook) -> None:
     for i, level1 in enumerate(LEVEL1_NAMES, start=2):
         ws[f"A{i}"] = level1
     for offset, level1 in enumerate(LEVEL1_NAMES):
-        column = get_column_letter(2 + offset)
+        column = column_letters(2 + offset)
         _cell(ws, f"{column}1", level1, font=LABEL_FONT)
         names = LEVEL2_BY_LEVEL1[level1]
         for i, level2 in enumerate(names, start=2):
@@ -717,16 +707,16 @@ def build_codes_sheet(ws: Worksheet, workbook: Workbook) -> None:
         ref = f"'{SHEET_CODES}'!${column}$2:${column}${1 + len(names)}"
         workbook.defined_names[level1] = DefinedName(level1, attr_text=ref)
     for offset, (label, options) in enumerate(CLASSIFICATIONS.items()):
-        column = get_column_letter(2 + len(LEVEL1_NAMES) + offset)
+        column = column_letters(2 + len(LEVEL1_NAMES) + offset)
         _cell(ws, f"{column}1", label, font=LABEL_FONT)
         for i, option in enumerate(options, start=2):
             ws[f"{column}{i}"] = option
-    column = get_column_letter(2 + len(LEVEL1_NAMES) + len(CLASSIFICATIONS))
+    column = column_letters(2 + len(LEVEL1_NAMES) + len(CLASSIFICATIONS))
     _cell(ws, f"{column}1", GRADE_LABEL, font=LABEL_FONT)
     for i, (grade, band) in enumerate(guide.GRADE_BANDS, start=2):
         ws[f"{column}{i}"] = f"{grade}：{band}"
     for index in range(1, 2 + len(LEVEL1_NAMES) + len(CLASSIFICATIONS) + 1):
-        ws.column_dimensions[get_column_letter(index)].width = 22
+        ws.column_dimensions[column_letters(index)].width = 22
     ws.sheet_state = "veryHidden"  # the dropdowns read it; a clerk cannot unhide and edit it
     ws.protection = _protection()
 

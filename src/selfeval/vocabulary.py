@@ -198,7 +198,7 @@ SHEET_CHARTS = "图表"
 
 # --- the add-in's name and buttons (ribbon tab 绩效自评), named the same everywhere ---------
 
-ADDIN_TITLE = "绩效自评"  # the ribbon tab, message box titles, the author of notes
+RIBBON_TAB = "绩效自评"  # the ribbon tab, message box titles, the author of notes
 BUTTON_VALIDATE_ACTIVE = "校验本表"
 BUTTON_VALIDATE_ALL = "校验全部"
 BUTTON_CLEAR = "清除标记"

@@ -24,10 +24,10 @@ from ..layout import SHEET_NAME_FORBIDDEN, SHEET_NAME_MAX, is_project_sheet, pro
 from ..model import Finding
 from ..rules import check_book
 from ..vocabulary import (
-    ADDIN_TITLE,
     BUTTON_NEW_PROJECT,
     BUTTON_VALIDATE_ACTIVE,
     RESERVED_SHEETS,
+    RIBBON_TAB,
     SHEET_CHECK_RESULTS,
     SHEET_GUIDE,
     SHEET_INDEX,
@@ -83,7 +83,7 @@ def _tell(text: str) -> None:
         import ctypes
 
         # MB_OK | MB_ICONWARNING | MB_SETFOREGROUND | MB_TOPMOST
-        ctypes.windll.user32.MessageBoxW(None, text, ADDIN_TITLE, 0x0 | 0x30 | 0x10000 | 0x40000)
+        ctypes.windll.user32.MessageBoxW(None, text, RIBBON_TAB, 0x0 | 0x30 | 0x10000 | 0x40000)
 
 
 def _entry(func: F) -> F:
@@ -103,7 +103,7 @@ def _entry(func: F) -> F:
             traceback.print_exc(file=sys.stderr)
             engine.show_status(book, None)
             engine.alert(
-                book, f"操作未完成：{exc}\n请保存工作簿后重试；如仍出错，请把本提示截图发给技术人员。", ADDIN_TITLE
+                book, f"操作未完成：{exc}\n请保存工作簿后重试；如仍出错，请把本提示截图发给技术人员。", RIBBON_TAB
             )
             return None
 
@@ -121,12 +121,12 @@ def validate_active(book: xw.Book) -> list[Finding] | None:
         engine.alert(
             book,
             f"当前工作表「{sheet.name}」不是项目表。请先切换到要校验的项目表，再点“{BUTTON_VALIDATE_ACTIVE}”。",
-            ADDIN_TITLE,
+            RIBBON_TAB,
         )
         return None
     read = read_sheet(sheet)
     if not read.is_form:
-        engine.alert(book, f"工作表「{sheet.name}」中没有找到自评表（项目名称和指标表），未校验。", ADDIN_TITLE)
+        engine.alert(book, f"工作表「{sheet.name}」中没有找到自评表（项目名称和指标表），未校验。", RIBBON_TAB)
         return None
     findings = read.findings + (check_book([read.project])[0] if read.project else [])
     old_rows, extent = findings_sheet.read_listed_rows(book)
@@ -278,14 +278,14 @@ def new_project(book: xw.Book, name: str | None = None) -> str | None:
         engine.alert(
             book,
             f"工作簿中没有找到隐藏的「{SHEET_MASTER}」表，无法{BUTTON_NEW_PROJECT}。请使用最新的模板工作簿。",
-            ADDIN_TITLE,
+            RIBBON_TAB,
         )
         return None
     if name is None:
         name = _next_name(names)
     problem = _name_problem(name, names)
     if problem:
-        engine.alert(book, problem, ADDIN_TITLE)
+        engine.alert(book, problem, RIBBON_TAB)
         return None
     projects = project_sheets(book)
     anchor = projects[-1] if projects else _sheet(book, SHEET_INDEX) or book.sheets[0]
@@ -357,7 +357,7 @@ def show_rules(book: xw.Book) -> str | None:
     """填表说明: open 填表说明 at the list of rule codes; returns the cell shown."""
     sheet = _sheet(book, SHEET_GUIDE)
     if sheet is None:
-        engine.alert(book, f"工作簿中没有「{SHEET_GUIDE}」表。规则说明见 selfeval 文档。", ADDIN_TITLE)
+        engine.alert(book, f"工作簿中没有「{SHEET_GUIDE}」表。规则说明见 selfeval 文档。", RIBBON_TAB)
         return None
     last = sheet.used_range.last_cell.row
     values = sheet.range((1, 1), (last, 1)).options(ndim=2).value

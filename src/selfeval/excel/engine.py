@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..layout import PROTECTION_ALLOWS
 from ..styles import PAGE_FOOTER
-from ..vocabulary import ADDIN_TITLE
+from ..vocabulary import RIBBON_TAB
 
 if TYPE_CHECKING:  # xlwings imports pandas: never at import time of the validate path
     import xlwings as xw
@@ -113,7 +113,7 @@ def unprotected(sheet: xw.Sheet) -> Iterator[None]:
             api.Protect(DrawingObjects=False, Contents=True, Scenarios=False, **allowed)
 
 
-def alert(book: xw.Book, text: str, title: str = ADDIN_TITLE) -> None:
+def alert(book: xw.Book, text: str, title: str = RIBBON_TAB) -> None:
     """A message box for the clerk."""
     book.app.alert(text, title=title)
 

@@ -14,14 +14,14 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..a1 import column_letters
 from ..celltext import hyperlink_formula
 from ..styles import HEADER_FILL
 from ..template import put_value
 from ..validation import FileReport, validate_file
-from ..vocabulary import ADDIN_TITLE, SHEET_CHECK_RESULTS
+from ..vocabulary import RIBBON_TAB, SHEET_CHECK_RESULTS
 from ..xlsxfile import save_workbook
 from .findings_sheet import (
     _SEVERITY_FILLS,
@@ -36,7 +36,7 @@ from .marks import MARK_FILLS, cell_marks, cell_notes, status_text
 from .rows import needed_heights
 
 MARKABLE = (".xlsx", ".xlsm")
-NOTE_AUTHOR = ADDIN_TITLE
+NOTE_AUTHOR = RIBBON_TAB
 NOTE_SIZE = (160, 320)  # height, width in pixels: room for a few findings
 
 
@@ -109,7 +109,7 @@ def _write_results_sheet(wb, rows: list[Row]) -> Worksheet:
     for column, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=False), start=1):
         cell = ws.cell(1, column, header)
         cell.font, cell.fill = Font(bold=True), header_fill
-        ws.column_dimensions[get_column_letter(column)].width = width
+        ws.column_dimensions[column_letters(column)].width = width
     for number, row in enumerate(rows, start=1):
         line = number + 1
         values = [number, row.sheet, row.cell, row.code, row.severity, row.message]
