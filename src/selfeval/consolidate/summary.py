@@ -492,9 +492,8 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
     departments, rate_note = _ends(departments, "execution_rate", "个主管部门有执行率", "执行率", SHEET_DEPARTMENTS)
     dept_rows = _values(departments, ["department", "execution_rate"])
     scored = projects[projects["total"].notna()]
-    scored, note = _ends(scored, "total", "个项目有总分", "总分", SHEET_SUMMARY)
+    scored, total_note = _ends(scored, "total", "个项目有总分", "总分", SHEET_SUMMARY)
     total_rows = list(zip(_project_labels(scored), scored["total"].astype(float), strict=False))
-    rate_max = max([1.0] + [r for _, r in dept_rows if r is not None])
     data = CHART_DATA_COLUMN
     blocks = [
         Block(
@@ -508,7 +507,22 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
         ),
         Block("项目总分", f"{_shift(data, 6)}1", (Column("项目", 36, TEXT), Column("总分", 9, SCORE)), total_rows),
     ]
-    specs = [
+    rate_max = max([1.0] + [r for _, r in dept_rows if r is not None])
+    charts = _chart_specs(len(dept_rows), rate_max, rate_note, len(total_rows), total_note)
+    return SheetSpec(
+        SHEET_CHARTS,
+        blocks,
+        _stacked(charts, blocks),
+        freeze=None,
+        print_title_rows=None,
+        landscape=False,
+        print_columns=CHART_PRINT_COLUMNS,
+    )
+
+
+def _chart_specs(departments: int, rate_max: float, rate_note: str, projects: int, total_note: str) -> list[Chart]:
+    """The grade, execution-rate and total charts; bar charts tall enough for their bars."""
+    return [
         Chart(
             "各等级项目数",
             "column",
@@ -529,7 +543,7 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
             "",
             y_title="执行率",
             number_format="0%",
-            height_cm=_bar_height(len(dept_rows)),
+            height_cm=_bar_height(departments),
             axis_max=_round_up(rate_max, 0.2),
             note=rate_note,
             empty="没有填写全年预算数的项目，无法计算执行率，未绘制执行率图。",
@@ -543,12 +557,17 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
             "",
             y_title="总分",
             number_format=COUNT,
-            height_cm=_bar_height(len(total_rows)),
+            height_cm=_bar_height(projects),
             axis_max=SCORE_AXIS_MAX,
-            note=note,
+            note=total_note,
             empty="没有能计算总分的项目，未绘制总分图。",
         ),
     ]
+
+
+def _stacked(specs: Sequence[Chart], blocks: Sequence[Block]) -> list[Chart]:
+    """The charts anchored one below the other in column A (a note takes a row above its chart;
+    a chart with no data takes two rows for its `empty` sentence)."""
     charts, row = [], 1
     for chart in specs:
         if chart.note:
@@ -556,15 +575,7 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
         charts.append(replace(chart, anchor=f"A{row}"))
         drawn = bool(next(b for b in blocks if b.title == chart.block).rows)
         row += (int(chart.height_cm / ROW_CM) + 3) if drawn else 2
-    return SheetSpec(
-        SHEET_CHARTS,
-        blocks,
-        charts,
-        freeze=None,
-        print_title_rows=None,
-        landscape=False,
-        print_columns=CHART_PRINT_COLUMNS,
-    )
+    return charts
 
 
 def _ends(frame: pd.DataFrame, column: str, counted: str, what: str, sheet: str) -> tuple[pd.DataFrame, str]:

@@ -69,7 +69,7 @@ def write_summary_sheet(book: xw.Book, reads: Sequence[SheetRead]) -> int:
     sheet = _fresh_summary_sheet(book)
     with engine.unprotected(sheet):
         sheet.clear()
-        _write_sheet(sheet, spec)
+        _lay_out_summary(sheet, spec)
     sheet.activate()
     return len(spec.blocks[0].rows)
 
@@ -89,23 +89,51 @@ def _fresh_summary_sheet(book: xw.Book) -> xw.Sheet:
     return book.sheets.add(SHEET_SUMMARY, before=book.sheets[0])
 
 
-def _write_sheet(sheet: xw.Sheet, spec: SheetSpec) -> None:
+def _lay_out_summary(sheet: xw.Sheet, spec: SheetSpec) -> None:
     """The heading, the block (a table with filter buttons), its totals and notes, formats and
     row heights (wrapped texts), and the print setup where the engine has one."""
     block = spec.blocks[0]
     lines = summary_values(spec)
-    width = len(block.columns)
     printed = _printed(block)
     sheet.range((1, 1)).value = lines
     top = len(lines) - len(block_values(block)) - len(block.notes) + 1  # header row
     last = top + len(block.rows) + (1 if block.totals else 0)
     if spec.heading is not None:
-        side = _side(block)
-        title = sheet.range((1, 1), (1, printed))
-        title.merge(False)
-        title.font.bold, title.font.size = True, 16
-        sheet.range((2, printed - side + 1), (2, printed)).merge(False)
-        sheet.range((1, 1)).row_height = 30
+        _format_heading(sheet, block)
+    _format_header_and_table(sheet, block, top, last)
+    _format_columns(sheet, block, top, last)
+    if block.totals:
+        _format_totals(sheet, block, last)
+    for offset, height in sorted(row_heights(block).items()):
+        sheet.range((top + offset, 1)).row_height = height
+    for n, _note in enumerate(block.notes, start=1):
+        note_range = sheet.range((last + n, 1), (last + n, printed))
+        note_range.merge(False)
+        note_range.wrap_text = True
+    if block.colours and block.rows:
+        _colour_column(sheet, block, top)
+    engine.page_setup(
+        sheet,
+        landscape=spec.landscape,
+        paper=spec.paper,
+        print_area=f"A1:{column_letters(printed)}{last + len(block.notes)}",
+        title_rows=f"{top}:{top}",
+    )
+
+
+def _format_heading(sheet: xw.Sheet, block: Block) -> None:
+    """The title merged over the printed columns, large; the date merged at the right end."""
+    printed, side = _printed(block), _side(block)
+    title = sheet.range((1, 1), (1, printed))
+    title.merge(False)
+    title.font.bold, title.font.size = True, 16
+    sheet.range((2, printed - side + 1), (2, printed)).merge(False)
+    sheet.range((1, 1)).row_height = 30
+
+
+def _format_header_and_table(sheet: xw.Sheet, block: Block, top: int, last: int) -> None:
+    """The header row coloured, bold and wrapped; the rows an Excel table; the totals row bold."""
+    width = len(block.columns)
     header = sheet.range((top, 1), (top, width))
     header.color = "#" + HEADER_FILL
     header.font.bold = True
@@ -117,43 +145,47 @@ def _write_sheet(sheet: xw.Sheet, spec: SheetSpec) -> None:
         # below it as plain values, computed over all rows.
         body = sheet.range((top, 1), (top + len(block.rows), width))
         sheet.tables.add(source=body, name=block.table_name, has_headers=True, table_style_name="TableStyleLight9")
-    # one call per run of columns that share a format / width / wrapping
+
+
+def _format_columns(sheet: xw.Sheet, block: Block, top: int, last: int) -> None:
+    """Number formats, widths and wrapping: one call per run of columns that share them."""
     for key in ("number_format", "width", "wrap"):
-        start = 0
-        for i in range(1, width + 1):
-            if i < width and getattr(block.columns[i], key) == getattr(block.columns[start], key):
-                continue
-            value = getattr(block.columns[start], key)
+        for first, end, value in _runs([getattr(column, key) for column in block.columns]):
             if key == "number_format":
                 if block.rows:
-                    sheet.range((top + 1, start + 1), (last, i)).number_format = value
+                    sheet.range((top + 1, first), (last, end)).number_format = value
             elif key == "width":
-                sheet.range((top, start + 1), (last, i)).column_width = value
+                sheet.range((top, first), (last, end)).column_width = value
             elif value and block.rows:
-                sheet.range((top + 1, start + 1), (last, i)).wrap_text = True
-            start = i
-    if block.totals:
-        for index, column in enumerate(block.columns, start=1):
-            if column.total is not None and column.total.number_format:
-                sheet.range((last, index)).number_format = column.total.number_format
-    for offset, height in sorted(row_heights(block).items()):
-        sheet.range((top + offset, 1)).row_height = height
-    for n, _note in enumerate(block.notes, start=1):
-        note_range = sheet.range((last + n, 1), (last + n, printed))
-        note_range.merge(False)
-        note_range.wrap_text = True
-    if block.colours and block.rows:
-        header_text, palette = block.colours
-        index = block.column_index(header_text)
-        colours = [[("#" + palette[r[index]]) if r[index] in palette else ...] for r in block.rows]
-        sheet.range((top + 1, index + 1), (top + len(block.rows), index + 1)).set_colors(colours)
-    engine.page_setup(
-        sheet,
-        landscape=spec.landscape,
-        paper=spec.paper,
-        print_area=f"A1:{column_letters(printed)}{last + len(block.notes)}",
-        title_rows=f"{top}:{top}",
-    )
+                sheet.range((top + 1, first), (last, end)).wrap_text = True
+
+
+def _runs(values: Sequence[object]) -> list[tuple[int, int, object]]:
+    """(first, last, value) of each run of equal neighbours, 1-based columns."""
+    runs: list[tuple[int, int, object]] = []
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i < len(values) and values[i] == values[start]:
+            continue
+        runs.append((start + 1, i, values[start]))
+        start = i
+    return runs
+
+
+def _format_totals(sheet: xw.Sheet, block: Block, last: int) -> None:
+    """The totals row's own number formats (an average says 均)."""
+    for index, column in enumerate(block.columns, start=1):
+        if column.total is not None and column.total.number_format:
+            sheet.range((last, index)).number_format = column.total.number_format
+
+
+def _colour_column(sheet: xw.Sheet, block: Block, top: int) -> None:
+    """Fill the cells of the block's colour column whose value has a colour (severities)."""
+    assert block.colours is not None
+    header_text, palette = block.colours
+    index = block.column_index(header_text)
+    colours = [[("#" + palette[r[index]]) if r[index] in palette else ...] for r in block.rows]
+    sheet.range((top + 1, index + 1), (top + len(block.rows), index + 1)).set_colors(colours)
 
 
 def row_heights(block: Block) -> dict[int, float]:
