@@ -212,7 +212,8 @@ def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
     rows = range(ROW_INDICATOR_HEADER, layout.last_indicator_row + 1)
     weights = [w for w in (_as_excel_number(cell(f"F{r}")) for r in rows) if w is not None]
     scores = [g for g in (_as_excel_number(cell(f"G{r}")) for r in rows) if g is not None]
-    total: float | str = "" if score == "" and not scores else (score or 0.0) + sum(scores)
+    execution = score if isinstance(score, float) else 0.0
+    total: float | str = "" if score == "" and not scores else execution + sum(scores)
     year = cell(YEAR_CELL)
     values: dict[str, object] = {
         "title": f"{FORM_TITLE}（{'　　' if year in (None, '') else _display(year)}年度）",

@@ -149,8 +149,8 @@ def validate_all(book: xw.Book) -> dict[str, list[Finding]] | None:
         engine.show_status(book, f"绩效自评：正在读取 {i}/{len(sheets)}「{sheet.name}」…")
         reads.append(read_sheet(sheet))
     forms = [r for r in reads if r.is_form]
-    parsed = [r for r in forms if r.project is not None]
-    results = dict(zip((r.name for r in parsed), check_book([r.project for r in parsed]), strict=False))
+    parsed = [(r.name, r.project) for r in forms if r.project is not None]
+    results = dict(zip((name for name, _ in parsed), check_book([p for _, p in parsed]), strict=False))
     old_rows, extent = findings_sheet.read_listed_rows(book)
     by_sheet = {s.name: s for s in sheets}
     rows: list[Row] = []
@@ -161,7 +161,7 @@ def validate_all(book: xw.Book) -> dict[str, list[Finding]] | None:
         findings[read.name] = found
         previous = [r for r in old_rows if r.sheet == read.name]
         rows += _mark_sheet(by_sheet[read.name], read, found, previous)
-    findings_sheet.write(book, rows, extent)
+    record = findings_sheet.write(book, rows, extent)
     index = index_sheet.find_index_sheet(book)
     if index is not None:
         with engine.unprotected(index):
@@ -169,7 +169,7 @@ def validate_all(book: xw.Book) -> dict[str, list[Finding]] | None:
             index_sheet.fit_index_rows(index, [(r.name, r.project.name if r.project else "") for r in forms])
     engine.show_status(book, None)
     if any(row.marked for row in rows):
-        findings_sheet.find_results_sheet(book).activate()
+        record.activate()
     return findings
 
 

@@ -100,14 +100,14 @@ def write(book: xw.Book, rows: Sequence[Row], old_extent: int) -> xw.Sheet:
     """Replace 校验结果 with `rows` (creating the sheet at the end): values in one write."""
     sheet = find_results_sheet(book)
     created = sheet is None
-    if created:
+    if sheet is None:
         sheet = book.sheets.add(SHEET_CHECK_RESULTS, after=book.sheets[len(book.sheets) - 1])
     lines = table(rows)
     sheet.range((1, 1)).value = lines
     if old_extent > len(lines):
         sheet.range((len(lines) + 1, 1), (old_extent, len(HEADERS))).clear_contents()
     last = max(old_extent, len(lines))
-    colours: list[list[object]] = [["#" + HEADER_FILL]]
+    colours: list[list[str | None]] = [["#" + HEADER_FILL]]
     colours += [[_SEVERITY_FILLS.get(row.severity)] for row in rows]
     colours += [[None]] * (last - len(lines))
     column = SEVERITY_COLUMN + 1

@@ -137,7 +137,7 @@ def _cached_values(source: Path, wb) -> dict[str, dict[str, object]]:
         if ws.title not in names or ws.title == SHEET_CHECK_RESULTS:
             continue
         grid = book.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
-        found = {}
+        found: dict[str, object] = {}
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith("="):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from types import EllipsisType
 
 from ..a1 import is_address, split_address
 from ..grid import Grid, label_of
@@ -90,9 +91,10 @@ def template_fill(address: str, grid: Grid | None, project: Project | None) -> s
 # --- addresses -------------------------------------------------------------------------
 
 
-def colour_matrix(
-    fills: dict[str, str | None],
-) -> tuple[tuple[int, int], list[list[object]]] | None:
+Colour = str | EllipsisType | None  # xlwings' `#RRGGBB`, `...` keeps a cell, None clears it
+
+
+def colour_matrix(fills: dict[str, str | None]) -> tuple[tuple[int, int], list[list[Colour]]] | None:
     """The bounding box of `fills` (top-left (row, col)) and its colour matrix; `...` keeps a cell."""
     if not fills:
         return None
@@ -100,7 +102,7 @@ def colour_matrix(
     rows = [p[0] for p in points]
     cols = [p[1] for p in points]
     top, left = min(rows), min(cols)
-    matrix: list[list[object]] = [[... for _ in range(max(cols) - left + 1)] for _ in range(max(rows) - top + 1)]
+    matrix: list[list[Colour]] = [[... for _ in range(max(cols) - left + 1)] for _ in range(max(rows) - top + 1)]
     for (row, col), colour in points.items():
         matrix[row - top][col - left] = colour
     return (top, left), matrix

@@ -6,7 +6,7 @@ Imports pandas (through consolidate): only the summary button loads this module.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..a1 import column_letters
 from ..celltext import as_text
@@ -20,6 +20,8 @@ from .reading import SheetRead
 
 if TYPE_CHECKING:
     import xlwings as xw
+
+T = TypeVar("T")
 
 
 def summary_spec(book_name: str, reads: Sequence[SheetRead]) -> SheetSpec:
@@ -46,8 +48,8 @@ def summary_values(spec: SheetSpec) -> list[list[object]]:
     lines: list[list[object]] = []
     if spec.heading is not None:
         side = _side(block)
-        lines.append([spec.heading.title] + [None] * (width - 1))
-        lines.append([spec.heading.left or None] + [None] * (width - 1))
+        lines.append([spec.heading.title, *[None] * (width - 1)])
+        lines.append([spec.heading.left or None, *[None] * (width - 1)])
         lines[-1][_printed(block) - side] = spec.heading.right or None
     lines += block_values(block)
     lines += [[note] + [None] * (width - 1) for note in block.notes]
@@ -149,20 +151,21 @@ def _format_header_and_table(sheet: xw.Sheet, block: Block, top: int, last: int)
 
 def _format_columns(sheet: xw.Sheet, block: Block, top: int, last: int) -> None:
     """Number formats, widths and wrapping: one call per run of columns that share them."""
-    for key in ("number_format", "width", "wrap"):
-        for first, end, value in _runs([getattr(column, key) for column in block.columns]):
-            if key == "number_format":
-                if block.rows:
-                    sheet.range((top + 1, first), (last, end)).number_format = value
-            elif key == "width":
-                sheet.range((top, first), (last, end)).column_width = value
-            elif value and block.rows:
+    columns = block.columns
+    if block.rows:
+        for first, end, number_format in _runs([c.number_format for c in columns]):
+            sheet.range((top + 1, first), (last, end)).number_format = number_format
+    for first, end, width in _runs([c.width for c in columns]):
+        sheet.range((top, first), (last, end)).column_width = width
+    if block.rows:
+        for first, end, wrap in _runs([c.wrap for c in columns]):
+            if wrap:
                 sheet.range((top + 1, first), (last, end)).wrap_text = True
 
 
-def _runs(values: Sequence[object]) -> list[tuple[int, int, object]]:
+def _runs(values: Sequence[T]) -> list[tuple[int, int, T]]:
     """(first, last, value) of each run of equal neighbours, 1-based columns."""
-    runs: list[tuple[int, int, object]] = []
+    runs: list[tuple[int, int, T]] = []
     start = 0
     for i in range(1, len(values) + 1):
         if i < len(values) and values[i] == values[start]:
