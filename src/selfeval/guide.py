@@ -10,6 +10,11 @@ from .rules import catalog
 from .vocabulary import BUTTON_NEW_PROJECT, BUTTON_VALIDATE_ACTIVE, BUTTON_VALIDATE_ALL
 
 GUIDE_TITLE = "填表说明"
+HOW_TO_FILL_HEADING = "一、填写方法"
+SCORING_HEADING = "二、评分方法与等级"
+RULES_HEADING_WORD = "校验规则代码"  # the 填表说明 button opens the sheet at the heading holding it
+RULES_HEADING = f"三、{RULES_HEADING_WORD}（加载项或 selfeval 校验时给出）"
+RULES_COLUMNS: tuple[str, str, str] = ("代码", "严重程度", "含义")
 
 HOW_TO_FILL: tuple[str, ...] = (
     "1. 每个项目填写一张工作表（“项目1”“项目2”……），工作表名可改为项目简称。",

@@ -38,7 +38,7 @@ from .scoring import (
     score_project,
 )
 from .values import Qualitative, Quantity, clean_text, format_quantity, is_empty
-from .vocabulary import COMPUTED_KEY_TO_LABEL
+from .vocabulary import COMPUTED_KEY_TO_LABEL, GRADE_WORD_TO_GRADE
 
 Hit = tuple[str, str | None]  # (message, cell address)
 Check = Callable[["Context"], Iterable[Hit]]
@@ -576,9 +576,6 @@ def stated_total(ctx: Context) -> Iterator[Hit]:
         )
 
 
-_GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
-
-
 @rule("P03", Severity.ERROR, "填写的自评等级与总分对应的等级不符", hint="自评等级与总分不符")
 def stated_grade(ctx: Context) -> Iterator[Hit]:
     stated = clean_text(ctx.project.stated_grade)
@@ -587,7 +584,7 @@ def stated_grade(ctx: Context) -> Iterator[Hit]:
     expected = ctx.scores.grade
     if expected is None:
         return
-    if _GRADE_WORDS.get(stated, stated) != expected:
+    if GRADE_WORD_TO_GRADE.get(stated, stated) != expected:
         yield (
             f"自评等级填写为「{stated}」，按总分 {num(ctx.scores.total)} 应为「{expected}」"
             "（优 ≥ 90，良 80–90，中 60–80，差 < 60）。",
@@ -854,7 +851,7 @@ def agrees(typed: object, computed: object, key: str) -> bool:
     """Whether a computed cell's content (typed, or a formula's cached value) shows `computed`."""
     if key == "grade":
         stated = clean_text(typed)
-        return _GRADE_WORDS.get(stated, stated) == (computed or "")
+        return GRADE_WORD_TO_GRADE.get(stated, stated) == (computed or "")
     try:
         value = float(str(typed).rstrip("%")) / (100 if str(typed).endswith("%") else 1)
     except ValueError:

@@ -25,4 +25,6 @@ SUMMARY_WARNING_FILL = "FFEB9C"  # 警告 (and 重复文件)
 FONT_NAME = "宋体"  # body text
 TITLE_FONT_NAME = "黑体"  # sheet titles
 SCORE_FORMAT = "0.00"  # 分值, 得分, 总分
+AMOUNT_FORMAT = "#,##0.00"  # 万元, two decimals
+LINK_COLOUR = "0563C1"  # a hyperlink's text
 PAGE_FOOTER = "第 &P 页，共 &N 页"  # centred footer of every printed sheet

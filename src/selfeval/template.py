@@ -65,10 +65,12 @@ from .layout import (
 )
 from .model import CLASSIFICATIONS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
 from .styles import (
+    AMOUNT_FORMAT,
     COMPUTED_FILL,
     ERROR_FILL,
     FONT_NAME,
     LABEL_FILL,
+    LINK_COLOUR,
     PAGE_FOOTER,
     SCORE_FORMAT,
     TITLE_FONT_NAME,
@@ -90,6 +92,7 @@ from .vocabulary import (
     GOAL_LABEL,
     GRADE_LABEL,
     GRADE_NOTE,
+    INDEX_TITLE,
     INDICATOR_KEY_TO_TEMPLATE_HEADER,
     LEVEL1_TO_SUBTOTAL_LABEL,
     NAME_LABEL,
@@ -126,7 +129,6 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 WRAP_TOP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 
-AMOUNT_FORMAT = "#,##0.00"
 SUBTOTAL_FORMAT = "0.00;-0.00;;@"  # zero shows as blank on an empty form
 RATE_FORMAT = "0.00%"
 
@@ -612,11 +614,11 @@ def build_guide_sheet(ws: Worksheet) -> None:
         ws.row_dimensions[row].height = fit_height([(text, GUIDE_WIDTH)], 16)
         row += 1
 
-    heading("一、填写方法")
+    heading(guide.HOW_TO_FILL_HEADING)
     for text in guide.HOW_TO_FILL:
         line(text)
     row += 1
-    heading("二、评分方法与等级")
+    heading(guide.SCORING_HEADING)
     for text in guide.SCORING_NOTES:
         line(text)
     for grade, band in guide.GRADE_BANDS:
@@ -627,8 +629,8 @@ def build_guide_sheet(ws: Worksheet) -> None:
             ws[address].border = BORDER
         row += 1
     row += 1
-    heading("三、校验规则代码（加载项或 selfeval 校验时给出）")
-    for address, text in ((f"A{row}", "代码"), (f"B{row}", "严重程度"), (f"C{row}", "含义")):
+    heading(guide.RULES_HEADING)
+    for address, text in zip((f"A{row}", f"B{row}", f"C{row}"), guide.RULES_COLUMNS, strict=True):
         _label(ws, address, text)
         ws[address].border = BORDER
     row += 1
@@ -659,7 +661,7 @@ def build_index_sheet(
     ws.sheet_view.showGridLines = False
     last = column_letters(len(INDEX_COLUMNS))
     ws.merge_cells(f"A1:{last}1")
-    _cell(ws, "A1", "项目目录", font=TITLE_FONT, align=Alignment(horizontal="center"))
+    _cell(ws, "A1", INDEX_TITLE, font=TITLE_FONT, align=Alignment(horizontal="center"))
     for column, header in INDEX_COLUMNS.values():
         _label(ws, f"{column}{INDEX_HEADER_ROW}", header)
         ws[f"{column}{INDEX_HEADER_ROW}"].border = BORDER
@@ -681,7 +683,7 @@ def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: Sh
     link = _cell(
         ws,
         f"{col['sheet']}{row}",
-        font=Font(name=FONT_NAME, size=10, color="0563C1", underline="single"),
+        font=Font(name=FONT_NAME, size=10, color=LINK_COLOUR, underline="single"),
         align=WRAP_TOP,
     )
     put_value(link, sheet)

@@ -9,7 +9,7 @@ what it maps: `LABEL_TO_FIELD_KEY` takes a label to the field of the form it int
 
 from __future__ import annotations
 
-from .model import CLASSIFICATIONS, LEVEL1_NAMES, SERVICE_SATISFACTION, TIMELINESS
+from .model import CLASSIFICATIONS, GRADES, LEVEL1_NAMES, SERVICE_SATISFACTION, TIMELINESS
 
 # --- fields of the form: label → field key ---------------------------------------------
 
@@ -149,8 +149,17 @@ LABEL_TO_FUNDS_LINE: dict[str, str] = {
     "其他资金": "other",
 }
 
-# Grades as forms write them (in a 自评等级 cell, or after the score in the 总分 row).
-GRADE_WORDS = frozenset({"优", "良", "中", "差", "优秀", "良好", "中等", "合格", "较差", "不合格"})
+# Grades as forms write them (in a 自评等级 cell, or after the score in the 总分 row): a long
+# word → the grade it means; GRADE_WORDS are every word a grade is written as.
+GRADE_WORD_TO_GRADE: dict[str, str] = {
+    "优秀": "优",
+    "良好": "良",
+    "中等": "中",
+    "合格": "中",
+    "较差": "差",
+    "不合格": "差",
+}
+GRADE_WORDS = frozenset(GRADES) | frozenset(GRADE_WORD_TO_GRADE)
 
 # --- taxonomy synonyms: written name → name of SPEC §2 ----------------------------------
 
@@ -254,6 +263,7 @@ LEVEL1_TO_SUBTOTAL_LABEL: dict[str, str] = {level1: f"{level1}小计" for level1
 FILLER_LABEL = "填报人"
 PHONE_LABEL = "联系电话"
 DATE_LABEL = "填报日期"
+INDEX_TITLE = "项目目录"  # the title of 目录
 NO_PROJECT_NAME = "（未填项目名称）"  # what 目录 shows for a sheet whose 项目名称 is empty
 
 # Cells the template computes with a formula (X01 looks at what they hold): field key → how a

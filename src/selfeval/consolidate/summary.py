@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 
 from ..model import GRADES, Severity
-from ..styles import INFO_FILL, SUMMARY_ERROR_FILL, SUMMARY_WARNING_FILL
+from ..styles import AMOUNT_FORMAT, INFO_FILL, SCORE_FORMAT, SUMMARY_ERROR_FILL, SUMMARY_WARNING_FILL
 from ..vocabulary import (
     SHEET_CHARTS,
     SHEET_DEPARTMENTS,
@@ -58,9 +58,9 @@ if TYPE_CHECKING:
     from ..validation import FileReport
 
 # Number formats (Excel codes).
-AMOUNT = "#,##0.00"  # 万元, two decimals
+AMOUNT = AMOUNT_FORMAT
 RATE = "0.0%"
-SCORE = "0.00"
+SCORE = SCORE_FORMAT
 COUNT = "0"
 TEXT = "@"
 GENERAL = "General"

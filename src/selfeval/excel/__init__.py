@@ -20,6 +20,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
+from ..guide import RULES_HEADING_WORD
 from ..layout import SHEET_NAME_FORBIDDEN, SHEET_NAME_MAX, is_project_sheet, project_sheet_name
 from ..model import Finding
 from ..rules import check_book
@@ -361,7 +362,7 @@ def show_rules(book: xw.Book) -> str | None:
         return None
     last = sheet.used_range.last_cell.row
     values = sheet.range((1, 1), (last, 1)).options(ndim=2).value
-    row = next((i for i, (v,) in enumerate(values, start=1) if isinstance(v, str) and "校验规则代码" in v), 1)
+    row = next((i for i, (v,) in enumerate(values, start=1) if isinstance(v, str) and RULES_HEADING_WORD in v), 1)
     sheet.activate()
     sheet.range((row, 1)).select()
     return f"A{row}"
