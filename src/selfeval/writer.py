@@ -37,8 +37,8 @@ from .layout import (
     project_sheet_name,
 )
 from .model import LEVEL1_OF_LEVEL2, Indicator, Project
-from .template import NO_PROJECT_NAME, build_workbook, put_value, save
-from .vocabulary import RESERVED_SHEETS, SHEET_INDEX, SHEET_MASTER
+from .template import build_workbook, put_value, save
+from .vocabulary import NO_PROJECT_NAME, RESERVED_SHEETS, SHEET_INDEX, SHEET_MASTER
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EXCEL_RESERVED = frozenset({"history"})  # Excel refuses a sheet named History
