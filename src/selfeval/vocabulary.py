@@ -9,7 +9,7 @@ what it maps: `LABEL_TO_FIELD_KEY` takes a label to the field of the form it int
 
 from __future__ import annotations
 
-from .model import CLASSIFICATIONS, GRADES, LEVEL1_NAMES, SERVICE_SATISFACTION, TIMELINESS
+from .model import CLASSIFICATIONS, FUNDS_COLUMNS, FUNDS_LINES, GRADES, LEVEL1_NAMES, SERVICE_SATISFACTION, TIMELINESS
 
 # --- fields of the form: label → field key ---------------------------------------------
 
@@ -233,20 +233,8 @@ NAME_LABEL = "项目名称"
 DEPARTMENT_LABEL = "主管部门"
 UNIT_LABEL = "实施单位"
 FUNDS_LABEL = "项目资金（万元）"
-FUNDS_KEY_TO_LABEL: dict[str, str] = {
-    "initial": "年初预算数",
-    "budget": "全年预算数",
-    "executed": "全年执行数",
-    "weight": "分值",
-    "rate": "执行率",
-    "score": "得分",
-}
-FUNDS_LINE_TO_LABEL: dict[str, str] = {
-    "total": "年度资金总额",
-    "fiscal": "其中：当年财政拨款",
-    "carryover": "上年结转资金",
-    "other": "其他资金",
-}
+FUNDS_KEY_TO_LABEL: dict[str, str] = {**FUNDS_COLUMNS, "weight": "分值", "rate": "执行率", "score": "得分"}
+FUNDS_LINE_TO_LABEL: dict[str, str] = {**FUNDS_LINES, "fiscal": "其中：" + FUNDS_LINES["fiscal"]}
 GOAL_LABEL = "年度总体目标"
 GOAL_EXPECTED_LABEL = "预期目标"
 GOAL_ACTUAL_LABEL = "实际完成情况"

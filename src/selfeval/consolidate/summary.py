@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
+from ..a1 import column_letters, column_number
 from ..model import GRADES, Severity
 from ..styles import AMOUNT_FORMAT, INFO_FILL, SCORE_FORMAT, SUMMARY_ERROR_FILL, SUMMARY_WARNING_FILL
 from ..vocabulary import (
@@ -598,8 +599,8 @@ def _round_up(value: float, step: float) -> float:
 
 
 def _shift(column: str, by: int) -> str:
-    """The column `by` to the right of a one-letter column."""
-    return chr(ord(column) + by)
+    """The column `by` to the right of `column`."""
+    return column_letters(column_number(column) + by)
 
 
 def _project_labels(frame: pd.DataFrame) -> list[str]:
