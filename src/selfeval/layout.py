@@ -48,12 +48,11 @@ def project_sheet_name(number: int) -> str:
 PROTECTION_ALLOWS: tuple[str, ...] = ("insertRows", "deleteRows", "formatCells", "formatColumns", "formatRows")
 
 
-GRADE_LABEL_COLUMN = "E"  # 自评等级 right next to the grade cell, so a reader finds it even when empty
-
 # --- columns ---------------------------------------------------------------------------
 
 FIRST_COLUMN = "A"
 LAST_COLUMN = "H"
+GRADE_LABEL_COLUMN = "E"  # 自评等级 right next to the grade cell, so a reader finds it even when empty
 COLUMN_WIDTHS: dict[str, float] = {
     "A": 10,
     "B": 15,

@@ -2,9 +2,9 @@
 for (SPEC §1), the labels the template writes, sheet names, button names and computed-cell
 keys, each defined once and named by the direction it maps.
 
-Keys of the reader's mappings are normalised labels (`values.normalize_label`: no whitespace, no trailing colon, no
-short parenthesised tail such as `（万元）` or `（50分）`, no leading 其中). Each mapping says
-what it maps: `LABEL_TO_FIELD_KEY` takes a label to the field of the form it introduces.
+Keys of the reader's mappings are normalised labels (`values.normalize_label`: no whitespace,
+no trailing colon, no short parenthesised tail such as `（万元）` or `（50分）`, no leading
+其中). Each mapping says what it maps: `LABEL_TO_FIELD_KEY` takes a label to the field of the form it introduces.
 """
 
 from __future__ import annotations
