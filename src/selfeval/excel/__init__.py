@@ -38,6 +38,7 @@ from . import engine, findings_sheet, index_sheet
 from .findings_sheet import Row
 from .marks import (
     MARK_FILLS,
+    MAX_COLOUR_CELLS,
     cell_marks,
     cell_notes,
     colour_matrix,
@@ -54,7 +55,6 @@ if TYPE_CHECKING:
 
 __all__ = ["build_summary", "clear_marks", "new_project", "show_rules", "validate_active", "validate_all"]
 
-MAX_COLOUR_CELLS = 10_000  # xlwings' limit per set_colors call
 
 F = TypeVar("F", bound=Callable[..., object])
 

@@ -14,7 +14,7 @@ from ..celltext import as_text, hyperlink_formula
 from ..model import Finding, Severity
 from ..styles import HEADER_FILL, INFO_FILL
 from ..vocabulary import SHEET_CHECK_RESULTS
-from .marks import MARK_FILLS
+from .marks import MARK_FILLS, MAX_COLOUR_CELLS
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -111,8 +111,8 @@ def write(book: xw.Book, rows: Sequence[Row], old_extent: int) -> xw.Sheet:
     colours += [[_SEVERITY_FILLS.get(row.severity)] for row in rows]
     colours += [[None]] * (last - len(lines))
     column = SEVERITY_COLUMN + 1
-    for start in range(0, len(colours), 10_000):
-        chunk = colours[start : start + 10_000]
+    for start in range(0, len(colours), MAX_COLOUR_CELLS):
+        chunk = colours[start : start + MAX_COLOUR_CELLS]
         sheet.range((start + 1, column), (start + len(chunk), column)).set_colors(chunk)
     if created:
         for index, width in enumerate(WIDTHS, start=1):

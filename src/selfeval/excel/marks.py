@@ -28,6 +28,7 @@ TEMPLATE_LABEL_FILL = "#" + LABEL_FILL
 TEMPLATE_COMPUTED_FILL = "#" + COMPUTED_FILL
 TEMPLATE_INPUT_FILL: str | None = None
 
+MAX_COLOUR_CELLS = 10_000  # xlwings' limit per set_colors call
 NOTE_PREFIX = "【自评校验】"
 MAX_NOTE_CHARS = 900  # several findings on one cell are joined; Excel shows long notes poorly
 
