@@ -204,6 +204,9 @@ SHEET_DEPARTMENTS = "部门汇总"
 SHEET_SUMMARY_FINDINGS = "问题清单"  # every finding of every file
 SHEET_FILES = "文件清单"
 SHEET_CHARTS = "图表"
+# A workbook holding all of these is a summary selfeval wrote: no forms to read, and an
+# output `selfeval consolidate` may replace.
+SUMMARY_WORKBOOK_SHEETS: frozenset[str] = frozenset({SHEET_SUMMARY, SHEET_FILES})
 
 # --- the add-in's name and buttons (ribbon tab 绩效自评), named the same everywhere ---------
 
