@@ -10,9 +10,10 @@ from openpyxl import load_workbook
 
 from selfeval.addin import ADDIN_FILENAME, addin_bytes
 from selfeval.cli import main
-from selfeval.layout import SHEET_INDEX, TEMPLATE_FILENAME
+from selfeval.layout import TEMPLATE_FILENAME
 from selfeval.rules import catalog
 from selfeval.validation import validate_file
+from selfeval.vocabulary import SHEET_INDEX
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from selfeval.consolidate import build_summary, write_summary
+from selfeval.consolidate import summary_from_reports, write_summary
 from selfeval.consolidate.summary import SEVERITY_COLOURS, Summary
 from selfeval.model import Indicator
 from selfeval.validation import FileReport, validate_file, validate_projects
@@ -32,7 +32,7 @@ def test_department_rate_is_total_executed_over_total_budget():
         make_project("乙", "卫健委", budget=300, executed=150, seed=2),
         make_project("丙", "审计局", budget=50, executed=40, seed=3),
     ]
-    summary = build_summary([_report("卫健委.xlsx", projects[:2]), _report("审计局.xlsx", projects[2:])])
+    summary = summary_from_reports([_report("卫健委.xlsx", projects[:2]), _report("审计局.xlsx", projects[2:])])
     departments = {row["主管部门"]: row for row in _rows(summary, "部门汇总")}
     health = departments["卫健委"]
     assert health["项目数（重复只计一次）"] == 2
@@ -47,7 +47,7 @@ def test_department_rate_is_total_executed_over_total_budget():
 def test_projects_block_matches_scoring_and_counts():
     projects = [make_project("道路养护", "交通局", budget=200, executed=150, seed=5)]
     report = _report("交通局.xlsx", projects)
-    row = _rows(build_summary([report]), "汇总")[0]
+    row = _rows(summary_from_reports([report]), "汇总")[0]
     scores = report.projects[0].scores
     assert row["执行率"] == pytest.approx(0.75)
     assert row["执行率得分"] == pytest.approx(scores.execution.score)
@@ -65,7 +65,7 @@ def test_total_above_100_is_shown_and_counted_as_an_error():
     report = _report("水务局.xlsx", [project])
     scores = report.projects[0].scores
     assert scores.total > 100
-    summary = build_summary([report])
+    summary = summary_from_reports([report])
     row = _rows(summary, "汇总")[0]
     assert row["总分"] == pytest.approx(scores.total) and row["等级"] == "优"
     assert row["产出得分"] == pytest.approx(scores.by_level1["产出指标"])
@@ -88,7 +88,7 @@ def test_summary_blocks_are_consistent_for_any_writer(tmp_path: Path):
     book = write_workbook(
         [make_project("公园维护", "园林局", seed=8), make_project("绿化", "园林局", seed=9)], tmp_path / "园林局.xlsx"
     )
-    summary = build_summary([validate_file(book)])
+    summary = summary_from_reports([validate_file(book)])
     assert [s.name for s in summary.sheets][:4] == ["汇总", "部门汇总", "问题清单", "文件清单"]
     for sheet in summary.sheets:
         for block in sheet.blocks:
@@ -106,7 +106,7 @@ def test_summary_blocks_are_consistent_for_any_writer(tmp_path: Path):
 def test_control_characters_and_long_texts_are_written(tmp_path: Path):
     project = make_project("名称\x01含控制符", "档案局", seed=10)
     project.unit = "单位" * 20000  # 40,000 characters, more than a cell holds
-    out = write_summary(build_summary([_report("档案局.xlsx", [project])]), tmp_path / "汇总.xlsx")
+    out = write_summary(summary_from_reports([_report("档案局.xlsx", [project])]), tmp_path / "汇总.xlsx")
     ws = openpyxl.load_workbook(out)["汇总"]
     assert ws["B3"].value == "项目名称" and ws["D3"].value == "实施单位"
     assert ws["B4"].value == "名称含控制符"
@@ -119,7 +119,7 @@ def test_markup_whitespace_and_empty_texts_read_back_as_written(tmp_path: Path):
 
     names = ["a&b<c>d", " 前后有空格 ", "换行\r\n之后", "-1", "+x", "]]>"]
     projects = [make_project(name, "文旅局 & <局>", seed=20 + i) for i, name in enumerate(names)]
-    summary = build_summary([_report("文旅局.xlsx", projects)])
+    summary = summary_from_reports([_report("文旅局.xlsx", projects)])
     out = write_summary(summary, tmp_path / "汇总.xlsx")
     ws = openpyxl.load_workbook(out)["汇总"]
     cells = [ws.cell(row, 2) for row in range(4, 4 + len(names))]

@@ -23,17 +23,10 @@ import selfeval.excel as x
 from selfeval import template, writer
 from selfeval.excel import findings_sheet, marks
 from selfeval.excel.findings_sheet import Row
-from selfeval.layout import (
-    INDEX_FIRST_ROW,
-    SHEET_FINDINGS,
-    SHEET_GUIDE,
-    SHEET_INDEX,
-    SHEET_MASTER,
-    SHEET_SUMMARY,
-    STATUS_CELL,
-)
+from selfeval.layout import INDEX_FIRST_ROW, STATUS_CELL
 from selfeval.model import Project, Severity
 from selfeval.validation import validate_file
+from selfeval.vocabulary import SHEET_CHECK_RESULTS, SHEET_GUIDE, SHEET_INDEX, SHEET_MASTER, SHEET_SUMMARY
 from support.excel_forms import DEFECTS, make_project, sample_projects
 from support.libreoffice import needs_libreoffice
 from support.remote_engine import enable_remote_engine
@@ -180,7 +173,7 @@ def test_validate_all_on_the_example_marks_every_finding(payloads: dict[str, dic
     book = open_book(payload)
     result = x.validate_all(book)
     actions = actions_of(book)
-    names.append(SHEET_FINDINGS)  # added by the run, at the end
+    names.append(SHEET_CHECK_RESULTS)  # added by the run, at the end
     expected = expected_findings(EXAMPLE)
     assert set(result) == set(expected)
     colours = colours_set(actions, names)
@@ -201,7 +194,7 @@ def test_validate_all_on_the_example_marks_every_finding(payloads: dict[str, dic
             assert status[0].startswith(f"✘ {errors} 个错误，{warnings} 个警告 ")
         else:
             assert status[0].startswith(f"✔ 校验通过（{warnings} 个警告） ")
-    listed = written_values(actions, names, SHEET_FINDINGS)
+    listed = written_values(actions, names, SHEET_CHECK_RESULTS)
     assert tuple(listed[0]) == findings_sheet.HEADERS
     assert sorted((r[1], r[2], r[3]) for r in listed[1:]) == sorted(
         (s, f.cell, f.code) for s, found in expected.items() for f in found
@@ -213,7 +206,7 @@ def test_validate_all_on_the_example_marks_every_finding(payloads: dict[str, dic
 
 def test_validate_all_colours_the_designed_defects(files: dict[str, Path], payloads: dict[str, dict]) -> None:
     payload = payloads["four"]
-    names = [*sheet_names(payload), SHEET_FINDINGS]
+    names = [*sheet_names(payload), SHEET_CHECK_RESULTS]
     book = open_book(payload)
     x.validate_all(book)
     actions = actions_of(book)
@@ -253,8 +246,8 @@ def test_writes_target_only_status_findings_index_or_summary(payloads: dict[str,
     book = open_book(payload)
     x.validate_all(book)
     x.build_summary(book)
-    names = [*sheet_names(payload), SHEET_FINDINGS, SHEET_SUMMARY]  # both added at the end
-    allowed_sheets = {SHEET_FINDINGS, SHEET_INDEX, SHEET_SUMMARY}
+    names = [*sheet_names(payload), SHEET_CHECK_RESULTS, SHEET_SUMMARY]  # both added at the end
+    allowed_sheets = {SHEET_CHECK_RESULTS, SHEET_INDEX, SHEET_SUMMARY}
     writes = [a for a in actions_of(book) if a["func"] not in FORMAT_ACTIONS]
     assert writes
     for action in writes:
@@ -264,7 +257,7 @@ def test_writes_target_only_status_findings_index_or_summary(payloads: dict[str,
 
 def test_actions_per_sheet_are_bounded(payloads: dict[str, dict]) -> None:
     payload = payloads["fifty"]
-    names = [*sheet_names(payload), SHEET_FINDINGS]
+    names = [*sheet_names(payload), SHEET_CHECK_RESULTS]
     book = open_book(payload)
     result = x.validate_all(book)
     actions = actions_of(book)
@@ -298,7 +291,7 @@ def test_clients_without_notes_get_colours_only(payloads: dict[str, dict]) -> No
 
 def test_index_is_refreshed_with_the_template_formulas(files: dict[str, Path], payloads: dict[str, dict]) -> None:
     payload = payloads["four"]
-    names = [*sheet_names(payload), SHEET_FINDINGS]
+    names = [*sheet_names(payload), SHEET_CHECK_RESULTS]
     book = open_book(payload)
     x.validate_all(book)
     rows = written_values(actions_of(book), names, SHEET_INDEX)
@@ -318,14 +311,14 @@ def test_index_is_refreshed_with_the_template_formulas(files: dict[str, Path], p
 def test_validate_active_touches_only_the_active_sheet(payloads: dict[str, dict]) -> None:
     payload = payloads["four"]
     active = make_project(2, DEFECTS[1]).name
-    names = [*sheet_names(payload), SHEET_FINDINGS]
+    names = [*sheet_names(payload), SHEET_CHECK_RESULTS]
     book = open_book(payload, active=active)
     found = x.validate_active(book)
     actions = actions_of(book)
     assert [f.code for f in found] == ["P01"]
     touched = {names[a["sheet_position"]] for a in actions if a["sheet_position"] is not None}
-    assert touched == {active, SHEET_FINDINGS}
-    listed = written_values(actions, names, SHEET_FINDINGS)
+    assert touched == {active, SHEET_CHECK_RESULTS}
+    listed = written_values(actions, names, SHEET_CHECK_RESULTS)
     assert [(r[1], r[3]) for r in listed[1:]] == [(active, "P01")]
     assert actions[-1]["func"] == "activateSheet" and actions[-1]["args"] == [names.index(active)]
 
@@ -354,7 +347,7 @@ def marked(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> 
         ws[row.cell].comment = Comment(marks.NOTE_PREFIX + row.message, "selfeval")
     for report in reports:  # a clean sheet keeps its ✔ status too
         wb[report.project.sheet][STATUS_CELL].value = "✘ 旧的校验结果" if report.findings else "✔ 校验通过"
-    ws = wb.create_sheet(SHEET_FINDINGS)
+    ws = wb.create_sheet(SHEET_CHECK_RESULTS)
     for line in findings_sheet.table(rows):
         ws.append(line)
     path = tmp_path_factory.mktemp("marked") / "已校验.xlsx"
@@ -400,13 +393,13 @@ def test_revalidating_paints_back_cells_that_are_fixed(marked: tuple[Path, list[
     colours = colours_set(actions_of(book), names)
     mine = {r.cell for r in rows if r.sheet == sheet}
     assert {cell for s, cell in colours if s == sheet} == mine
-    listed = written_values(actions_of(book), names, SHEET_FINDINGS)
+    listed = written_values(actions_of(book), names, SHEET_CHECK_RESULTS)
     assert sorted((r[1], r[2], r[3]) for r in listed[1:]) == sorted((r.sheet, r.cell, r.code) for r in rows)
 
 
 def test_template_fill_matches_the_template_file(files: dict[str, Path]) -> None:
-    assert marks.MARK_FILLS[Severity.ERROR][1:] == template.ERROR_FILL.fgColor.rgb[-6:]
-    assert marks.MARK_FILLS[Severity.WARNING][1:] == template.WARN_FILL.fgColor.rgb[-6:]
+    assert marks.MARK_FILLS[Severity.ERROR][1:] == template.ERROR_SOLID.fgColor.rgb[-6:]
+    assert marks.MARK_FILLS[Severity.WARNING][1:] == template.WARNING_SOLID.fgColor.rgb[-6:]
     payload = payload_from_xlsx(files["four"], recalculate=False)
     book = open_book(payload)
     ws = openpyxl.load_workbook(files["four"])[make_project(1).name]
@@ -465,10 +458,10 @@ def test_build_summary_writes_the_consolidation_rows(files: dict[str, Path], pay
     header = values[2]
     assert header[:3] == ["序号", "项目名称", "主管部门"] and header[-2:] == ["文件", "工作表"]
     body, totals = values[3:7], values[7]
-    from selfeval.consolidate import build_summary
+    from selfeval.consolidate import summary_from_reports
 
     # the same summary, built by consolidation from the file read by the CLI's reader
-    block = build_summary([validate_file(files["four"])]).sheet(SHEET_SUMMARY).blocks[0]
+    block = summary_from_reports([validate_file(files["four"])]).sheet(SHEET_SUMMARY).blocks[0]
     assert [c.header for c in block.columns] == header
     keep = [header.index(h) for h in ("工作表", "项目名称", "总分", "等级", "错误数", "警告数")]
     expected = sorted([["" if row[i] is None else row[i] for i in keep] for row in block.rows])
@@ -512,7 +505,7 @@ def test_show_rules_opens_the_guide_at_the_rule_list(payloads: dict[str, dict]) 
 
 
 def test_texts_that_look_like_formulas_stay_texts() -> None:
-    from selfeval.excel.texts import as_text, hyperlink_formula
+    from selfeval.celltext import as_text, hyperlink_formula
 
     assert [as_text(t) for t in ("=1+1", "+86", "-", "@x", "正常", 5)] == ["'=1+1", "'+86", "'-", "'@x", "正常", 5]
     assert hyperlink_formula('O\'Brien "x"', "B3", "转到") == '=HYPERLINK("#\'O\'\'Brien ""x""\'!B3","转到")'

@@ -8,16 +8,10 @@ from openpyxl import load_workbook
 
 from selfeval.cli import main
 from selfeval.importing import EXAMPLE_WORKBOOK, build_examples
-from selfeval.layout import (
-    DEFAULT_LAYOUT,
-    INDEX_COLUMNS,
-    INDEX_FIRST_ROW,
-    SHEET_INDEX,
-    SHEET_NAME_FORBIDDEN,
-    SHEET_NAME_MAX,
-)
+from selfeval.layout import DEFAULT_LAYOUT, INDEX_COLUMNS, INDEX_FIRST_ROW, SHEET_NAME_FORBIDDEN, SHEET_NAME_MAX
 from selfeval.sources import read_source
 from selfeval.validation import validate_file
+from selfeval.vocabulary import SHEET_INDEX
 from support.docx_forms import add_form, new_document, save, word_text
 from support.form_layouts import NATIONAL_MERGES, national_rows
 

@@ -10,8 +10,6 @@ from selfeval.layout import (
     DEFAULT_LAYOUT,
     FIRST_INDICATOR_ROW,
     LAST_COLUMN,
-    RESERVED_SHEETS,
-    SHEET_MASTER,
     STATUS_CELL,
     Group,
     SheetLayout,
@@ -20,6 +18,7 @@ from selfeval.layout import (
     layout_for,
 )
 from selfeval.model import LEVEL1_NAMES, LEVEL2_NAMES
+from selfeval.vocabulary import RESERVED_SHEETS, SHEET_MASTER
 
 
 def inside(address: str, ref: str) -> bool:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from selfeval import guide
-from selfeval.layout import BUTTONS
+from selfeval.vocabulary import BUTTONS
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD_NAMES = ("校验当前表", "新增项目表", "全部校验(?!规则)", "校验规则说明")  # 全部校验规则: "all rules"

@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from selfeval.consolidate import build_summary, write_summary
-from selfeval.consolidate.summary import SHEET_PROJECTS
+from selfeval.consolidate import summary_from_reports, write_summary
 from selfeval.importing import example_projects
 from selfeval.template import build_template
 from selfeval.validation import FileReport, validate_projects
+from selfeval.vocabulary import SHEET_SUMMARY
 from selfeval.writer import new_workbook, write_workbook
 from support.department_books import make_project
 from support.libreoffice import convert, needs_libreoffice
@@ -100,11 +100,11 @@ def test_summary_totals_carry_their_values(tmp_path: Path) -> None:
     ]
     for number, project in enumerate(projects, start=1):
         project.sheet = f"项目{number}"
-    summary = build_summary(
+    summary = summary_from_reports(
         [FileReport("卫健委.xlsx", "ok", [], validate_projects(projects))], today=dt.date(2025, 1, 2)
     )
     path = write_summary(summary, tmp_path / "汇总.xlsx")
-    grid = _cached(path)[SHEET_PROJECTS]
+    grid = _cached(path)[SHEET_SUMMARY]
     header = grid[2]
     totals = dict(zip(header, next(row for row in grid if row[0] == "合计"), strict=False))
     assert totals["项目名称"] == "共2个项目"

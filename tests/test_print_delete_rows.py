@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.layout import FUNDS_ROWS
+from selfeval.layout import FUNDS_LINE_TO_ROW
 from selfeval.model import Funds, FundsLine, Goal, Indicator, Project
 from selfeval.scoring import score_project
 from selfeval.sources import read_source, read_workbook_grids
@@ -89,5 +89,5 @@ def test_rows_deleted_inside_categories_on_the_protected_sheet_leave_every_total
 def test_the_protection_still_guards_the_rest_of_the_form(tmp_path: Path) -> None:
     book = write_workbook([_project()], tmp_path / "book.xlsx")
     (before,) = read_source(book).projects
-    result = _delete(book, tmp_path / "refused.xlsx", before.sheet, [FUNDS_ROWS["fiscal"]], tmp_path)
+    result = _delete(book, tmp_path / "refused.xlsx", before.sheet, [FUNDS_LINE_TO_ROW["fiscal"]], tmp_path)
     assert result.returncode == 3 and "refused" in result.stderr

@@ -12,7 +12,8 @@ import selfeval.excel as x
 from selfeval import writer
 from selfeval.cli import main
 from selfeval.excel import marks
-from selfeval.layout import SHEET_FINDINGS, STATUS_CELL
+from selfeval.layout import STATUS_CELL
+from selfeval.vocabulary import SHEET_CHECK_RESULTS
 from support.excel_forms import DEFECTS, make_project
 from support.xlwings_payload import actions_of, payload_from_xlsx
 from test_excel import colours_set, open_book, remote_engine, target, written_values  # noqa: F401 - engine fixture
@@ -34,13 +35,13 @@ def _copy_marks(path: Path) -> tuple[dict, dict, dict, list]:
         for row in ws.iter_rows():
             for cell in row:
                 rgb = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
-                if isinstance(rgb, str) and rgb[-6:].upper() in mark_colours and ws.title != SHEET_FINDINGS:
+                if isinstance(rgb, str) and rgb[-6:].upper() in mark_colours and ws.title != SHEET_CHECK_RESULTS:
                     fills[(ws.title, cell.coordinate)] = "#" + rgb[-6:].lower()
                 if cell.comment is not None:
                     notes[(ws.title, cell.coordinate)] = cell.comment.text
         if ws[STATUS_CELL].value and ws.title.startswith("示例项目"):
             status[ws.title] = ws[STATUS_CELL].value
-    lines = [list(r) for r in wb[SHEET_FINDINGS].iter_rows(values_only=True)]
+    lines = [list(r) for r in wb[SHEET_CHECK_RESULTS].iter_rows(values_only=True)]
     return fills, notes, status, lines
 
 
@@ -53,12 +54,12 @@ def test_marked_copy_matches_the_ribbon(book_file: Path, tmp_path: Path, capsys)
     fills, notes, status, lines = _copy_marks(out)
 
     payload = payload_from_xlsx(book_file, recalculate=False)
-    names = [s["name"] for s in payload["sheets"]] + [SHEET_FINDINGS]
+    names = [s["name"] for s in payload["sheets"]] + [SHEET_CHECK_RESULTS]
     book = open_book(payload)
     x.validate_all(book)
     actions = actions_of(book)
     ribbon_fills = {
-        key: colour for key, colour in colours_set(actions, names).items() if colour and key[0] != SHEET_FINDINGS
+        key: colour for key, colour in colours_set(actions, names).items() if colour and key[0] != SHEET_CHECK_RESULTS
     }
     assert fills and fills == ribbon_fills
     ribbon_notes = {
@@ -73,7 +74,7 @@ def test_marked_copy_matches_the_ribbon(book_file: Path, tmp_path: Path, capsys)
         if a["func"] == "setValues" and target(a, names)[1] == STATUS_CELL
     }
     assert {k: v[:-16] for k, v in status.items()} == {k: v[:-16] for k, v in ribbon_status.items()}  # no time
-    listed = written_values(actions, names, SHEET_FINDINGS)
+    listed = written_values(actions, names, SHEET_CHECK_RESULTS)
     assert [line[:6] for line in lines] == [line[:6] for line in listed]
     heights = {target(a, names): a["args"][0] for a in actions if a["func"] == "setRowHeight"}
     copy = openpyxl.load_workbook(out)
@@ -96,7 +97,7 @@ def test_marked_copy_previews_with_values(book_file: Path, tmp_path: Path) -> No
     form = slice(0, 8)  # A:H, the printed form (the status, right of it, widens the copy's rows)
     assert mine[0][form] == theirs[0][form] and mine[0][0].startswith("项目支出绩效自评表（2025")  # the title formula
     assert [r[form] for r in mine[3:]] == [r[form] for r in theirs[3:]]  # every total, subtotal and the grade
-    links = copy.get_sheet_by_name(SHEET_FINDINGS).to_python()
+    links = copy.get_sheet_by_name(SHEET_CHECK_RESULTS).to_python()
     assert all(row[6] == "转到" for row in links[1:])
 
 

@@ -119,7 +119,8 @@ def test_validating_grows_rows_a_clerk_filled_with_long_text(tmp_path: Path) -> 
 
 
 def test_validating_all_fits_the_index_rows_to_long_names(tmp_path: Path) -> None:
-    from selfeval.layout import INDEX_FIRST_ROW, SHEET_INDEX, index_height
+    from selfeval.layout import INDEX_FIRST_ROW, index_height
+    from selfeval.vocabulary import SHEET_INDEX
 
     long = "农村公路养护及危桥改造工程专项补助资金绩效自评项目"
     path = write_workbook(

@@ -8,17 +8,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from selfeval.consolidate import build_summary, write_summary
+from selfeval.consolidate import summary_from_reports, write_summary
 from selfeval.consolidate.summary import (
     BAR_CM,
     NO_FINDINGS,
     SCORE_AXIS_MAX,
-    SHEET_CHARTS,
-    SHEET_FINDINGS,
-    SHEET_PROJECTS,
     TOP_N,
 )
 from selfeval.validation import FileReport, validate_projects
+from selfeval.vocabulary import SHEET_CHARTS, SHEET_SUMMARY, SHEET_SUMMARY_FINDINGS
 from support.department_books import make_project
 from support.libreoffice import convert, needs_libreoffice
 from support.pdf import (
@@ -53,7 +51,7 @@ def _reports() -> list[FileReport]:
 
 @pytest.fixture(scope="module")
 def summary():
-    return build_summary(_reports(), today=TODAY)
+    return summary_from_reports(_reports(), today=TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +72,7 @@ def _sheet_pages(pdf: Path, first_title: str, next_title: str | None) -> list[li
 
 
 def test_heading_rows_and_columns_in_reading_order(summary) -> None:
-    sheet = summary.sheet(SHEET_PROJECTS)
+    sheet = summary.sheet(SHEET_SUMMARY)
     assert sheet.heading.title == "2024年度项目支出绩效自评汇总表"
     assert sheet.heading.left == "单位：万元" and sheet.heading.right == "制表日期：2025-03-31"
     headers = [c.header for c in sheet.blocks[0].columns]
@@ -89,7 +87,7 @@ def test_every_summary_header_prints_on_page_one_at_nine_points_or_more(summary,
     _book, pdf = rendered
     assert "A4" in info(pdf)["Page size"]
     summary_pages = _sheet_pages(pdf, "2024年度项目支出绩效自评汇总表", "（按主管部门）")
-    printed = [c.header for c in summary.sheet(SHEET_PROJECTS).blocks[0].columns if c.printed]
+    printed = [c.header for c in summary.sheet(SHEET_SUMMARY).blocks[0].columns if c.printed]
     for words in summary_pages:
         assert header_cells(words, "序号") == printed  # all on the page, the header repeated on each
         assert smallest_text(words) >= 9.0
@@ -107,7 +105,7 @@ def test_long_names_wrap_whole_and_totals_say_what_they_are(rendered) -> None:
     ends = [f"止{d}" for d in range(30) for i in range(1 if d % 2 else 2) if (d + i) % 5 == 0]
     assert len(ends) == 9 and all(end in text for end in ends)  # the last line of every long name prints
     assert "共45个项目" in text and "均" in text and "注：合计行中" in text
-    ws = openpyxl.load_workbook(book)[SHEET_PROJECTS]
+    ws = openpyxl.load_workbook(book)[SHEET_SUMMARY]
     tall = [r for r in range(4, 49) if "补助资金" in str(ws.cell(r, 2).value)]
     assert all(ws.row_dimensions[r].height > 15 for r in tall)
 
@@ -115,7 +113,7 @@ def test_long_names_wrap_whole_and_totals_say_what_they_are(rendered) -> None:
 @needs_libreoffice
 @needs_poppler
 def test_findings_list_names_department_unit_and_project(summary, rendered) -> None:
-    block = summary.sheet(SHEET_FINDINGS).blocks[0]
+    block = summary.sheet(SHEET_SUMMARY_FINDINGS).blocks[0]
     headers = [c.header for c in block.columns]
     assert headers[:4] == ["序号", "主管部门", "实施单位", "项目名称"]
     rows = [dict(zip(headers, row, strict=False)) for row in block.rows]
@@ -130,10 +128,10 @@ def test_an_empty_findings_list_is_a_sentence_not_an_empty_table(tmp_path: Path)
     clean = list(validate_projects([project]))
     for item in clean:
         item.findings.clear()
-    summary = build_summary([FileReport("审计局.xlsx", "ok", [], clean)], today=TODAY)
-    block = summary.sheet(SHEET_FINDINGS).blocks[0]
+    summary = summary_from_reports([FileReport("审计局.xlsx", "ok", [], clean)], today=TODAY)
+    block = summary.sheet(SHEET_SUMMARY_FINDINGS).blocks[0]
     assert block.rows == [] and block.table_name is None and block.empty == NO_FINDINGS
-    ws = openpyxl.load_workbook(write_summary(summary, tmp_path / "汇总.xlsx"))[SHEET_FINDINGS]
+    ws = openpyxl.load_workbook(write_summary(summary, tmp_path / "汇总.xlsx"))[SHEET_SUMMARY_FINDINGS]
     assert ws["A3"].value == NO_FINDINGS and not ws.tables
 
 
@@ -152,7 +150,7 @@ def test_no_budget_means_a_sentence_instead_of_an_empty_rate_chart(tmp_path: Pat
     project = make_project("无资金项目", "档案局", seed=4)
     project.funds = None
     project.sheet = "项目1"
-    summary = build_summary([FileReport("档案局.xlsx", "ok", [], validate_projects([project]))], today=TODAY)
+    summary = summary_from_reports([FileReport("档案局.xlsx", "ok", [], validate_projects([project]))], today=TODAY)
     ws = openpyxl.load_workbook(write_summary(summary, tmp_path / "汇总.xlsx"))[SHEET_CHARTS]
     assert len(ws._charts) == 2  # grades and totals; no rate chart
     texts = [c.value for row in ws.iter_rows(max_col=1) for c in row if c.value]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from selfeval.layout import SHEET_INDEX
+from selfeval.vocabulary import SHEET_INDEX
 from selfeval.writer import write_workbook
 from support.department_books import make_project
 from support.libreoffice import convert, needs_libreoffice

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from selfeval.layout import DEFAULT_LAYOUT
 from selfeval.model import (
     BENEFIT,
     COST,
@@ -34,9 +35,10 @@ from selfeval.model import (
     Project,
     Severity,
 )
-from selfeval.rules import RULES, catalog, check, check_book
+from selfeval.rules import RULES, catalog, check, check_book, computed_values
 from selfeval.scoring import METHOD_SCORE_TOLERANCE, indicator, score_project
 from selfeval.values import Quantity
+from selfeval.vocabulary import COMPUTED_KEY_TO_LABEL, COMPUTED_KEYS
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741 -- SPEC §5 writes severities as E, W, I
 
@@ -774,3 +776,10 @@ def test_seed_form_3_quantity_is_quantitative_and_missed() -> None:
     assert result.met is False
     assert result.ratio == pytest.approx(0.95)
     assert not list(of(project, "D01"))  # the deviation text is there
+
+
+def test_every_computed_cell_has_a_value_a_label_and_a_formula() -> None:
+    """X01 compares exactly the cells the template computes: vocabulary.COMPUTED_KEYS."""
+    values = computed_values(score_project(clean_project()))
+    assert tuple(values) == COMPUTED_KEYS == tuple(COMPUTED_KEY_TO_LABEL)
+    assert set(COMPUTED_KEYS) <= set(DEFAULT_LAYOUT.computed)

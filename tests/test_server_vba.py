@@ -30,11 +30,12 @@ from selfeval import writer
 from selfeval.addin.sources import load_sources
 from selfeval.excel import findings_sheet, marks
 from selfeval.excel.findings_sheet import Row
-from selfeval.layout import PROTECTION_ALLOWS, SHEET_MASTER, SHEET_SUMMARY
+from selfeval.layout import PROTECTION_ALLOWS
 from selfeval.model import Severity
 from selfeval.server.actions import CLIENT_ACTIONS
 from selfeval.server.app import ENTRY_POINTS
 from selfeval.validation import validate_file
+from selfeval.vocabulary import SHEET_CHECK_RESULTS, SHEET_MASTER, SHEET_SUMMARY
 from support.excel_forms import DEFECTS, make_project
 from support.libreoffice import SYSTEM_PYTHON, needs_libreoffice, needs_uno
 from support.remote_engine import enable_remote_engine
@@ -214,7 +215,7 @@ def marked(four: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         colour = marks.MARK_FILLS[Severity.ERROR if row.severity == "错误" else Severity.WARNING][1:]
         wb[row.sheet][row.cell].fill = PatternFill("solid", fgColor=colour)
         wb[row.sheet][row.cell].comment = Comment(marks.NOTE_PREFIX + row.message, "selfeval")
-    ws = wb.create_sheet(findings_sheet.SHEET_FINDINGS)
+    ws = wb.create_sheet(SHEET_CHECK_RESULTS)
     for line in findings_sheet.table(rows):
         ws.append(line)
     path = tmp_path_factory.mktemp("marked") / "已校验.xlsx"

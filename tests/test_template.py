@@ -8,19 +8,12 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from selfeval import guide
-from selfeval.layout import (
-    DEFAULT_LAYOUT,
-    SHEET_CODES,
-    SHEET_GUIDE,
-    SHEET_INDEX,
-    SHEET_MASTER,
-    STATUS_CELL,
-    TEMPLATE_FILENAME,
-)
+from selfeval.layout import DEFAULT_LAYOUT, STATUS_CELL, TEMPLATE_FILENAME
 from selfeval.model import LEVEL2_BY_LEVEL1
 from selfeval.rules import catalog
 from selfeval.template import build_template, formulas
 from selfeval.validation import validate_file
+from selfeval.vocabulary import SHEET_CODES, SHEET_GUIDE, SHEET_INDEX, SHEET_MASTER
 
 COMMITTED = Path(__file__).resolve().parents[1] / "workbook" / TEMPLATE_FILENAME
 
@@ -185,10 +178,12 @@ def test_status_is_on_screen_but_not_on_paper() -> None:
 
 
 def test_guide_explains_every_rule_code() -> None:
-    assert set(guide.RULES) == {item.code for item in catalog()}
+    lines = guide.rule_lines()
+    assert [code for code, _, _ in lines] == [item.code for item in catalog()]
     ws = load_workbook(COMMITTED)[SHEET_GUIDE]
-    texts = {c.value for row in ws.iter_rows() for c in row if c.value}
-    assert set(guide.RULES) <= texts
+    rows = {tuple(c.value for c in row[:3]) for row in ws.iter_rows()}
+    assert all(line in rows for line in lines)  # code, the catalog's severity, the clerk's words
+    assert ("S04", "警告", "产出、效益或满意度指标中某一类没有指标") in rows
 
 
 def test_validate_reports_the_blank_template_in_chinese() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.layout import INDICATOR_COLUMNS
+from selfeval.layout import INDICATOR_KEY_TO_COLUMN
 from selfeval.model import Funds, FundsLine, Goal, Indicator, Project
 from selfeval.scoring import score_project
 from selfeval.sources import read_source, read_workbook_grids
@@ -57,7 +57,7 @@ def _insert(book: Path, out: Path, sheet: str, inserts: list[dict], tmp_path: Pa
 
 
 def _row_cells(name: str, target: str, actual: str, weight: float, score: float, reason: str = "") -> dict:
-    c = INDICATOR_COLUMNS
+    c = INDICATOR_KEY_TO_COLUMN
     return {
         c["name"]: name,
         c["target"]: target,

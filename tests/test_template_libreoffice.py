@@ -14,10 +14,11 @@ import python_calamine
 from openpyxl import load_workbook
 
 from project_generators import boundary_project, generated_project
-from selfeval.layout import INDEX_COLUMNS, INDEX_FIRST_ROW, SHEET_INDEX, TITLE_FORMAT, SheetLayout
+from selfeval.layout import INDEX_COLUMNS, INDEX_FIRST_ROW, SheetLayout
 from selfeval.model import LEVEL1_NAMES, Indicator, Project
 from selfeval.preview import example_project, render_png
 from selfeval.scoring import score_project
+from selfeval.vocabulary import FORM_TITLE_FORMAT, SHEET_INDEX
 from selfeval.writer import project_layout, sheet_names, write_workbook
 from support.libreoffice import convert, needs_libreoffice
 
@@ -59,7 +60,7 @@ def expected_cells(project: Project, layout: SheetLayout) -> dict[str, object]:
     if weight_total is None and weights:
         weight_total = scores.execution.weight + sum(weights)  # the sheet sums what is there
     expected: dict[str, object] = {
-        "title": TITLE_FORMAT.format(year=project.year),
+        "title": FORM_TITLE_FORMAT.format(year=project.year),
         "funds.rate": blank(scores.execution.rate),
         "funds.score": blank(scores.execution.score),
         "total": blank(scores.total),

@@ -11,15 +11,10 @@ from openpyxl import load_workbook
 
 from project_generators import projects
 from selfeval.grid import parse
-from selfeval.layout import (
-    RESERVED_SHEETS,
-    SHEET_INDEX,
-    SHEET_MASTER,
-    SHEET_NAME_MAX,
-    is_project_sheet,
-)
+from selfeval.layout import SHEET_NAME_MAX, is_project_sheet
 from selfeval.model import LEVEL1_OF_LEVEL2, Funds, Goal, Indicator, Project
 from selfeval.sources import read_workbook_grids
+from selfeval.vocabulary import RESERVED_SHEETS, SHEET_INDEX, SHEET_MASTER
 from selfeval.writer import new_workbook, project_layout, sheet_names, write_workbook
 
 

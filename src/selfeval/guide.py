@@ -1,13 +1,20 @@
 """The text of the 填表说明 sheet: how to fill the form, the grade bands, the rule codes.
 
-Plain Chinese for clerks; the rule descriptions summarise SPEC §5 in words a clerk uses.
+Plain Chinese for clerks; the rule table comes from the rule catalog (`rules.catalog`), whose
+`hint`s summarise SPEC §5 in words a clerk uses.
 """
 
 from __future__ import annotations
 
-from .layout import BUTTON_NEW_PROJECT, BUTTON_VALIDATE_ACTIVE, BUTTON_VALIDATE_ALL
+from .rules import catalog
+from .vocabulary import BUTTON_NEW_PROJECT, BUTTON_VALIDATE_ACTIVE, BUTTON_VALIDATE_ALL
 
 GUIDE_TITLE = "填表说明"
+HOW_TO_FILL_HEADING = "一、填写方法"
+SCORING_HEADING = "二、评分方法与等级"
+RULES_HEADING_WORD = "校验规则代码"  # the 填表说明 button opens the sheet at the heading holding it
+RULES_HEADING = f"三、{RULES_HEADING_WORD}（加载项或 selfeval 校验时给出）"
+RULES_COLUMNS: tuple[str, str, str] = ("代码", "严重程度", "含义")
 
 HOW_TO_FILL: tuple[str, ...] = (
     "1. 每个项目填写一张工作表（“项目1”“项目2”……），工作表名可改为项目简称。",
@@ -36,43 +43,8 @@ SCORING_NOTES: tuple[str, ...] = (
     "默认权重：预算执行 10 分，产出指标 50 分，效益指标 30 分，满意度指标 10 分；特殊情况可调整，但合计须为 100 分。",
 )
 
-# Rule code → (severity word, what it means for a clerk).
-RULES: dict[str, tuple[str, str]] = {
-    "S01": ("错误", "项目名称、主管部门、实施单位或年度未填写"),
-    "S02": ("错误", "年度总体目标的预期目标或实际完成情况未填写"),
-    "S03": ("错误", "没有填写任何绩效指标"),
-    "S04": ("警告", "产出、效益或满意度指标中某一类没有指标"),
-    "S05": ("错误", "二级指标名称不规范，或不属于所在的一级指标"),
-    "S06": ("警告", "一级指标未填，已按二级指标推断"),
-    "S07": ("错误", "指标行缺少三级指标名称、年度指标值、实际完成值或得分"),
-    "S08": ("警告", "指标行未填分值（整张表没有分值列时只提示一次）"),
-    "S09": ("错误", "指标表没有得分列，无法核对得分、总分和等级"),
-    "F01": ("错误", "年度资金总额不等于当年财政拨款、上年结转资金与其他资金之和"),
-    "F02": ("错误", "全年执行数大于全年预算数"),
-    "F03": ("错误", "填写的执行率与“全年执行数 ÷ 全年预算数”不符"),
-    "F04": ("错误", "预算执行得分与“分值 × 执行率”不符"),
-    "F05": ("错误", "项目资金填写了负数或非数字"),
-    "F06": ("警告", "未填写项目资金，无法计算预算执行得分"),
-    "W01": ("错误", "预算执行分值与全部指标分值合计不等于 100"),
-    "W02": ("警告", "一级指标权重与默认的 10/50/30/10 不同"),
-    "W03": ("错误", "指标分值为零、负数或非数字"),
-    "P01": ("错误", "得分为负数或超过分值"),
-    "P02": ("错误", "总分不等于各项得分之和"),
-    "P03": ("错误", "自评等级与总分不符"),
-    "P04": ("警告", "定量指标得分与按比例计算的得分差距较大"),
-    "P05": ("警告", "实际完成值已达到目标，但得分低于分值"),
-    "P06": ("错误", "实际完成值未达到目标，但得了满分"),
-    "P07": ("警告", "定性指标得分不在其完成程度对应的区间内"),
-    "P08": ("错误", "总分超过 100 分，或未填分值的指标得分超过其一级指标的权重"),
-    "D01": ("错误", "得分低于分值或未完成目标，但未填写偏差原因分析及改进措施"),
-    "D02": ("提示", "已完成目标且得满分，却填写了偏差原因"),
-    "Q01": ("警告", "数量指标的目标值只写了百分比（如 100%），应写具体数量和单位"),
-    "Q02": ("提示", "数量、时效、成本指标的目标值是定性描述，应可衡量"),
-    "Q03": ("警告", "目标值与实际值的单位不一致，无法比较"),
-    "Q04": ("提示", "满意度指标的目标值不是百分比"),
-    "X01": ("错误", "自动计算的单元格（执行率、得分、总分、等级）被改成了手填数值，且与计算结果不符"),
-    "X02": ("警告", "同一工作簿中两个项目表的项目名称相同"),
-    "X03": ("错误", "某个工作表或文件看起来是自评表，但无法读取"),
-    "X04": ("警告", "同一批文件中，两个文件含有同一项目（项目名称、主管部门、年度均相同），汇总时只计一次"),
-    "X05": ("错误", "selfeval 不读取这种类型的 Office 文件（如 .doc、.wps、.csv），请另存为 .xlsx 或 .docx"),
-}
+
+def rule_lines() -> list[tuple[str, str, str]]:
+    """(code, severity word, meaning for a clerk) of every rule in catalog order: the rule table
+    of 填表说明, generated from the one catalog (`rules`), so code and severity cannot disagree."""
+    return [(item.code, item.severity.label, item.hint) for item in catalog()]

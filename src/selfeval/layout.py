@@ -1,4 +1,4 @@
-"""Geometry and labels of the workbook template: the one place that knows where things are.
+"""Geometry of the workbook template: the one place that knows where things are.
 
 A project sheet is eight columns wide (A–H) and reads top to bottom like the paper form:
 title, 年度 and 校验状态, identity, classification, 项目资金（万元）, 年度总体目标, the indicator
@@ -6,7 +6,8 @@ table (one block per 一级指标, one group of rows per 二级指标), then 总
 自评等级 and the filler line. Only the indicator table changes size: a `SheetLayout` is built
 from the number of rows of each (一级, 二级) group and derives every address from that.
 
-The labels are the SPEC §1 labels, so `grid` reads the sheet back like any other form.
+The labels it places are `vocabulary`'s (the SPEC §1 labels), so `grid` reads the sheet back
+like any other form.
 """
 
 from __future__ import annotations
@@ -23,22 +24,10 @@ from .model import (
     SATISFACTION,
 )
 from .textfit import fit_height
-from .vocabulary import INDICATOR_KEY_TO_HEADER
+from .vocabulary import COMPUTED_KEYS, FIELD_KEY_TO_CLASSIFICATION_LABEL, PROJECT_SHEET_PREFIX, RESERVED_SHEETS
 
 TEMPLATE_FILENAME = "项目支出绩效自评表.xlsx"  # under workbook/
 
-# --- sheets ----------------------------------------------------------------------------
-
-SHEET_GUIDE = "填表说明"
-SHEET_INDEX = "目录"
-SHEET_SUMMARY = "汇总"
-SHEET_CODES = "代码表"
-SHEET_MASTER = "项目模板"  # hidden; the add-in copies it to make a new project sheet
-SHEET_FINDINGS = "校验结果"  # reserved for the add-in
-RESERVED_SHEETS: frozenset[str] = frozenset(
-    {SHEET_GUIDE, SHEET_INDEX, SHEET_SUMMARY, SHEET_CODES, SHEET_MASTER, SHEET_FINDINGS}
-)
-PROJECT_SHEET_PREFIX = "项目"
 SHEET_NAME_MAX = 31  # Excel's limit
 SHEET_NAME_FORBIDDEN = frozenset("[]:*?/\\")
 
@@ -53,75 +42,17 @@ def project_sheet_name(number: int) -> str:
     return f"{PROJECT_SHEET_PREFIX}{number}"
 
 
-# The add-in's buttons (ribbon tab 绩效自评), named the same in every message, guide and README.
-BUTTON_VALIDATE_ACTIVE = "校验本表"
-BUTTON_VALIDATE_ALL = "校验全部"
-BUTTON_CLEAR = "清除标记"
-BUTTON_NEW_PROJECT = "新建项目表"
-BUTTON_SUMMARY = "生成汇总"
-BUTTON_GUIDE = "填表说明"
-BUTTONS: tuple[str, ...] = (
-    BUTTON_VALIDATE_ACTIVE,
-    BUTTON_VALIDATE_ALL,
-    BUTTON_CLEAR,
-    BUTTON_NEW_PROJECT,
-    BUTTON_SUMMARY,
-    BUTTON_GUIDE,
-)
-
-
 # What a clerk may still do on a protected sheet (protected without a password): add and
 # remove indicator rows and format cells. Names are openpyxl's SheetProtection fields; the
 # Excel layer maps them to COM's Protect(Allow…) when it protects a sheet again.
 PROTECTION_ALLOWS: tuple[str, ...] = ("insertRows", "deleteRows", "formatCells", "formatColumns", "formatRows")
 
 
-# --- labels ----------------------------------------------------------------------------
-
-TITLE = "项目支出绩效自评表"
-TITLE_FORMAT = TITLE + "（{year}年度）"
-YEAR_LABEL = "年度"
-STATUS_LABEL = "校验状态"  # its presence marks a template sheet
-NAME_LABEL = "项目名称"
-DEPARTMENT_LABEL = "主管部门"
-UNIT_LABEL = "实施单位"
-FUNDS_LABEL = "项目资金（万元）"
-FUNDS_COLUMN_LABELS: dict[str, str] = {
-    "initial": "年初预算数",
-    "budget": "全年预算数",
-    "executed": "全年执行数",
-    "weight": "分值",
-    "rate": "执行率",
-    "score": "得分",
-}
-FUNDS_LINE_LABELS: dict[str, str] = {
-    "total": "年度资金总额",
-    "fiscal": "其中：当年财政拨款",
-    "carryover": "上年结转资金",
-    "other": "其他资金",
-}
-GOAL_LABEL = "年度总体目标"
-GOAL_EXPECTED_LABEL = "预期目标"
-GOAL_ACTUAL_LABEL = "实际完成情况"
-INDICATOR_COLUMN_LABELS: dict[str, str] = {  # the template's headers: the reader's names for them
-    "level1": "一级指标",
-    **INDICATOR_KEY_TO_HEADER,
-    "deviation": "偏差原因分析及改进措施",
-}
-TOTAL_LABEL = "总分"
-GRADE_LABEL = "自评等级"
-GRADE_LABEL_COLUMN = "E"  # right next to the grade cell, so a reader finds it even when empty
-GRADE_NOTE = "等级标准：优 ≥ 90 分；良 80–90 分；中 60–80 分；差 < 60 分"
-EXECUTION_SUBTOTAL_LABEL = "其中：预算执行"
-SUBTOTAL_LABELS: dict[str, str] = {level1: f"{level1}小计" for level1 in LEVEL1_NAMES}
-FILLER_LABEL = "填报人"
-PHONE_LABEL = "联系电话"
-DATE_LABEL = "填报日期"
-
 # --- columns ---------------------------------------------------------------------------
 
 FIRST_COLUMN = "A"
 LAST_COLUMN = "H"
+GRADE_LABEL_COLUMN = "E"  # 自评等级 right next to the grade cell, so a reader finds it even when empty
 COLUMN_WIDTHS: dict[str, float] = {
     "A": 10,
     "B": 15,
@@ -132,7 +63,7 @@ COLUMN_WIDTHS: dict[str, float] = {
     "G": 9,
     "H": 26,
 }
-INDICATOR_COLUMNS: dict[str, str] = {
+INDICATOR_KEY_TO_COLUMN: dict[str, str] = {
     "level1": "A",
     "level2": "B",
     "name": "C",
@@ -143,7 +74,7 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "deviation": "H",
 }
 # 项目资金（万元）: A holds the block label, B the line labels, C–H the columns.
-FUNDS_COLUMNS: dict[str, str] = {
+FUNDS_KEY_TO_COLUMN: dict[str, str] = {
     "initial": "C",
     "budget": "D",
     "executed": "E",
@@ -161,7 +92,7 @@ ROW_HEIGHT = 22
 TITLE_HEIGHT = 34
 GOAL_HEIGHT = 60
 INDICATOR_HEIGHT = 28
-FONT_SIZE = 10.0  # the body text of a project sheet
+FORM_FONT_SIZE = 10.0  # the body text of a project sheet
 GOAL_VALUE_COLUMNS = "CDEFGH"  # 预期目标 / 实际完成情况 are merged over these
 # Merged value cells of the identity rows: key of `SheetLayout.cells` → the columns it spans.
 IDENTITY_SPANS: dict[str, str] = {"name": "BCDEFGH", "department": "BC", "unit": "EFGH"}
@@ -174,21 +105,27 @@ def span_width(columns: str) -> float:
 
 def goal_height(text: str) -> float:
     """Height of a 预期目标 or 实际完成情况 row holding `text`."""
-    return fit_height([(text, span_width(GOAL_VALUE_COLUMNS))], GOAL_HEIGHT, FONT_SIZE)
+    return fit_height([(text, span_width(GOAL_VALUE_COLUMNS))], GOAL_HEIGHT, FORM_FONT_SIZE)
 
 
 def indicator_height(texts: dict[str, object]) -> float:
-    """Height of an indicator row: `texts` maps INDICATOR_COLUMNS keys to the row's values."""
+    """Height of an indicator row: `texts` maps INDICATOR_KEY_TO_COLUMN keys to the row's values."""
     return fit_height(
-        [(text, COLUMN_WIDTHS[INDICATOR_COLUMNS[key]]) for key, text in texts.items() if key in INDICATOR_COLUMNS],
+        [
+            (text, COLUMN_WIDTHS[INDICATOR_KEY_TO_COLUMN[key]])
+            for key, text in texts.items()
+            if key in INDICATOR_KEY_TO_COLUMN
+        ],
         INDICATOR_HEIGHT,
-        FONT_SIZE,
+        FORM_FONT_SIZE,
     )
 
 
 def identity_height(texts: dict[str, object]) -> float:
     """Height of an identity row: `texts` maps IDENTITY_SPANS keys to their values."""
-    return fit_height([(text, span_width(IDENTITY_SPANS[key])) for key, text in texts.items()], ROW_HEIGHT, FONT_SIZE)
+    return fit_height(
+        [(text, span_width(IDENTITY_SPANS[key])) for key, text in texts.items()], ROW_HEIGHT, FORM_FONT_SIZE
+    )
 
 
 # --- fixed rows above the indicator table ----------------------------------------------
@@ -199,7 +136,7 @@ ROW_NAME = 3
 ROW_DEPARTMENT = 4  # 主管部门 and 实施单位
 ROW_CLASS = 5  # 项目类别, 项目属性, 项目类型
 ROW_FUNDS_HEADER = 6
-FUNDS_ROWS: dict[str, int] = {"total": 7, "fiscal": 8, "carryover": 9, "other": 10}
+FUNDS_LINE_TO_ROW: dict[str, int] = {"total": 7, "fiscal": 8, "carryover": 9, "other": 10}
 ROW_GOAL_EXPECTED = 11
 ROW_GOAL_ACTUAL = 12
 ROW_INDICATOR_HEADER = 13
@@ -216,9 +153,8 @@ YEAR_CELL = f"B{ROW_YEAR}"
 # Classification: label column → value cell (merged to the right where wide enough).
 CLASSIFICATION_CELLS: dict[str, tuple[str, str, str]] = {
     # field key: (label, label column, value range)
-    "category": ("项目类别", "A", "B:C"),
-    "attribute": ("项目属性", "D", "E:E"),
-    "kind": ("项目类型", "F", "G:H"),
+    key: (FIELD_KEY_TO_CLASSIFICATION_LABEL[key], label_column, value_range)
+    for key, label_column, value_range in (("category", "A", "B:C"), ("attribute", "D", "E:E"), ("kind", "F", "G:H"))
 }
 
 DEFAULT_BLANK_ROWS = 2  # empty indicator rows per 二级指标 in a fresh sheet
@@ -330,8 +266,8 @@ class SheetLayout:
         return range(self.first_indicator_row, self.last_indicator_row + 1)
 
     def indicator_cell(self, key: str, row: int) -> str:
-        """Address of field `key` (INDICATOR_COLUMNS) of indicator row `row`."""
-        return f"{INDICATOR_COLUMNS[key]}{row}"
+        """Address of field `key` (INDICATOR_KEY_TO_COLUMN) of indicator row `row`."""
+        return f"{INDICATOR_KEY_TO_COLUMN[key]}{row}"
 
     # rows below the table
 
@@ -383,12 +319,12 @@ class SheetLayout:
         }
         for key, (_label, _column, value_range) in CLASSIFICATION_CELLS.items():
             cells[key] = f"{value_range.split(':')[0]}{ROW_CLASS}"
-        for line, row in FUNDS_ROWS.items():
+        for line, row in FUNDS_LINE_TO_ROW.items():
             for column_key in ("initial", "budget", "executed"):
-                cells[f"funds.{line}.{column_key}"] = f"{FUNDS_COLUMNS[column_key]}{row}"
-        total_row = FUNDS_ROWS["total"]
+                cells[f"funds.{line}.{column_key}"] = f"{FUNDS_KEY_TO_COLUMN[column_key]}{row}"
+        total_row = FUNDS_LINE_TO_ROW["total"]
         for key in ("weight", "rate", "score"):
-            cells[f"funds.{key}"] = f"{FUNDS_COLUMNS[key]}{total_row}"
+            cells[f"funds.{key}"] = f"{FUNDS_KEY_TO_COLUMN[key]}{total_row}"
         cells["subtotal.execution.weight"] = f"F{self.row_execution_subtotal}"
         cells["subtotal.execution.score"] = f"G{self.row_execution_subtotal}"
         for level1, row in self.subtotal_rows.items():
@@ -399,7 +335,7 @@ class SheetLayout:
     @cached_property
     def computed(self) -> dict[str, str]:
         """Computed key → cell holding a formula (the add-in must never write these)."""
-        keys = ["title", "funds.rate", "funds.score", "total", "weight_total", "grade"]
+        keys = ["title", *COMPUTED_KEYS, "weight_total"]
         keys += ["subtotal.execution.weight", "subtotal.execution.score"]
         keys += [f"subtotal.{l1}.{part}" for l1 in LEVEL1_NAMES for part in ("weight", "score")]
         cells = dict(self.cells, title=f"A{ROW_TITLE}")
@@ -418,7 +354,7 @@ class SheetLayout:
         ranges += [
             f"{r.split(':')[0]}{ROW_CLASS}:{r.split(':')[1]}{ROW_CLASS}" for _l, _c, r in CLASSIFICATION_CELLS.values()
         ]
-        first_funds, last_funds = FUNDS_ROWS["total"], FUNDS_ROWS["other"]
+        first_funds, last_funds = FUNDS_LINE_TO_ROW["total"], FUNDS_LINE_TO_ROW["other"]
         ranges.append(f"C{first_funds}:E{last_funds}")
         ranges.append(self.cells["funds.weight"])
         ranges.append(f"C{ROW_GOAL_EXPECTED}:{last}{ROW_GOAL_EXPECTED}")

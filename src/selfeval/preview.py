@@ -231,7 +231,7 @@ def _png(pdf: Path, page: int, target: Path, dpi: int = DPI, *, crop: bool = Fal
 
 def render_readme_images(docs: Path, example: Path | None = None) -> list[Path]:
     """docs/template.png, docs/index.png and docs/summary.png from the shipped example workbook."""
-    from .consolidate import build_summary, write_summary
+    from .consolidate import summary_from_reports, write_summary
     from .importing import EXAMPLE_WORKBOOK
     from .validation import validate_file
 
@@ -244,7 +244,7 @@ def render_readme_images(docs: Path, example: Path | None = None) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="selfeval-preview-") as tmp:
         work = Path(tmp)
         book_pdf = _pdf(example, work)
-        summary = write_summary(build_summary([report]), work / "汇总表.xlsx")
+        summary = write_summary(summary_from_reports([report]), work / "汇总表.xlsx")
         summary_pdf = _pdf(summary, work)
         return [
             _png(book_pdf, _page_with(book_pdf, f"项目名称{first.name}"), docs / "template.png"),

@@ -38,6 +38,7 @@ from .scoring import (
     score_project,
 )
 from .values import Qualitative, Quantity, clean_text, format_quantity, is_empty
+from .vocabulary import COMPUTED_KEY_TO_LABEL, GRADE_WORD_TO_GRADE
 
 Hit = tuple[str, str | None]  # (message, cell address)
 Check = Callable[["Context"], Iterable[Hit]]
@@ -45,20 +46,23 @@ Check = Callable[["Context"], Iterable[Hit]]
 
 @dataclass(frozen=True)
 class Rule:
+    """One entry of the catalog: the one place a rule's code, severity and words are defined."""
+
     code: str
     severity: Severity
-    title: str  # one line of plain Chinese, for 填表说明 and `selfeval rules`
+    title: str  # one line of plain Chinese, for `selfeval rules`
     check: Check | None  # None for rules raised elsewhere (X03 by the readers)
+    hint: str  # what the rule means, in a clerk's words: its line in 填表说明
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: Severity, title: str) -> Callable[[Check], Check]:
+def rule(code: str, severity: Severity, title: str, *, hint: str) -> Callable[[Check], Check]:
     """Register a rule function under its catalog code."""
 
     def register(check: Check) -> Check:
-        RULES[code] = Rule(code, severity, title, check)
+        RULES[code] = Rule(code, severity, title, check, hint)
         return check
 
     return register
@@ -123,7 +127,9 @@ def _weight_label(row: Indicator) -> str:
 # --- S: structure ----------------------------------------------------------------------
 
 
-@rule("S01", Severity.ERROR, "项目名称、主管部门、实施单位或年度未填写")
+@rule(
+    "S01", Severity.ERROR, "项目名称、主管部门、实施单位或年度未填写", hint="项目名称、主管部门、实施单位或年度未填写"
+)
 def missing_identity(ctx: Context) -> Iterator[Hit]:
     p = ctx.project
     for key, text in (("name", "项目名称"), ("department", "主管部门"), ("unit", "实施单位")):
@@ -133,7 +139,9 @@ def missing_identity(ctx: Context) -> Iterator[Hit]:
         yield "未填写评价年度（标题或「年度」栏），请填写年度，如 2025。", ctx.cell("year")
 
 
-@rule("S02", Severity.ERROR, "年度总体目标的预期目标或实际完成情况为空")
+@rule(
+    "S02", Severity.ERROR, "年度总体目标的预期目标或实际完成情况为空", hint="年度总体目标的预期目标或实际完成情况未填写"
+)
 def missing_goal(ctx: Context) -> Iterator[Hit]:
     """Judged always. A form without any goal section (no 预期目标/实际完成情况 under any of
     their labels) is one finding for the form, not one per field."""
@@ -152,7 +160,7 @@ def missing_goal(ctx: Context) -> Iterator[Hit]:
         yield "年度总体目标的「实际完成情况」为空，请填写全年实际完成情况。", ctx.cell("goal.actual")
 
 
-@rule("S03", Severity.ERROR, "绩效指标表中没有任何指标")
+@rule("S03", Severity.ERROR, "绩效指标表中没有任何指标", hint="没有填写任何绩效指标")
 def no_indicators(ctx: Context) -> Iterator[Hit]:
     if not ctx.project.indicators:
         yield (
@@ -161,7 +169,12 @@ def no_indicators(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("S04", Severity.WARNING, "某个一级指标（产出、效益、满意度）下没有任何指标")
+@rule(
+    "S04",
+    Severity.WARNING,
+    "某个一级指标（产出、效益、满意度）下没有任何指标",
+    hint="产出、效益或满意度指标中某一类没有指标",
+)
 def empty_level1(ctx: Context) -> Iterator[Hit]:
     rows = ctx.project.indicators
     if not rows:
@@ -176,7 +189,12 @@ def empty_level1(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("S05", Severity.ERROR, "二级指标不在指标体系内，或不属于所填的一级指标")
+@rule(
+    "S05",
+    Severity.ERROR,
+    "二级指标不在指标体系内，或不属于所填的一级指标",
+    hint="二级指标名称不规范，或不属于所在的一级指标",
+)
 def unknown_level2(ctx: Context) -> Iterator[Hit]:
     for row in ctx.project.indicators:
         if row.level1 and row.level1 not in LEVEL1_NAMES:
@@ -198,7 +216,7 @@ def unknown_level2(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("S06", Severity.WARNING, "一级指标为空，已按二级指标推定")
+@rule("S06", Severity.WARNING, "一级指标为空，已按二级指标推定", hint="一级指标未填，已按二级指标推断")
 def inferred_level1(ctx: Context) -> Iterator[Hit]:
     for row in ctx.project.indicators:
         if row.level1_inferred:
@@ -211,7 +229,12 @@ def inferred_level1(ctx: Context) -> Iterator[Hit]:
 _REQUIRED_CELLS = (("name", "三级指标"), ("target", "年度指标值"), ("actual", "实际完成值"))
 
 
-@rule("S07", Severity.ERROR, "指标行缺少三级指标、年度指标值、实际完成值或得分")
+@rule(
+    "S07",
+    Severity.ERROR,
+    "指标行缺少三级指标、年度指标值、实际完成值或得分",
+    hint="指标行缺少三级指标名称、年度指标值、实际完成值或得分",
+)
 def incomplete_row(ctx: Context) -> Iterator[Hit]:
     """One finding per row naming every empty cell. 得分 is not asked for where the table has
     no 得分 column at all (S09 says so once); placeholder rows never reach the rules."""
@@ -229,7 +252,12 @@ def incomplete_row(ctx: Context) -> Iterator[Hit]:
             yield f"{what}的得分「{bad_score}」不是数字，请填写数值得分。", at(row, "score")
 
 
-@rule("S08", Severity.WARNING, "指标行缺少分值（权重未知或只是推定）")
+@rule(
+    "S08",
+    Severity.WARNING,
+    "指标行缺少分值（权重未知或只是推定）",
+    hint="指标行未填分值（整张表没有分值列时只提示一次）",
+)
 def missing_weight(ctx: Context) -> Iterator[Hit]:
     """Per row with a blank or proposed 分值; once for the form where the table has no 分值
     column at all (then the weight rules judge only what known weights decide)."""
@@ -253,7 +281,7 @@ def missing_weight(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("S09", Severity.ERROR, "指标表没有得分列")
+@rule("S09", Severity.ERROR, "指标表没有得分列", hint="指标表没有得分列，无法核对得分、总分和等级")
 def missing_score_column(ctx: Context) -> Iterator[Hit]:
     """Once per form whose table has no 得分 column; rules needing 得分 are then not judged."""
     if "score" in ctx.project.absent_columns and ctx.project.indicators:
@@ -271,7 +299,12 @@ def _funds_present(ctx: Context) -> bool:
     return funds is not None and not funds.is_empty
 
 
-@rule("F01", Severity.ERROR, "年度资金总额不等于财政拨款、上年结转与其他资金之和")
+@rule(
+    "F01",
+    Severity.ERROR,
+    "年度资金总额不等于财政拨款、上年结转与其他资金之和",
+    hint="年度资金总额不等于当年财政拨款、上年结转资金与其他资金之和",
+)
 def funds_sum(ctx: Context) -> Iterator[Hit]:
     if not _funds_present(ctx):
         return
@@ -296,7 +329,7 @@ def funds_sum(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("F02", Severity.ERROR, "全年执行数大于全年预算数")
+@rule("F02", Severity.ERROR, "全年执行数大于全年预算数", hint="全年执行数大于全年预算数")
 def overspent(ctx: Context) -> Iterator[Hit]:
     if not _funds_present(ctx):
         return
@@ -304,16 +337,22 @@ def overspent(ctx: Context) -> Iterator[Hit]:
     assert funds is not None
     for key, line_label in FUNDS_LINES.items():
         line = funds.line(key)
-        if line.budget is not None and line.executed is not None:
-            if line.executed > line.budget + MONEY_TOLERANCE:
-                yield (
-                    f"「{line_label}」的全年执行数 {num(line.executed)} 万元大于全年预算数 "
-                    f"{num(line.budget)} 万元，请核对。",
-                    ctx.cell(f"funds.{key}.executed"),
-                )
+        if line.budget is None or line.executed is None:
+            continue
+        if line.executed > line.budget + MONEY_TOLERANCE:
+            yield (
+                f"「{line_label}」的全年执行数 {num(line.executed)} 万元大于全年预算数 "
+                f"{num(line.budget)} 万元，请核对。",
+                ctx.cell(f"funds.{key}.executed"),
+            )
 
 
-@rule("F03", Severity.ERROR, "填写的执行率不等于全年执行数 ÷ 全年预算数")
+@rule(
+    "F03",
+    Severity.ERROR,
+    "填写的执行率不等于全年执行数 ÷ 全年预算数",
+    hint="填写的执行率与“全年执行数 ÷ 全年预算数”不符",
+)
 def stated_rate(ctx: Context) -> Iterator[Hit]:
     funds, computed = ctx.project.funds, ctx.scores.execution.rate
     if funds is None or funds.stated_rate is None or computed is None or "funds.rate" in ctx.overridden:
@@ -326,7 +365,7 @@ def stated_rate(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("F04", Severity.ERROR, "预算执行率得分不等于分值 × 执行率（最高 100%）")
+@rule("F04", Severity.ERROR, "预算执行率得分不等于分值 × 执行率（最高 100%）", hint="预算执行得分与“分值 × 执行率”不符")
 def stated_execution_score(ctx: Context) -> Iterator[Hit]:
     funds, result = ctx.project.funds, ctx.scores.execution
     if funds is None or funds.stated_score is None or result.score is None:
@@ -341,7 +380,7 @@ def stated_execution_score(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("F05", Severity.ERROR, "资金单元格为负数或不是数字")
+@rule("F05", Severity.ERROR, "资金单元格为负数或不是数字", hint="项目资金填写了负数或非数字")
 def bad_amount(ctx: Context) -> Iterator[Hit]:
     funds = ctx.project.funds
     if funds is None:
@@ -360,7 +399,7 @@ def bad_amount(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-@rule("F06", Severity.WARNING, "未填写项目资金，无法计算预算执行率得分")
+@rule("F06", Severity.WARNING, "未填写项目资金，无法计算预算执行率得分", hint="未填写项目资金，无法计算预算执行得分")
 def no_funds(ctx: Context) -> Iterator[Hit]:
     result = ctx.scores.execution
     funds = ctx.project.funds
@@ -416,7 +455,12 @@ def weight_split(ctx: Context) -> WeightSplit:
     return split
 
 
-@rule("W01", Severity.ERROR, "全部分值（预算执行率分值 + 指标分值）合计不等于 100")
+@rule(
+    "W01",
+    Severity.ERROR,
+    "全部分值（预算执行率分值 + 指标分值）合计不等于 100",
+    hint="预算执行分值与全部指标分值合计不等于 100",
+)
 def weights_total(ctx: Context) -> Iterator[Hit]:
     """Judged when the known weights decide it: all known (rows' 分值, or stated category
     weights where rows have none) and not 100; or some unknown but the known ones alone
@@ -439,7 +483,9 @@ def weights_total(ctx: Context) -> Iterator[Hit]:
     )
 
 
-@rule("W02", Severity.WARNING, "一级指标权重与默认的 10 / 50 / 30 / 10 不同")
+@rule(
+    "W02", Severity.WARNING, "一级指标权重与默认的 10 / 50 / 30 / 10 不同", hint="一级指标权重与默认的 10/50/30/10 不同"
+)
 def level1_weights(ctx: Context) -> Iterator[Hit]:
     """Judged when a known weight (a stated execution 分值, or a category's) already differs
     from the default; categories whose weights are unknown are shown as 未知. Not judged when
@@ -477,7 +523,7 @@ def _first_differing_weight_cell(ctx: Context, split: WeightSplit) -> str | None
     return None
 
 
-@rule("W03", Severity.ERROR, "指标分值为零、负数或不是数字")
+@rule("W03", Severity.ERROR, "指标分值为零、负数或不是数字", hint="指标分值为零、负数或非数字")
 def bad_weight(ctx: Context) -> Iterator[Hit]:
     for row in ctx.project.indicators:
         raw = row.raw.get("weight")
@@ -490,7 +536,7 @@ def bad_weight(ctx: Context) -> Iterator[Hit]:
 # --- P: points -------------------------------------------------------------------------
 
 
-@rule("P01", Severity.ERROR, "得分为负数或大于分值")
+@rule("P01", Severity.ERROR, "得分为负数或大于分值", hint="得分为负数或超过分值")
 def score_range(ctx: Context) -> Iterator[Hit]:
     for row in ctx.project.indicators:
         if row.score is None:
@@ -514,7 +560,7 @@ def score_range(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("P02", Severity.ERROR, "填写的总分不等于各项得分之和")
+@rule("P02", Severity.ERROR, "填写的总分不等于各项得分之和", hint="总分不等于各项得分之和")
 def stated_total(ctx: Context) -> Iterator[Hit]:
     stated, total = ctx.project.stated_total, ctx.scores.total
     if stated is None or "total" in ctx.overridden:
@@ -530,10 +576,7 @@ def stated_total(ctx: Context) -> Iterator[Hit]:
         )
 
 
-_GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
-
-
-@rule("P03", Severity.ERROR, "填写的自评等级与总分对应的等级不符")
+@rule("P03", Severity.ERROR, "填写的自评等级与总分对应的等级不符", hint="自评等级与总分不符")
 def stated_grade(ctx: Context) -> Iterator[Hit]:
     stated = clean_text(ctx.project.stated_grade)
     if not stated or "grade" in ctx.overridden:
@@ -541,7 +584,7 @@ def stated_grade(ctx: Context) -> Iterator[Hit]:
     expected = ctx.scores.grade
     if expected is None:
         return
-    if _GRADE_WORDS.get(stated, stated) != expected:
+    if GRADE_WORD_TO_GRADE.get(stated, stated) != expected:
         yield (
             f"自评等级填写为「{stated}」，按总分 {num(ctx.scores.total)} 应为「{expected}」"
             "（优 ≥ 90，良 80–90，中 60–80，差 < 60）。",
@@ -549,7 +592,12 @@ def stated_grade(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("P04", Severity.WARNING, f"定量指标得分与评分办法的计算结果相差超过 {METHOD_SCORE_TOLERANCE} 分")
+@rule(
+    "P04",
+    Severity.WARNING,
+    f"定量指标得分与评分办法的计算结果相差超过 {METHOD_SCORE_TOLERANCE} 分",
+    hint="定量指标得分与按比例计算的得分差距较大",
+)
 def method_score(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
         if result.method_score is None or row.score is None or result.met:
@@ -566,33 +614,35 @@ def method_score(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("P05", Severity.WARNING, "实际完成值达到目标，但得分低于分值")
+@rule("P05", Severity.WARNING, "实际完成值达到目标，但得分低于分值", hint="实际完成值已达到目标，但得分低于分值")
 def met_but_reduced(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
-        if result.met and result.kind == "quantitative" and row.judged_weight is not None and row.score is not None:
-            if row.score < row.judged_weight - SCORE_TOLERANCE:
-                yield (
-                    f"指标{label(row)}的实际完成值 {row.actual} 已达到目标 {row.target}，但得分 "
-                    f"{num(row.score)} 低于{_weight_label(row)}；如确需扣分请在偏差原因中说明。",
-                    at(row, "score"),
-                )
+        if not result.met or result.kind != "quantitative" or row.judged_weight is None or row.score is None:
+            continue
+        if row.score < row.judged_weight - SCORE_TOLERANCE:
+            yield (
+                f"指标{label(row)}的实际完成值 {row.actual} 已达到目标 {row.target}，但得分 "
+                f"{num(row.score)} 低于{_weight_label(row)}；如确需扣分请在偏差原因中说明。",
+                at(row, "score"),
+            )
 
 
-@rule("P06", Severity.ERROR, "实际完成值未达到目标，但得分等于分值")
+@rule("P06", Severity.ERROR, "实际完成值未达到目标，但得分等于分值", hint="实际完成值未达到目标，但得了满分")
 def missed_but_full(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
         if result.kind != "quantitative" or result.met is not False:
             continue  # qualitative rows are judged by their band (P07)
-        if row.judged_weight is not None and row.score is not None:
-            if row.score >= row.judged_weight - SCORE_TOLERANCE:
-                yield (
-                    f"指标{label(row)}的实际完成值 {row.actual} 未达到目标 {row.target}，却得满分 "
-                    f"{num(row.score)}；请按评分办法扣分。",
-                    at(row, "score"),
-                )
+        if row.judged_weight is None or row.score is None:
+            continue
+        if row.score >= row.judged_weight - SCORE_TOLERANCE:
+            yield (
+                f"指标{label(row)}的实际完成值 {row.actual} 未达到目标 {row.target}，却得满分 "
+                f"{num(row.score)}；请按评分办法扣分。",
+                at(row, "score"),
+            )
 
 
-@rule("P07", Severity.WARNING, "定性指标得分不在其完成程度对应的区间内")
+@rule("P07", Severity.WARNING, "定性指标得分不在其完成程度对应的区间内", hint="定性指标得分不在其完成程度对应的区间内")
 def qualitative_band(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
         if result.band is None or row.score is None or result.completion is None:
@@ -638,7 +688,12 @@ def _excess(ctx: Context) -> float:
     return excess
 
 
-@rule("P08", Severity.ERROR, "总分超过 100 分，或未填分值的指标得分超过其一级指标的权重")
+@rule(
+    "P08",
+    Severity.ERROR,
+    "总分超过 100 分，或未填分值的指标得分超过其一级指标的权重",
+    hint="总分超过 100 分，或未填分值的指标得分超过其一级指标的权重",
+)
 def impossible_score(ctx: Context) -> Iterator[Hit]:
     stated, total, cell = ctx.project.stated_total, ctx.scores.total, ctx.cell("total")
     over = FULL_MARK + SCORE_TOLERANCE
@@ -675,7 +730,12 @@ def _short_of_full(row: Indicator) -> bool:
     return row.judged_weight is not None and row.score is not None and row.score < row.judged_weight - SCORE_TOLERANCE
 
 
-@rule("D01", Severity.ERROR, "得分低于分值或未达到目标，但未填写偏差原因分析及改进措施")
+@rule(
+    "D01",
+    Severity.ERROR,
+    "得分低于分值或未达到目标，但未填写偏差原因分析及改进措施",
+    hint="得分低于分值或未完成目标，但未填写偏差原因分析及改进措施",
+)
 def missing_reason(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
         if _has_reason(row):
@@ -693,7 +753,7 @@ def missing_reason(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("D02", Severity.INFO, "目标已达成且得满分，却填写了偏差原因")
+@rule("D02", Severity.INFO, "目标已达成且得满分，却填写了偏差原因", hint="已完成目标且得满分，却填写了偏差原因")
 def needless_reason(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
         full = row.judged_weight is not None and row.score is not None and not _short_of_full(row)
@@ -706,7 +766,12 @@ def needless_reason(ctx: Context) -> Iterator[Hit]:
 _MEASURABLE = {"数量指标", "时效指标", "成本指标"}
 
 
-@rule("Q01", Severity.WARNING, "数量指标的目标值只写了百分比，应为带单位的数量")
+@rule(
+    "Q01",
+    Severity.WARNING,
+    "数量指标的目标值只写了百分比，应为带单位的数量",
+    hint="数量指标的目标值只写了百分比（如 100%），应写具体数量和单位",
+)
 def bare_percent(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
         if row.level2 == QUANTITY and isinstance(result.target, Quantity) and result.target.is_percent:
@@ -717,7 +782,12 @@ def bare_percent(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("Q02", Severity.INFO, "数量、时效或成本指标的目标值是定性描述，应可衡量")
+@rule(
+    "Q02",
+    Severity.INFO,
+    "数量、时效或成本指标的目标值是定性描述，应可衡量",
+    hint="数量、时效、成本指标的目标值是定性描述，应可衡量",
+)
 def qualitative_measurable(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
         if row.level2 in _MEASURABLE and isinstance(result.target, Qualitative):
@@ -728,7 +798,7 @@ def qualitative_measurable(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("Q03", Severity.WARNING, "目标值与实际完成值的单位无法比较")
+@rule("Q03", Severity.WARNING, "目标值与实际完成值的单位无法比较", hint="目标值与实际值的单位不一致，无法比较")
 def unit_mismatch(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
         if result.kind == "quantitative" and not result.comparable:
@@ -740,29 +810,23 @@ def unit_mismatch(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("Q04", Severity.INFO, "满意度指标的目标值不是百分比")
+@rule("Q04", Severity.INFO, "满意度指标的目标值不是百分比", hint="满意度指标的目标值不是百分比")
 def satisfaction_percent(ctx: Context) -> Iterator[Hit]:
     for row, result in ctx.results:
-        if row.level1 == SATISFACTION and result.target is not None:
-            if not (isinstance(result.target, Quantity) and result.target.is_percent):
-                yield (
-                    f"满意度指标{label(row)}的目标值「{row.target}」不是百分比，一般写作 ≥90% 等。",
-                    at(row, "target"),
-                )
+        if row.level1 != SATISFACTION or result.target is None:
+            continue
+        if not (isinstance(result.target, Quantity) and result.target.is_percent):
+            yield (
+                f"满意度指标{label(row)}的目标值「{row.target}」不是百分比，一般写作 ≥90% 等。",
+                at(row, "target"),
+            )
 
 
 # --- X: cross-cutting ------------------------------------------------------------------
 
-COMPUTED_CELLS: dict[str, str] = {
-    "funds.rate": "执行率",
-    "funds.score": "预算执行率得分",
-    "total": "总分",
-    "grade": "自评等级",
-}
-
 
 def computed_values(scores: ProjectScores) -> dict[str, object]:
-    """What each computed cell of the template (COMPUTED_CELLS) must show."""
+    """What each computed cell of the template (vocabulary.COMPUTED_KEYS) must show."""
     return {
         "funds.rate": scores.execution.rate,
         "funds.score": scores.execution.score,
@@ -787,7 +851,7 @@ def agrees(typed: object, computed: object, key: str) -> bool:
     """Whether a computed cell's content (typed, or a formula's cached value) shows `computed`."""
     if key == "grade":
         stated = clean_text(typed)
-        return _GRADE_WORDS.get(stated, stated) == (computed or "")
+        return GRADE_WORD_TO_GRADE.get(stated, stated) == (computed or "")
     try:
         value = float(str(typed).rstrip("%")) / (100 if str(typed).endswith("%") else 1)
     except ValueError:
@@ -806,20 +870,41 @@ def _show(key: str, value: object) -> str:
     return num(value) if isinstance(value, (int, float)) else str(value)
 
 
-@rule("X01", Severity.ERROR, "模板的计算单元格被改填了常量，且与计算结果不符")
+@rule(
+    "X01",
+    Severity.ERROR,
+    "模板的计算单元格被改填了常量，且与计算结果不符",
+    hint="自动计算的单元格（执行率、得分、总分、等级）被改成了手填数值，且与计算结果不符",
+)
 def typed_over_formula(ctx: Context) -> Iterator[Hit]:
     for key, typed, computed in _typed_constants(ctx):
         yield (
-            f"「{COMPUTED_CELLS[key]}」单元格原为公式，现被填入常量「{typed}」，与计算结果 "
+            f"「{COMPUTED_KEY_TO_LABEL[key]}」单元格原为公式，现被填入常量「{typed}」，与计算结果 "
             f"{_show(key, computed)} 不一致；请删除该值以恢复公式（可从空白项目表复制此单元格）。",
             ctx.cell(key),
         )
 
 
-RULES["X02"] = Rule("X02", Severity.WARNING, "同一工作簿中两个项目表的项目名称相同", None)
-RULES["X03"] = Rule("X03", Severity.ERROR, "看起来是自评表的工作表或文件无法读取", None)
-RULES["X04"] = Rule("X04", Severity.WARNING, "同一批文件中两个文件含有同一项目（项目名称、主管部门、年度均相同）", None)
-RULES["X05"] = Rule("X05", Severity.ERROR, "Office 文件的类型不受支持，未读取（请另存为 .xlsx/.docx）", None)
+RULES["X02"] = Rule(
+    "X02", Severity.WARNING, "同一工作簿中两个项目表的项目名称相同", None, "同一工作簿中两个项目表的项目名称相同"
+)
+RULES["X03"] = Rule(
+    "X03", Severity.ERROR, "看起来是自评表的工作表或文件无法读取", None, "某个工作表或文件看起来是自评表，但无法读取"
+)
+RULES["X04"] = Rule(
+    "X04",
+    Severity.WARNING,
+    "同一批文件中两个文件含有同一项目（项目名称、主管部门、年度均相同）",
+    None,
+    "同一批文件中，两个文件含有同一项目（项目名称、主管部门、年度均相同），汇总时只计一次",
+)
+RULES["X05"] = Rule(
+    "X05",
+    Severity.ERROR,
+    "Office 文件的类型不受支持，未读取（请另存为 .xlsx/.docx）",
+    None,
+    "selfeval 不读取这种类型的 Office 文件（如 .doc、.wps、.csv），请另存为 .xlsx 或 .docx",
+)
 
 
 # --- running the catalog ---------------------------------------------------------------

@@ -15,7 +15,6 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -23,38 +22,25 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import guide, scoring
+from .a1 import column_letters, split_address
+from .celltext import FORMULA_STARTS, index_row_formulas, sheet_ref
 from .layout import (
     CLASSIFICATION_CELLS,
     COLUMN_WIDTHS,
-    DATE_LABEL,
     DEFAULT_EXECUTION_WEIGHT,
     DEFAULT_LAYOUT,
-    DEPARTMENT_LABEL,
-    EXECUTION_SUBTOTAL_LABEL,
-    FILLER_LABEL,
     FIRST_COLUMN,
-    FUNDS_COLUMN_LABELS,
-    FUNDS_COLUMNS,
-    FUNDS_LABEL,
-    FUNDS_LINE_LABELS,
-    FUNDS_ROWS,
-    GOAL_ACTUAL_LABEL,
-    GOAL_EXPECTED_LABEL,
+    FUNDS_KEY_TO_COLUMN,
+    FUNDS_LINE_TO_ROW,
     GOAL_HEIGHT,
-    GOAL_LABEL,
-    GRADE_LABEL,
     GRADE_LABEL_COLUMN,
-    GRADE_NOTE,
     INDEX_COLUMNS,
     INDEX_FIRST_ROW,
     INDEX_HEADER_ROW,
     INDEX_WIDTHS,
-    INDICATOR_COLUMN_LABELS,
-    INDICATOR_COLUMNS,
     INDICATOR_HEIGHT,
+    INDICATOR_KEY_TO_COLUMN,
     LAST_COLUMN,
-    NAME_LABEL,
-    PHONE_LABEL,
     PRINT_TITLE_ROWS,
     PROTECTION_ALLOWS,
     ROW_CLASS,
@@ -67,43 +53,74 @@ from .layout import (
     ROW_NAME,
     ROW_TITLE,
     ROW_YEAR,
-    SHEET_CODES,
-    SHEET_GUIDE,
-    SHEET_INDEX,
-    SHEET_MASTER,
     STATUS_CELL,
     STATUS_COLUMN_WIDTHS,
-    STATUS_LABEL,
     STATUS_LABEL_CELL,
     STATUS_LAST_CELL,
-    SUBTOTAL_LABELS,
     TEMPLATE_FILENAME,
-    TITLE,
     TITLE_HEIGHT,
-    TOTAL_LABEL,
-    UNIT_LABEL,
     YEAR_CELL,
-    YEAR_LABEL,
     SheetLayout,
     project_sheet_name,
 )
 from .model import CLASSIFICATIONS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
+from .styles import (
+    AMOUNT_FORMAT,
+    COMPUTED_FILL,
+    ERROR_FILL,
+    FONT_NAME,
+    LABEL_FILL,
+    LINK_COLOUR,
+    PAGE_FOOTER,
+    SCORE_FORMAT,
+    TITLE_FONT_NAME,
+    UNUSED_FILL,
+    WARNING_FILL,
+)
 from .textfit import fit_height
+from .vocabulary import (
+    DATE_LABEL,
+    DEPARTMENT_LABEL,
+    EXECUTION_SUBTOTAL_LABEL,
+    FILLER_LABEL,
+    FORM_TITLE,
+    FUNDS_KEY_TO_LABEL,
+    FUNDS_LABEL,
+    FUNDS_LINE_TO_LABEL,
+    GOAL_ACTUAL_LABEL,
+    GOAL_EXPECTED_LABEL,
+    GOAL_LABEL,
+    GRADE_LABEL,
+    GRADE_NOTE,
+    INDEX_TITLE,
+    INDICATOR_KEY_TO_TEMPLATE_HEADER,
+    LEVEL1_TO_SUBTOTAL_LABEL,
+    NAME_LABEL,
+    NO_PROJECT_NAME,
+    PHONE_LABEL,
+    SHEET_CODES,
+    SHEET_GUIDE,
+    SHEET_INDEX,
+    SHEET_MASTER,
+    STATUS_LABEL,
+    TOTAL_SCORE_LABEL,
+    UNIT_LABEL,
+    YEAR_LABEL,
+)
 from .xlsxfile import save_workbook
 
 DEFAULT_TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "workbook" / TEMPLATE_FILENAME
 
 # --- styles ----------------------------------------------------------------------------
 
-FONT_NAME = "宋体"
-TITLE_FONT = Font(name="黑体", size=16, bold=True)
+TITLE_FONT = Font(name=TITLE_FONT_NAME, size=16, bold=True)
 BODY_FONT = Font(name=FONT_NAME, size=10)
 LABEL_FONT = Font(name=FONT_NAME, size=10, bold=True)
-LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
-COMPUTED_FILL = PatternFill("solid", fgColor="E8F0FA")
-UNUSED_FILL = PatternFill("solid", fgColor="D9D9D9")
-ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
-WARN_FILL = PatternFill("solid", fgColor="FFE699")
+LABEL_SOLID = PatternFill("solid", fgColor=LABEL_FILL)
+COMPUTED_SOLID = PatternFill("solid", fgColor=COMPUTED_FILL)
+UNUSED_SOLID = PatternFill("solid", fgColor=UNUSED_FILL)
+ERROR_SOLID = PatternFill("solid", fgColor=ERROR_FILL)
+WARNING_SOLID = PatternFill("solid", fgColor=WARNING_FILL)
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -112,14 +129,10 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 WRAP_TOP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 
-AMOUNT_FORMAT = "#,##0.00"
-SCORE_FORMAT = "0.00"
 SUBTOTAL_FORMAT = "0.00;-0.00;;@"  # zero shows as blank on an empty form
 RATE_FORMAT = "0.00%"
 
 
-NO_PROJECT_NAME = "（未填项目名称）"
-FOOTER = "第 &P 页，共 &N 页"
 GUIDE_COLUMNS: dict[str, float] = {"A": 8, "B": 9, "C": 80}  # 填表说明, portrait A4
 GUIDE_WIDTH = sum(GUIDE_COLUMNS.values())  # its lines are merged over A:C
 PROTECTION_NOTE = "工作表保护无密码：仅防误改公式，允许插入/删除行和设置格式。"
@@ -130,9 +143,6 @@ def _protection() -> SheetProtection:
     # In the file format a True permission flag means "forbidden while protected".
     allowed = dict.fromkeys(PROTECTION_ALLOWS, False)
     return SheetProtection(sheet=True, selectLockedCells=False, selectUnlockedCells=False, **allowed)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def put_value(cell, value: object) -> None:
@@ -152,8 +162,8 @@ def put_value(cell, value: object) -> None:
 def formulas(layout: SheetLayout) -> dict[str, str]:
     """Computed key (layout.computed) → the formula of that cell."""
     c = layout.cells
-    fund_row = FUNDS_ROWS["total"]
-    budget, executed = f"{FUNDS_COLUMNS['budget']}{fund_row}", f"{FUNDS_COLUMNS['executed']}{fund_row}"
+    fund_row = FUNDS_LINE_TO_ROW["total"]
+    budget, executed = f"{FUNDS_KEY_TO_COLUMN['budget']}{fund_row}", f"{FUNDS_KEY_TO_COLUMN['executed']}{fund_row}"
     weight, rate, score = c["funds.weight"], c["funds.rate"], c["funds.score"]
     exec_weight = f"IF(ISNUMBER({weight}),{weight},{DEFAULT_EXECUTION_WEIGHT:g})"
     # The header row is included so a row inserted at the top of the table is still summed.
@@ -162,7 +172,7 @@ def formulas(layout: SheetLayout) -> dict[str, str]:
     total = c["total"]
     rounded = f"ROUND({total},2)"
     result = {
-        "title": f'="{TITLE}（"&IF({YEAR_CELL}="","　　",{YEAR_CELL})&"年度）"',
+        "title": f'="{FORM_TITLE}（"&IF({YEAR_CELL}="","　　",{YEAR_CELL})&"年度）"',
         "funds.rate": f'=IF(N({budget})>0,N({executed})/{budget},"")',
         "funds.score": f'=IF({rate}="","",{exec_weight}*MIN({rate},1))',
         "total": f'=IF(AND({score}="",COUNT({scores})=0),"",N({score})+SUM({scores}))',
@@ -181,7 +191,7 @@ def formulas(layout: SheetLayout) -> dict[str, str]:
 # --- the formulas' values --------------------------------------------------------------
 
 
-def _number(value: object) -> float | None:
+def _as_excel_number(value: object) -> float | None:
     """A cell value as Excel's SUM/COUNT/ISNUMBER see it: numbers only (not text, not booleans)."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -192,22 +202,23 @@ def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
     calculate. The sheet's inputs are read from `ws`; no formula is parsed."""
     c = layout.cells
     cell = lambda address: ws[address].value  # noqa: E731 - a short reader
-    fund_row = FUNDS_ROWS["total"]
-    budget = cell(f"{FUNDS_COLUMNS['budget']}{fund_row}")
-    executed = cell(f"{FUNDS_COLUMNS['executed']}{fund_row}")
-    weight = _number(cell(c["funds.weight"]))
+    fund_row = FUNDS_LINE_TO_ROW["total"]
+    budget = cell(f"{FUNDS_KEY_TO_COLUMN['budget']}{fund_row}")
+    executed = cell(f"{FUNDS_KEY_TO_COLUMN['executed']}{fund_row}")
+    weight = _as_excel_number(cell(c["funds.weight"]))
     exec_weight = weight if weight is not None else float(DEFAULT_EXECUTION_WEIGHT)
     rate: float | str = ""
-    if (_number(budget) or 0.0) > 0:
-        rate = (_number(executed) or 0.0) / float(budget)
+    if (_as_excel_number(budget) or 0.0) > 0:
+        rate = (_as_excel_number(executed) or 0.0) / float(budget)
     score: float | str = "" if rate == "" else exec_weight * min(float(rate), 1.0)
     rows = range(ROW_INDICATOR_HEADER, layout.last_indicator_row + 1)
-    weights = [w for w in (_number(cell(f"F{r}")) for r in rows) if w is not None]
-    scores = [g for g in (_number(cell(f"G{r}")) for r in rows) if g is not None]
-    total: float | str = "" if score == "" and not scores else (score or 0.0) + sum(scores)
+    weights = [w for w in (_as_excel_number(cell(f"F{r}")) for r in rows) if w is not None]
+    scores = [g for g in (_as_excel_number(cell(f"G{r}")) for r in rows) if g is not None]
+    execution = score if isinstance(score, float) else 0.0
+    total: float | str = "" if score == "" and not scores else execution + sum(scores)
     year = cell(YEAR_CELL)
     values: dict[str, object] = {
-        "title": f"{TITLE}（{'　　' if year in (None, '') else _display(year)}年度）",
+        "title": f"{FORM_TITLE}（{'　　' if year in (None, '') else _display(year)}年度）",
         "funds.rate": rate,
         "funds.score": score,
         "total": total,
@@ -219,14 +230,14 @@ def sheet_values(ws: Worksheet, layout: SheetLayout) -> dict[str, object]:
     for level1 in LEVEL1_NAMES:
         span = layout.block_spans.get(level1)
         for part, column in (("weight", "F"), ("score", "G")):
-            numbers = [_number(cell(f"{column}{r}")) for r in range(span.first, span.last + 1)] if span else []
+            numbers = [_as_excel_number(cell(f"{column}{r}")) for r in range(span.first, span.last + 1)] if span else []
             values[f"subtotal.{level1}.{part}"] = sum(n for n in numbers if n is not None)
     return {layout.computed[key]: value for key, value in values.items()}
 
 
 def _display(value: object) -> str:
     """A value as Excel shows it in text (2024.0 as 2024)."""
-    number = _number(value)
+    number = _as_excel_number(value)
     if number is not None and number == int(number):
         return str(int(number))
     return str(value)
@@ -286,7 +297,7 @@ def _cell(ws: Worksheet, address: str, value=None, *, font=BODY_FONT, fill=None,
 
 
 def _label(ws: Worksheet, address: str, text: str, merge_to: str | None = None) -> None:
-    _cell(ws, address, text, font=LABEL_FONT, fill=LABEL_FILL, align=CENTER)
+    _cell(ws, address, text, font=LABEL_FONT, fill=LABEL_SOLID, align=CENTER)
     if merge_to and merge_to != address:
         ws.merge_cells(f"{address}:{merge_to}")
 
@@ -301,18 +312,8 @@ def _cells(ref: str) -> list[str]:
     """Every address inside `A1` or `A1:C3`."""
     first, _, last = ref.partition(":")
     last = last or first
-    c1, r1 = _split(first)
-    c2, r2 = _split(last)
-    return [
-        f"{get_column_letter(col)}{row}"
-        for row in range(r1, r2 + 1)
-        for col in range(column_index_from_string(c1), column_index_from_string(c2) + 1)
-    ]
-
-
-def _split(address: str) -> tuple[str, int]:
-    letters = address.rstrip("0123456789")
-    return letters, int(address[len(letters) :])
+    (r1, c1), (r2, c2) = split_address(first), split_address(last)
+    return [f"{column_letters(col)}{row}" for row in range(r1, r2 + 1) for col in range(c1, c2 + 1)]
 
 
 def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> None:
@@ -374,32 +375,32 @@ def build_project_sheet(ws: Worksheet, layout: SheetLayout = DEFAULT_LAYOUT) -> 
 
 
 def _build_funds(ws: Worksheet) -> None:
-    header, first, last_row = ROW_FUNDS_HEADER, FUNDS_ROWS["total"], FUNDS_ROWS["other"]
+    header, first, last_row = ROW_FUNDS_HEADER, FUNDS_LINE_TO_ROW["total"], FUNDS_LINE_TO_ROW["other"]
     # broken before the bracket: 「项目资金 / （万元）」, never 「项目资金（万 / 元）」 (readers join the lines)
     _label(ws, f"A{header}", FUNDS_LABEL.replace("（", "\n（", 1), f"A{last_row}")
     _label(ws, f"B{header}", "")
-    for key, column in FUNDS_COLUMNS.items():
-        _label(ws, f"{column}{header}", FUNDS_COLUMN_LABELS[key])
-    for line, row in FUNDS_ROWS.items():
-        _label(ws, f"B{row}", FUNDS_LINE_LABELS[line])
+    for key, column in FUNDS_KEY_TO_COLUMN.items():
+        _label(ws, f"{column}{header}", FUNDS_KEY_TO_LABEL[key])
+    for line, row in FUNDS_LINE_TO_ROW.items():
+        _label(ws, f"B{row}", FUNDS_LINE_TO_LABEL[line])
         for key in ("initial", "budget", "executed"):
-            _value(ws, f"{FUNDS_COLUMNS[key]}{row}", align=RIGHT, fmt=AMOUNT_FORMAT)
+            _value(ws, f"{FUNDS_KEY_TO_COLUMN[key]}{row}", align=RIGHT, fmt=AMOUNT_FORMAT)
         if row != first:
             for key in ("weight", "rate", "score"):
-                _cell(ws, f"{FUNDS_COLUMNS[key]}{row}", fill=UNUSED_FILL)
-    weight = f"{FUNDS_COLUMNS['weight']}{first}"
+                _cell(ws, f"{FUNDS_KEY_TO_COLUMN[key]}{row}", fill=UNUSED_SOLID)
+    weight = f"{FUNDS_KEY_TO_COLUMN['weight']}{first}"
     _value(ws, weight, align=RIGHT, fmt=SCORE_FORMAT)
     ws[weight].value = DEFAULT_EXECUTION_WEIGHT
-    _cell(ws, f"{FUNDS_COLUMNS['rate']}{first}", fill=COMPUTED_FILL, align=RIGHT, fmt=RATE_FORMAT)
-    _cell(ws, f"{FUNDS_COLUMNS['score']}{first}", fill=COMPUTED_FILL, align=RIGHT, fmt=SCORE_FORMAT)
+    _cell(ws, f"{FUNDS_KEY_TO_COLUMN['rate']}{first}", fill=COMPUTED_SOLID, align=RIGHT, fmt=RATE_FORMAT)
+    _cell(ws, f"{FUNDS_KEY_TO_COLUMN['score']}{first}", fill=COMPUTED_SOLID, align=RIGHT, fmt=SCORE_FORMAT)
     for row in range(header, last_row + 1):
         ws.row_dimensions[row].height = ROW_HEIGHT
 
 
 def _build_indicators(ws: Worksheet, layout: SheetLayout) -> None:
     header = ROW_INDICATOR_HEADER
-    for key, column in INDICATOR_COLUMNS.items():
-        _label(ws, f"{column}{header}", INDICATOR_COLUMN_LABELS[key])
+    for key, column in INDICATOR_KEY_TO_COLUMN.items():
+        _label(ws, f"{column}{header}", INDICATOR_KEY_TO_TEMPLATE_HEADER[key])
     ws.row_dimensions[header].height = ROW_HEIGHT * 1.4
     for level1, span in layout.block_spans.items():
         _cell(ws, f"A{span.first}", level1, align=CENTER)
@@ -420,7 +421,7 @@ def _build_indicators(ws: Worksheet, layout: SheetLayout) -> None:
 def _build_footer(ws: Worksheet, layout: SheetLayout) -> None:
     c = layout.cells
     rows = [
-        (layout.row_total, TOTAL_LABEL, "weight_total", "total", SCORE_FORMAT),
+        (layout.row_total, TOTAL_SCORE_LABEL, "weight_total", "total", SCORE_FORMAT),
         (
             layout.row_execution_subtotal,
             EXECUTION_SUBTOTAL_LABEL,
@@ -430,14 +431,20 @@ def _build_footer(ws: Worksheet, layout: SheetLayout) -> None:
         ),
     ]
     rows += [
-        (row, SUBTOTAL_LABELS[level1], f"subtotal.{level1}.weight", f"subtotal.{level1}.score", SUBTOTAL_FORMAT)
+        (
+            row,
+            LEVEL1_TO_SUBTOTAL_LABEL[level1],
+            f"subtotal.{level1}.weight",
+            f"subtotal.{level1}.score",
+            SUBTOTAL_FORMAT,
+        )
         for level1, row in layout.subtotal_rows.items()
     ]
     for row, label, weight_key, score_key, fmt in rows:
         _label(ws, f"A{row}", label, f"E{row}")
-        _cell(ws, c[weight_key], fill=COMPUTED_FILL, align=RIGHT, fmt=fmt)
-        _cell(ws, c[score_key], fill=COMPUTED_FILL, align=RIGHT, fmt=fmt)
-        _cell(ws, f"H{row}", fill=UNUSED_FILL)
+        _cell(ws, c[weight_key], fill=COMPUTED_SOLID, align=RIGHT, fmt=fmt)
+        _cell(ws, c[score_key], fill=COMPUTED_SOLID, align=RIGHT, fmt=fmt)
+        _cell(ws, f"H{row}", fill=UNUSED_SOLID)
         ws.row_dimensions[row].height = ROW_HEIGHT
     total_font = Font(name=FONT_NAME, size=11, bold=True)
     ws[c["total"]].font = total_font
@@ -445,9 +452,9 @@ def _build_footer(ws: Worksheet, layout: SheetLayout) -> None:
 
     grade_row = layout.row_grade
     ws.merge_cells(f"A{grade_row}:D{grade_row}")
-    _cell(ws, f"A{grade_row}", GRADE_NOTE, font=Font(name=FONT_NAME, size=9), fill=LABEL_FILL, align=CENTER)
+    _cell(ws, f"A{grade_row}", GRADE_NOTE, font=Font(name=FONT_NAME, size=9), fill=LABEL_SOLID, align=CENTER)
     _label(ws, f"{GRADE_LABEL_COLUMN}{grade_row}", GRADE_LABEL)
-    _cell(ws, c["grade"], font=total_font, fill=COMPUTED_FILL, align=CENTER)
+    _cell(ws, c["grade"], font=total_font, fill=COMPUTED_SOLID, align=CENTER)
     ws.merge_cells(f"{c['grade']}:{LAST_COLUMN}{grade_row}")
     ws.row_dimensions[grade_row].height = ROW_HEIGHT
 
@@ -516,7 +523,7 @@ def _validations(ws: Worksheet, layout: SheetLayout) -> None:
     for key, (label, _column, _value_range) in CLASSIFICATION_CELLS.items():
         options = CLASSIFICATIONS[label]
         add(choice(options, f"{label}请从列表中选择：{'、'.join(options)}。"), layout.cells[key])
-    first, last = FUNDS_ROWS["total"], FUNDS_ROWS["other"]
+    first, last = FUNDS_LINE_TO_ROW["total"], FUNDS_LINE_TO_ROW["other"]
     add(number(0, None, "项目资金请填写不小于 0 的数字（单位：万元）。"), f"C{first}:E{last}")
     add(number(0, 100, "分值请填写 0 到 100 之间的数字。"), layout.cells["funds.weight"])
     span = layout.indicator_span
@@ -535,28 +542,28 @@ def _hints(ws: Worksheet, layout: SheetLayout) -> None:
     f, g, h = f"F{first}", f"G{first}", f"H{first}"
     ws.conditional_formatting.add(
         span.range("G"),
-        FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({f}),{g}>{f})"], fill=ERROR_FILL),
+        FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({f}),{g}>{f})"], fill=ERROR_SOLID),
     )
     ws.conditional_formatting.add(
         span.range("H"),
-        FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({f}),{g}<{f},LEN(TRIM({h}))=0)"], fill=WARN_FILL),
+        FormulaRule(formula=[f"AND(ISNUMBER({g}),ISNUMBER({f}),{g}<{f},LEN(TRIM({h}))=0)"], fill=WARNING_SOLID),
     )
     weight_total = layout.cells["weight_total"]
     ws.conditional_formatting.add(
         weight_total,
-        FormulaRule(formula=[f"AND(ISNUMBER({weight_total}),ABS({weight_total}-100)>0.005)"], fill=ERROR_FILL),
+        FormulaRule(formula=[f"AND(ISNUMBER({weight_total}),ABS({weight_total}-100)>0.005)"], fill=ERROR_SOLID),
     )
-    top, bottom = FUNDS_ROWS["total"], FUNDS_ROWS["other"]
+    top, bottom = FUNDS_LINE_TO_ROW["total"], FUNDS_LINE_TO_ROW["other"]
     ws.conditional_formatting.add(
         f"C{top}:E{top}",
         FormulaRule(
             formula=[f"AND(COUNT(C{top + 1}:C{bottom})>0,ABS(N(C{top})-SUM(C{top + 1}:C{bottom}))>0.005)"],
-            fill=ERROR_FILL,
+            fill=ERROR_SOLID,
         ),
     )
     ws.conditional_formatting.add(
         f"E{top}:E{bottom}",
-        FormulaRule(formula=[f"AND(ISNUMBER(E{top}),ISNUMBER(D{top}),E{top}>D{top}+0.005)"], fill=ERROR_FILL),
+        FormulaRule(formula=[f"AND(ISNUMBER(E{top}),ISNUMBER(D{top}),E{top}>D{top}+0.005)"], fill=ERROR_SOLID),
     )
 
 
@@ -573,7 +580,7 @@ def _page(ws: Worksheet, *, landscape: bool = False, title_rows: str | None = No
     ws.page_margins.header = ws.page_margins.footer = 0.3
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = FOOTER
+    ws.oddFooter.center.text = PAGE_FOOTER
 
 
 def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
@@ -607,11 +614,11 @@ def build_guide_sheet(ws: Worksheet) -> None:
         ws.row_dimensions[row].height = fit_height([(text, GUIDE_WIDTH)], 16)
         row += 1
 
-    heading("一、填写方法")
+    heading(guide.HOW_TO_FILL_HEADING)
     for text in guide.HOW_TO_FILL:
         line(text)
     row += 1
-    heading("二、评分方法与等级")
+    heading(guide.SCORING_HEADING)
     for text in guide.SCORING_NOTES:
         line(text)
     for grade, band in guide.GRADE_BANDS:
@@ -622,12 +629,12 @@ def build_guide_sheet(ws: Worksheet) -> None:
             ws[address].border = BORDER
         row += 1
     row += 1
-    heading("三、校验规则代码（加载项或 selfeval 校验时给出）")
-    for address, text in ((f"A{row}", "代码"), (f"B{row}", "严重程度"), (f"C{row}", "含义")):
+    heading(guide.RULES_HEADING)
+    for address, text in zip((f"A{row}", f"B{row}", f"C{row}"), guide.RULES_COLUMNS, strict=True):
         _label(ws, address, text)
         ws[address].border = BORDER
     row += 1
-    for code, (severity, meaning) in guide.RULES.items():
+    for code, severity, meaning in guide.rule_lines():
         for address, text, align in (
             (f"A{row}", code, CENTER),
             (f"B{row}", severity, CENTER),
@@ -652,9 +659,9 @@ def build_index_sheet(
     for column, width in INDEX_WIDTHS.items():
         ws.column_dimensions[column].width = width
     ws.sheet_view.showGridLines = False
-    last = get_column_letter(len(INDEX_COLUMNS))
+    last = column_letters(len(INDEX_COLUMNS))
     ws.merge_cells(f"A1:{last}1")
-    _cell(ws, "A1", "项目目录", font=TITLE_FONT, align=Alignment(horizontal="center"))
+    _cell(ws, "A1", INDEX_TITLE, font=TITLE_FONT, align=Alignment(horizontal="center"))
     for column, header in INDEX_COLUMNS.values():
         _label(ws, f"{column}{INDEX_HEADER_ROW}", header)
         ws[f"{column}{INDEX_HEADER_ROW}"].border = BORDER
@@ -670,22 +677,21 @@ def build_index_sheet(
 
 def write_index_row(ws: Worksheet, row: int, number: int, sheet: str, layout: SheetLayout = DEFAULT_LAYOUT) -> None:
     """One 目录 row for project sheet `sheet`."""
-    ref = "'" + sheet.replace("'", "''") + "'!"
-    c = layout.cells
     col = {key: column for key, (column, _header) in INDEX_COLUMNS.items()}
+    shown = index_row_formulas(sheet, layout.cells)
     _cell(ws, f"{col['number']}{row}", number, align=CENTER)
     link = _cell(
         ws,
         f"{col['sheet']}{row}",
-        font=Font(name=FONT_NAME, size=10, color="0563C1", underline="single"),
+        font=Font(name=FONT_NAME, size=10, color=LINK_COLOUR, underline="single"),
         align=WRAP_TOP,
     )
     put_value(link, sheet)
-    link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{ref}A1", display=sheet)
-    _cell(ws, f"{col['name']}{row}", f'=IF({ref}{c["name"]}="","{NO_PROJECT_NAME}",{ref}{c["name"]})', align=WRAP_TOP)
-    _cell(ws, f"{col['total']}{row}", f'=IF({ref}{c["total"]}="","",{ref}{c["total"]})', align=RIGHT, fmt=SCORE_FORMAT)
-    _cell(ws, f"{col['grade']}{row}", f'=IF({ref}{c["grade"]}="","",{ref}{c["grade"]})', align=CENTER)
-    _cell(ws, f"{col['status']}{row}", f'=IF({ref}{STATUS_CELL}="","",{ref}{STATUS_CELL})', align=WRAP_TOP)
+    link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{sheet_ref(sheet)}A1", display=sheet)
+    _cell(ws, f"{col['name']}{row}", shown["name"], align=WRAP_TOP)
+    _cell(ws, f"{col['total']}{row}", shown["total"], align=RIGHT, fmt=SCORE_FORMAT)
+    _cell(ws, f"{col['grade']}{row}", shown["grade"], align=CENTER)
+    _cell(ws, f"{col['status']}{row}", shown["status"], align=WRAP_TOP)
     for column, _header in INDEX_COLUMNS.values():
         ws[f"{column}{row}"].border = BORDER
 
@@ -696,7 +702,7 @@ def build_codes_sheet(ws: Worksheet, workbook: Workbook) -> None:
     for i, level1 in enumerate(LEVEL1_NAMES, start=2):
         ws[f"A{i}"] = level1
     for offset, level1 in enumerate(LEVEL1_NAMES):
-        column = get_column_letter(2 + offset)
+        column = column_letters(2 + offset)
         _cell(ws, f"{column}1", level1, font=LABEL_FONT)
         names = LEVEL2_BY_LEVEL1[level1]
         for i, level2 in enumerate(names, start=2):
@@ -704,16 +710,16 @@ def build_codes_sheet(ws: Worksheet, workbook: Workbook) -> None:
         ref = f"'{SHEET_CODES}'!${column}$2:${column}${1 + len(names)}"
         workbook.defined_names[level1] = DefinedName(level1, attr_text=ref)
     for offset, (label, options) in enumerate(CLASSIFICATIONS.items()):
-        column = get_column_letter(2 + len(LEVEL1_NAMES) + offset)
+        column = column_letters(2 + len(LEVEL1_NAMES) + offset)
         _cell(ws, f"{column}1", label, font=LABEL_FONT)
         for i, option in enumerate(options, start=2):
             ws[f"{column}{i}"] = option
-    column = get_column_letter(2 + len(LEVEL1_NAMES) + len(CLASSIFICATIONS))
+    column = column_letters(2 + len(LEVEL1_NAMES) + len(CLASSIFICATIONS))
     _cell(ws, f"{column}1", GRADE_LABEL, font=LABEL_FONT)
     for i, (grade, band) in enumerate(guide.GRADE_BANDS, start=2):
         ws[f"{column}{i}"] = f"{grade}：{band}"
     for index in range(1, 2 + len(LEVEL1_NAMES) + len(CLASSIFICATIONS) + 1):
-        ws.column_dimensions[get_column_letter(index)].width = 22
+        ws.column_dimensions[column_letters(index)].width = 22
     ws.sheet_state = "veryHidden"  # the dropdowns read it; a clerk cannot unhide and edit it
     ws.protection = _protection()
 

@@ -26,7 +26,7 @@ from .values import parse_number
 
 def se_score(target: object, actual: object, weight: object, level2: object = "") -> float | None:
     """The method's score of one indicator, or None when it cannot be judged."""
-    points = _number(weight)
+    points = _number_of(weight)
     if points is None or points <= 0:
         return None
     row = Indicator(target=_text(target), actual=_text(actual), weight=points)
@@ -43,7 +43,7 @@ def se_score(target: object, actual: object, weight: object, level2: object = ""
 
 def se_grade(total: object) -> str | None:
     """优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below; None for an empty or non-numeric total."""
-    return grade(_number(total))
+    return grade(_number_of(total))
 
 
 def _text(value: object) -> str:
@@ -54,7 +54,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _number(value: object) -> float | None:
+def _number_of(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     return parse_number(value)[0]

@@ -1,13 +1,15 @@
-"""Every label, synonym and header name the reader looks for (SPEC §1), named by direction.
+"""Every word a form or a clerk reads: the labels, synonyms and header names the reader looks
+for (SPEC §1), the labels the template writes, sheet names, button names and computed-cell
+keys, each defined once and named by the direction it maps.
 
-Keys are normalised labels (`values.normalize_label`: no whitespace, no trailing colon, no
-short parenthesised tail such as `（万元）` or `（50分）`, no leading 其中). Each mapping says
-what it maps: `LABEL_TO_FIELD_KEY` takes a label to the field of the form it introduces.
+Keys of the reader's mappings are normalised labels (`values.normalize_label`: no whitespace,
+no trailing colon, no short parenthesised tail such as `（万元）` or `（50分）`, no leading
+其中). Each mapping says what it maps: `LABEL_TO_FIELD_KEY` takes a label to the field of the form it introduces.
 """
 
 from __future__ import annotations
 
-from .model import CLASSIFICATIONS, SERVICE_SATISFACTION, TIMELINESS
+from .model import CLASSIFICATIONS, FUNDS_COLUMNS, FUNDS_LINES, GRADES, LEVEL1_NAMES, SERVICE_SATISFACTION, TIMELINESS
 
 # --- fields of the form: label → field key ---------------------------------------------
 
@@ -147,8 +149,17 @@ LABEL_TO_FUNDS_LINE: dict[str, str] = {
     "其他资金": "other",
 }
 
-# Grades as forms write them (in a 自评等级 cell, or after the score in the 总分 row).
-GRADE_WORDS = frozenset({"优", "良", "中", "差", "优秀", "良好", "中等", "合格", "较差", "不合格"})
+# Grades as forms write them (in a 自评等级 cell, or after the score in the 总分 row): a long
+# word → the grade it means; GRADE_WORDS are every word a grade is written as.
+GRADE_WORD_TO_GRADE: dict[str, str] = {
+    "优秀": "优",
+    "良好": "良",
+    "中等": "中",
+    "合格": "中",
+    "较差": "差",
+    "不合格": "差",
+}
+GRADE_WORDS = frozenset(GRADES) | frozenset(GRADE_WORD_TO_GRADE)
 
 # --- taxonomy synonyms: written name → name of SPEC §2 ----------------------------------
 
@@ -174,5 +185,84 @@ LABELS = (
     | frozenset(CLASSIFICATIONS)
 )
 
-# Cells the template computes with a formula (X01 looks at what they hold): field keys.
-COMPUTED_KEYS: tuple[str, ...] = ("funds.rate", "funds.score", "total", "grade")
+# --- sheets of a template workbook --------------------------------------------------------
+
+SHEET_GUIDE = "填表说明"
+SHEET_INDEX = "目录"
+SHEET_SUMMARY = "汇总"  # the add-in's summary; also the projects sheet of a summary workbook
+SHEET_CODES = "代码表"
+SHEET_MASTER = "项目模板"  # hidden; the add-in copies it to make a new project sheet
+SHEET_CHECK_RESULTS = "校验结果"  # the add-in's list of one workbook's findings
+RESERVED_SHEETS: frozenset[str] = frozenset(
+    {SHEET_GUIDE, SHEET_INDEX, SHEET_SUMMARY, SHEET_CODES, SHEET_MASTER, SHEET_CHECK_RESULTS}
+)
+PROJECT_SHEET_PREFIX = "项目"  # 项目1, 项目2, …
+
+# --- sheets of a summary workbook (`selfeval consolidate`), besides 汇总 -----------------
+
+SHEET_DEPARTMENTS = "部门汇总"
+SHEET_SUMMARY_FINDINGS = "问题清单"  # every finding of every file
+SHEET_FILES = "文件清单"
+SHEET_CHARTS = "图表"
+# A workbook holding all of these is a summary selfeval wrote: no forms to read, and an
+# output `selfeval consolidate` may replace.
+SUMMARY_WORKBOOK_SHEETS: frozenset[str] = frozenset({SHEET_SUMMARY, SHEET_FILES})
+
+# --- the add-in's name and buttons (ribbon tab 绩效自评), named the same everywhere ---------
+
+RIBBON_TAB = "绩效自评"  # the ribbon tab, message box titles, the author of notes
+BUTTON_VALIDATE_ACTIVE = "校验本表"
+BUTTON_VALIDATE_ALL = "校验全部"
+BUTTON_CLEAR = "清除标记"
+BUTTON_NEW_PROJECT = "新建项目表"
+BUTTON_SUMMARY = "生成汇总"
+BUTTON_GUIDE = "填表说明"
+BUTTONS: tuple[str, ...] = (
+    BUTTON_VALIDATE_ACTIVE,
+    BUTTON_VALIDATE_ALL,
+    BUTTON_CLEAR,
+    BUTTON_NEW_PROJECT,
+    BUTTON_SUMMARY,
+    BUTTON_GUIDE,
+)
+
+# --- labels the template writes on a project sheet (the reader finds each above) ---------
+
+FORM_TITLE = "项目支出绩效自评表"
+FORM_TITLE_FORMAT = FORM_TITLE + "（{year}年度）"
+YEAR_LABEL = "年度"
+STATUS_LABEL = "校验状态"  # its presence marks a template sheet
+NAME_LABEL = "项目名称"
+DEPARTMENT_LABEL = "主管部门"
+UNIT_LABEL = "实施单位"
+FUNDS_LABEL = "项目资金（万元）"
+FUNDS_KEY_TO_LABEL: dict[str, str] = {**FUNDS_COLUMNS, "weight": "分值", "rate": "执行率", "score": "得分"}
+FUNDS_LINE_TO_LABEL: dict[str, str] = {**FUNDS_LINES, "fiscal": "其中：" + FUNDS_LINES["fiscal"]}
+GOAL_LABEL = "年度总体目标"
+GOAL_EXPECTED_LABEL = "预期目标"
+GOAL_ACTUAL_LABEL = "实际完成情况"
+INDICATOR_KEY_TO_TEMPLATE_HEADER: dict[str, str] = {  # the template's headers: the reader's names
+    "level1": "一级指标",
+    **INDICATOR_KEY_TO_HEADER,
+    "deviation": "偏差原因分析及改进措施",
+}
+TOTAL_SCORE_LABEL = "总分"
+GRADE_LABEL = "自评等级"
+GRADE_NOTE = "等级标准：优 ≥ 90 分；良 80–90 分；中 60–80 分；差 < 60 分"
+EXECUTION_SUBTOTAL_LABEL = "其中：预算执行"
+LEVEL1_TO_SUBTOTAL_LABEL: dict[str, str] = {level1: f"{level1}小计" for level1 in LEVEL1_NAMES}
+FILLER_LABEL = "填报人"
+PHONE_LABEL = "联系电话"
+DATE_LABEL = "填报日期"
+INDEX_TITLE = "项目目录"  # the title of 目录
+NO_PROJECT_NAME = "（未填项目名称）"  # what 目录 shows for a sheet whose 项目名称 is empty
+
+# Cells the template computes with a formula (X01 looks at what they hold): field key → how a
+# message names the cell.
+COMPUTED_KEY_TO_LABEL: dict[str, str] = {
+    "funds.rate": "执行率",
+    "funds.score": "预算执行率得分",
+    "total": "总分",
+    "grade": "自评等级",
+}
+COMPUTED_KEYS: tuple[str, ...] = tuple(COMPUTED_KEY_TO_LABEL)

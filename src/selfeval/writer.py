@@ -22,13 +22,10 @@ from .inert import without_illegal
 from .layout import (
     FUNDS_LINE_KEYS,
     INDEX_FIRST_ROW,
-    RESERVED_SHEETS,
     ROW_DEPARTMENT,
     ROW_GOAL_ACTUAL,
     ROW_GOAL_EXPECTED,
     ROW_NAME,
-    SHEET_INDEX,
-    SHEET_MASTER,
     SHEET_NAME_FORBIDDEN,
     SHEET_NAME_MAX,
     SheetLayout,
@@ -40,7 +37,8 @@ from .layout import (
     project_sheet_name,
 )
 from .model import LEVEL1_OF_LEVEL2, Indicator, Project
-from .template import NO_PROJECT_NAME, build_workbook, put_value, save
+from .template import build_workbook, put_value, save
+from .vocabulary import NO_PROJECT_NAME, RESERVED_SHEETS, SHEET_INDEX, SHEET_MASTER
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EXCEL_RESERVED = frozenset({"history"})  # Excel refuses a sheet named History

@@ -21,18 +21,14 @@ from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
 
-_ADDRESS = re.compile(r"^([A-Z]{1,3})(\d+)$")
+from .a1 import is_address, split_address
+
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _REL_ID_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 
 
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
-
-
-def _row_of(address: str) -> int:
-    match = _ADDRESS.match(address)
-    return int(match.group(2)) if match else 0
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -186,7 +182,7 @@ def _cell_element(data: bytes, ref: str) -> bytes | None:
 def _iterparse(stream: IO[bytes], targets: set[str], shared: _SharedStrings) -> dict[str, tuple[str, int]]:
     """The thorough way: stream the whole part, following shared formulas to their masters."""
     found: dict[str, tuple[str, int]] = {}
-    last_row = max(_row_of(a) for a in targets)
+    last_row = max(split_address(a)[0] if is_address(a) else 0 for a in targets)
     masters: dict[str, str] = {}
     remaining = set(targets)
     for _, element in ElementTree.iterparse(stream):

@@ -1,7 +1,7 @@
 """Save an openpyxl workbook atomically and reproducibly, with its formulas' values.
 
-Atomic: written to a temporary file next to the target, then renamed over it, so a crash
-never leaves half a workbook. Reproducible: fixed document timestamps and zip entry
+Atomic: written through `outputs.atomic_path` (a temporary file next to the target, renamed
+over it), so a crash never leaves half a workbook. Reproducible: fixed document timestamps and zip entry
 dates, so building the same workbook twice gives the same bytes (no churn in git).
 Cached values: openpyxl writes formulas without results; `values` (sheet → cell → value)
 fills them in, so previews that do not calculate (phones, Protected View) show numbers.
@@ -10,17 +10,18 @@ fills them in, so previews that do not calculate (phones, Protected View) show n
 from __future__ import annotations
 
 import errno
+import io
 import re
 import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 
-from .outputs import publish, signals_held, temp_beside
+from .outputs import atomic_path
 
 FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_CORE = "docProps/core.xml"
+_CORE_PART = "docProps/core.xml"
 _DATES = re.compile(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
@@ -38,19 +39,10 @@ def save_workbook(workbook: Workbook, path: Path, *, force: bool = False, values
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    temps: list[Path] = []
-    try:
-        with signals_held():  # short names: `path` may be near the 255-byte limit
-            temps.append(temp_beside(path))
-            temps.append(temp_beside(path))
-        raw, final = temps
-        workbook.save(raw)
-        parts = _sheet_parts(workbook, values or {})
-        _normalise(raw, final, parts)
-        publish(final, path)
-    finally:
-        for temp in temps:
-            temp.unlink(missing_ok=True)
+    raw = io.BytesIO()
+    workbook.save(raw)
+    with atomic_path(path) as temp:
+        _normalise(raw, temp, _sheet_parts(workbook, values or {}))
     return path
 
 
@@ -66,8 +58,17 @@ def _sheet_parts(workbook: Workbook, values: CachedValues) -> dict[str, dict[str
 _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>')
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def xml_text(text: str) -> str:
+    """`text` escaped for an XML element's content (a carriage return survives as `&#13;`)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
 
 
 def cache_values(xml: str, values: dict[str, object]) -> str:
@@ -82,20 +83,20 @@ def cache_values(xml: str, values: dict[str, object]) -> str:
             return f'<c r="{ref}"{style} t="b"><f>{formula}</f><v>{int(value)}</v></c>'
         if isinstance(value, (int, float)):
             return f'<c r="{ref}"{style}><f>{formula}</f><v>{f"{value:.16g}"}</v></c>'
-        text = "" if value is None else _escape(str(value))
+        text = "" if value is None else xml_text(str(value))
         return f'<c r="{ref}"{style} t="str"><f>{formula}</f><v>{text}</v></c>'
 
     return _FORMULA_CELL.sub(cell, xml)
 
 
-def _normalise(source: Path, target: Path, values: dict[str, dict[str, object]] | None = None) -> None:
+def _normalise(source: Path | io.BytesIO, target: Path, values: dict[str, dict[str, object]] | None = None) -> None:
     """Copy the zip with fixed entry dates and fixed created/modified properties (and cached values)."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
             if values and info.filename in values:
                 data = cache_values(data.decode("utf-8"), values[info.filename]).encode("utf-8")
-            if info.filename == _CORE:
+            if info.filename == _CORE_PART:
                 text = _DATES.sub(lambda m: m.group(1) + FIXED_TIMESTAMP + m.group(3), data.decode("utf-8"))
                 data = text.encode("utf-8")
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)

@@ -2,7 +2,7 @@
 
 * `plan_consolidation(paths, output, ...)` then `consolidate(plan) -> Consolidation` — the
   `selfeval consolidate` command (`cli` prints the result and picks the exit code).
-* `build_summary(reports) -> Summary` — the summary of validated files as data (see `summary`),
+* `summary_from_reports(reports) -> Summary` — the summary of validated files as data (see `summary`),
   for any writer: `write_summary(summary, path)` (openpyxl) or the Excel layer (xlwings).
 
 Names load on first use, so a reading worker (`rows`) never imports pandas or pandera, even
@@ -32,7 +32,7 @@ _NAME_TO_MODULE: dict[str, str] = {
     "SheetSpec": "summary",
     "Summary": "summary",
     "Total": "summary",
-    "build_summary": "summary",
+    "summary_from_reports": "summary",
     "summary_from_frames": "summary",
     "write_summary": "xlsx",
 }

@@ -1,7 +1,7 @@
 """Three pandas frames from validated files: projects, indicators, findings.
 
 Every row carries its source `file` and `sheet`. Column names are English (code refers to
-them); `LABELS` gives the Chinese header a finance officer reads in CSV and Excel output.
+them); `COLUMN_TO_HEADER` gives the Chinese header a finance officer reads in CSV and Excel output.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from .rows import FINDING_COLUMNS, INDICATOR_COLUMNS, PROJECT_COLUMNS, FileEntry
 if TYPE_CHECKING:
     from ..validation import FileReport
 
-LABELS: dict[str, str] = {
+COLUMN_TO_HEADER: dict[str, str] = {
     "file": "文件",
     "sheet": "工作表",
     "name": "项目名称",
@@ -58,9 +58,9 @@ LABELS: dict[str, str] = {
 
 # Per frame: in 指标 the column `name` is the indicator's own name (三级指标), not the project's.
 FRAME_LABELS: dict[str, dict[str, str]] = {
-    "projects": LABELS,
-    "indicators": {**LABELS, "name": "三级指标"},
-    "findings": LABELS,
+    "projects": COLUMN_TO_HEADER,
+    "indicators": {**COLUMN_TO_HEADER, "name": "三级指标"},
+    "findings": COLUMN_TO_HEADER,
 }
 
 _FLOATS = {
@@ -124,4 +124,4 @@ def _frame(rows: Iterable[tuple], columns: Sequence[str]) -> pd.DataFrame:
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with Chinese headers (for CSV)."""
-    return frame.rename(columns=LABELS)
+    return frame.rename(columns=COLUMN_TO_HEADER)

@@ -7,6 +7,8 @@ frame, column, check and rows, raised as `SchemaViolation` (never a raw tracebac
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -15,23 +17,23 @@ from pandera.typing.pandas import Series
 from ..errors import SchemaViolation
 from ..model import FULL_MARK, GRADES, LEVEL1_NAMES, LEVEL2_NAMES, Severity
 from ..rules import RULES
-from .frames import LABELS, Frames
+from .frames import COLUMN_TO_HEADER, Frames
 from .rows import UNKNOWN_LEVEL
 
 SEVERITY_LABELS: tuple[str, ...] = tuple(s.label for s in Severity)
 _MAX_ROWS_SHOWN = 10
 
 
-def _score(**kwargs) -> pa.Field:
+def _score(**kwargs: Any) -> Any:  # pa.Field is typed Any, so a field fits any column annotation
     return pa.Field(ge=0.0, le=FULL_MARK, nullable=True, **kwargs)
 
 
-def _points() -> pa.Field:
+def _points() -> Any:
     """A total or level-1 subtotal: shown even above 100 (P08 reports it)."""
     return pa.Field(ge=0.0, nullable=True)
 
 
-def _amount() -> pa.Field:
+def _amount() -> Any:
     return pa.Field(ge=0.0, nullable=True)
 
 
@@ -62,7 +64,7 @@ class ProjectsSchema(pa.DataFrameModel):
 
     class Config:
         strict = True
-        unique = ["file", "sheet"]
+        unique: ClassVar[list[str]] = ["file", "sheet"]
 
 
 class IndicatorsSchema(pa.DataFrameModel):
@@ -159,7 +161,7 @@ def describe_failures(title: str, cases: pd.DataFrame) -> list[str]:
         rows = sorted({int(i) + 1 for i in group["index"].dropna()})
         values = [str(v) for v in group["failure_case"].head(3)]
         if column and not column.endswith("Schema"):
-            where = f"列「{LABELS.get(column, column)}」（{column}）"
+            where = f"列「{COLUMN_TO_HEADER.get(column, column)}」（{column}）"
         else:
             where = "：列「" + "、".join(values) + "」" if check == "column_in_schema" else "整表"
             values = [] if check == "column_in_schema" else values

@@ -42,7 +42,16 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
+from ..a1 import column_letters, column_number
 from ..model import GRADES, Severity
+from ..styles import AMOUNT_FORMAT, INFO_FILL, SCORE_FORMAT, SUMMARY_ERROR_FILL, SUMMARY_WARNING_FILL
+from ..vocabulary import (
+    SHEET_CHARTS,
+    SHEET_DEPARTMENTS,
+    SHEET_FILES,
+    SHEET_SUMMARY,
+    SHEET_SUMMARY_FINDINGS,
+)
 from .frames import Frames, entries, frames_from_rows, rows_from_reports
 from .rows import DUPLICATE, UNREADABLE, FileEntry
 
@@ -50,34 +59,28 @@ if TYPE_CHECKING:
     from ..validation import FileReport
 
 # Number formats (Excel codes).
-AMOUNT = "#,##0.00"  # 万元, two decimals
+AMOUNT = AMOUNT_FORMAT
 RATE = "0.0%"
-SCORE = "0.00"
+SCORE = SCORE_FORMAT
 COUNT = "0"
 TEXT = "@"
 GENERAL = "General"
 
-# Fill colours (RGB hex) of the severities, and of header rows.
+# Fill colours (RGB hex) of the severities.
 SEVERITY_COLOURS: dict[str, str] = {
-    Severity.ERROR.label: "FFC7CE",
-    Severity.WARNING.label: "FFEB9C",
-    Severity.INFO.label: "DDEBF7",
+    Severity.ERROR.label: SUMMARY_ERROR_FILL,
+    Severity.WARNING.label: SUMMARY_WARNING_FILL,
+    Severity.INFO.label: INFO_FILL,
 }
-HEADER_FILL = "D9E1F2"
 
-SHEET_PROJECTS = "汇总"
-SHEET_DEPARTMENTS = "部门汇总"
-SHEET_FINDINGS = "问题清单"
-SHEET_FILES = "文件清单"
-SHEET_CHARTS = "图表"
 NO_DEPARTMENT = "（未填写主管部门）"
 NO_GRADE = "未评定"
-TOTAL_LABEL = "合计"
+TOTALS_ROW_LABEL = "合计"
 DUPLICATE_HEADER = "重复（部门汇总不计）"  # 汇总: which earlier project a row repeats (X04)
 COUNTED_HEADER = "项目数（重复只计一次）"  # 部门汇总
 UNIT_NOTE = "单位：万元"
 DATE_NOTE = "制表日期：{date:%Y-%m-%d}"
-TITLE_FORMAT = "{years}项目支出绩效自评{what}"
+SUMMARY_TITLE_FORMAT = "{years}项目支出绩效自评{what}"
 AVERAGE = '"均"0.0'  # an average in a totals row says so
 COUNT_CAPTION = "共{}个项目"
 TOTALS_NOTE = (
@@ -210,7 +213,7 @@ class Summary:
 # --- building ------------------------------------------------------------------------
 
 
-def build_summary(reports: Sequence[FileReport], *, today: dt.date | None = None) -> Summary:
+def summary_from_reports(reports: Sequence[FileReport], *, today: dt.date | None = None) -> Summary:
     """The summary of already validated files (e.g. the sheets of the open workbook)."""
     from .schemas import check_frames
 
@@ -249,10 +252,12 @@ def _years(projects: pd.DataFrame) -> str:
 
 def _heading(years: str, what: str, today: dt.date, *, unit: bool = True) -> Heading:
     """「2021年度项目支出绩效自评汇总表」, 「单位：万元」 (sheets with amounts) and the date."""
-    return Heading(TITLE_FORMAT.format(years=years, what=what), UNIT_NOTE if unit else "", DATE_NOTE.format(date=today))
+    return Heading(
+        SUMMARY_TITLE_FORMAT.format(years=years, what=what), UNIT_NOTE if unit else "", DATE_NOTE.format(date=today)
+    )
 
 
-def file_name(path: str) -> str:
+def short_file_name(path: str) -> str:
     """The file's name without its folders (a path as typed is long and says little on paper)."""
     return PureWindowsPath(path).name or path
 
@@ -270,7 +275,7 @@ def _sum(series: pd.Series) -> float:
     return float(series.sum(skipna=True))
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
+def _quotient(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator > 0 else None
 
 
@@ -304,7 +309,7 @@ def _projects_sheet(frame: pd.DataFrame, heading: Heading) -> SheetSpec:
     # Width budget: the printed columns sum to 133.5 units, about 750 pt at 100 % on the 784 pt of
     # an A4 landscape line; up to ~155 units still prints at ≥ 90 % (≥ 9 pt): a new column fits.
     spec = [
-        ("number", Column("序号", 4.5, COUNT, Total("label", label=TOTAL_LABEL))),
+        ("number", Column("序号", 4.5, COUNT, Total("label", label=TOTALS_ROW_LABEL))),
         ("name", Column("项目名称", 18, TEXT, Total("count", len(frame), label=COUNT_CAPTION), wrap=True)),
         ("department", Column("主管部门", 11, TEXT, wrap=True)),
         ("unit", Column("实施单位", 11, TEXT, wrap=True)),
@@ -318,7 +323,7 @@ def _projects_sheet(frame: pd.DataFrame, heading: Heading) -> SheetSpec:
                 "执行率",
                 6.5,
                 RATE,
-                Total("ratio", _ratio(executed, budget), numerator="全年执行数", denominator="全年预算数"),
+                Total("ratio", _quotient(executed, budget), numerator="全年执行数", denominator="全年预算数"),
             ),
         ),
         ("execution_score", Column("执行率得分", 6.5, SCORE, average("execution_score"))),
@@ -335,9 +340,9 @@ def _projects_sheet(frame: pd.DataFrame, heading: Heading) -> SheetSpec:
         ("sheet", Column("工作表", 14, TEXT, wrap=True, printed=False)),
     ]
     ordered = frame.sort_values(["department", "unit", "file", "sheet"], kind="stable")
-    ordered = ordered.assign(file_name=ordered["file"].map(file_name))
+    ordered = ordered.assign(file_name=ordered["file"].map(short_file_name))
     block = _block("项目汇总", spec, ordered, table_name="ProjectSummary", totals=True, notes=(TOTALS_NOTE,))
-    return _paper_sheet(SHEET_PROJECTS, block, heading)
+    return _paper_sheet(SHEET_SUMMARY, block, heading)
 
 
 def counted(projects: pd.DataFrame) -> pd.DataFrame:
@@ -374,7 +379,7 @@ def _departments_sheet(projects: pd.DataFrame, heading: Heading) -> SheetSpec:
     projects = counted(projects)
     budget, executed = _sum(frame["budget"]), _sum(frame["executed"])
     spec = [
-        ("number", Column("序号", 5, COUNT, Total("label", label=TOTAL_LABEL))),
+        ("number", Column("序号", 5, COUNT, Total("label", label=TOTALS_ROW_LABEL))),
         ("department", Column("主管部门", 22, TEXT, wrap=True)),
         ("projects", Column(COUNTED_HEADER, 9, COUNT, Total("sum", int(frame["projects"].sum())))),
         ("initial", Column("年初预算数", 12, AMOUNT, Total("sum", _sum(frame["initial"])))),
@@ -386,7 +391,7 @@ def _departments_sheet(projects: pd.DataFrame, heading: Heading) -> SheetSpec:
                 "执行率",
                 8,
                 RATE,
-                Total("ratio", _ratio(executed, budget), numerator="全年执行数", denominator="全年预算数"),
+                Total("ratio", _quotient(executed, budget), numerator="全年执行数", denominator="全年预算数"),
             ),
         ),
         ("mean_total", Column("平均分", 8, SCORE, Total("average", _mean(projects["total"]), number_format=AVERAGE))),
@@ -422,7 +427,7 @@ def findings_with_projects(findings: pd.DataFrame, projects: pd.DataFrame) -> pd
     owners = projects[["file", "sheet", "department", "unit"]].drop_duplicates(["file", "sheet"])
     joined = findings.merge(owners, on=["file", "sheet"], how="left")
     joined[["department", "unit"]] = joined[["department", "unit"]].fillna("")
-    joined = joined.assign(_rank=joined["severity"].map(_SEVERITY_ORDER), file_name=joined["file"].map(file_name))
+    joined = joined.assign(_rank=joined["severity"].map(_SEVERITY_ORDER), file_name=joined["file"].map(short_file_name))
     return joined.sort_values(list(FINDING_ORDER), kind="stable")
 
 
@@ -442,7 +447,7 @@ def _findings_sheet(findings: pd.DataFrame, projects: pd.DataFrame, heading: Hea
     ordered = findings_with_projects(findings, projects)
     table = {"table_name": "Findings"} if len(ordered) else {}
     block = _block("问题清单", spec, ordered, colours=("严重程度", dict(SEVERITY_COLOURS)), empty=NO_FINDINGS, **table)
-    return _paper_sheet(SHEET_FINDINGS, block, heading)
+    return _paper_sheet(SHEET_SUMMARY_FINDINGS, block, heading)
 
 
 def _files_sheet(entries: Sequence[FileEntry], findings: pd.DataFrame, heading: Heading) -> SheetSpec:
@@ -488,9 +493,8 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
     departments, rate_note = _ends(departments, "execution_rate", "个主管部门有执行率", "执行率", SHEET_DEPARTMENTS)
     dept_rows = _values(departments, ["department", "execution_rate"])
     scored = projects[projects["total"].notna()]
-    scored, note = _ends(scored, "total", "个项目有总分", "总分", SHEET_PROJECTS)
+    scored, total_note = _ends(scored, "total", "个项目有总分", "总分", SHEET_SUMMARY)
     total_rows = list(zip(_project_labels(scored), scored["total"].astype(float), strict=False))
-    rate_max = max([1.0] + [r for _, r in dept_rows if r is not None])
     data = CHART_DATA_COLUMN
     blocks = [
         Block(
@@ -504,7 +508,22 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
         ),
         Block("项目总分", f"{_shift(data, 6)}1", (Column("项目", 36, TEXT), Column("总分", 9, SCORE)), total_rows),
     ]
-    specs = [
+    rate_max = max([1.0] + [r for _, r in dept_rows if r is not None])
+    charts = _chart_specs(len(dept_rows), rate_max, rate_note, len(total_rows), total_note)
+    return SheetSpec(
+        SHEET_CHARTS,
+        blocks,
+        _stacked(charts, blocks),
+        freeze=None,
+        print_title_rows=None,
+        landscape=False,
+        print_columns=CHART_PRINT_COLUMNS,
+    )
+
+
+def _chart_specs(departments: int, rate_max: float, rate_note: str, projects: int, total_note: str) -> list[Chart]:
+    """The grade, execution-rate and total charts; bar charts tall enough for their bars."""
+    return [
         Chart(
             "各等级项目数",
             "column",
@@ -525,7 +544,7 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
             "",
             y_title="执行率",
             number_format="0%",
-            height_cm=_bar_height(len(dept_rows)),
+            height_cm=_bar_height(departments),
             axis_max=_round_up(rate_max, 0.2),
             note=rate_note,
             empty="没有填写全年预算数的项目，无法计算执行率，未绘制执行率图。",
@@ -539,12 +558,17 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
             "",
             y_title="总分",
             number_format=COUNT,
-            height_cm=_bar_height(len(total_rows)),
+            height_cm=_bar_height(projects),
             axis_max=SCORE_AXIS_MAX,
-            note=note,
+            note=total_note,
             empty="没有能计算总分的项目，未绘制总分图。",
         ),
     ]
+
+
+def _stacked(specs: Sequence[Chart], blocks: Sequence[Block]) -> list[Chart]:
+    """The charts anchored one below the other in column A (a note takes a row above its chart;
+    a chart with no data takes two rows for its `empty` sentence)."""
     charts, row = [], 1
     for chart in specs:
         if chart.note:
@@ -552,15 +576,7 @@ def _charts_sheet(projects: pd.DataFrame) -> SheetSpec:
         charts.append(replace(chart, anchor=f"A{row}"))
         drawn = bool(next(b for b in blocks if b.title == chart.block).rows)
         row += (int(chart.height_cm / ROW_CM) + 3) if drawn else 2
-    return SheetSpec(
-        SHEET_CHARTS,
-        blocks,
-        charts,
-        freeze=None,
-        print_title_rows=None,
-        landscape=False,
-        print_columns=CHART_PRINT_COLUMNS,
-    )
+    return charts
 
 
 def _ends(frame: pd.DataFrame, column: str, counted: str, what: str, sheet: str) -> tuple[pd.DataFrame, str]:
@@ -583,8 +599,8 @@ def _round_up(value: float, step: float) -> float:
 
 
 def _shift(column: str, by: int) -> str:
-    """The column `by` to the right of a one-letter column."""
-    return chr(ord(column) + by)
+    """The column `by` to the right of `column`."""
+    return column_letters(column_number(column) + by)
 
 
 def _project_labels(frame: pd.DataFrame) -> list[str]:

@@ -25,8 +25,6 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.merge import MergedCellRange
@@ -34,25 +32,26 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..outputs import publish, signals_held, temp_beside
+from ..a1 import column_letters, split_address
+from ..outputs import atomic_path
+from ..styles import FONT_NAME, HEADER_FILL, PAGE_FOOTER, TITLE_FONT_NAME
 from ..textfit import PLAIN_MARGIN, fit_height, height_for, line_count
 from ..xlsxcells import sheet_parts
-from .summary import GENERAL, HEADER_FILL, TEXT, Block, Chart, Column, Heading, SheetSpec, Summary, Total
+from ..xlsxfile import xml_text
+from .summary import GENERAL, TEXT, Block, Chart, Column, Heading, SheetSpec, Summary, Total
 
 MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell
 TABLE_STYLE = "TableStyleMedium2"
 _SUBTOTAL = {"sum": 109, "average": 101, "min": 105, "count": 103}  # 1xx: ignore filtered rows
 DEFAULT_FONT_NAME, DEFAULT_FONT_SIZE = "Arial", 10
-FONT_NAME = "宋体"
-FONT_SIZE = 10.0  # ≥ 9 pt on paper while a sheet prints at 90 % or more
+SUMMARY_FONT_SIZE = 10.0  # ≥ 9 pt on paper while a sheet prints at 90 % or more
 TITLE_SIZE = 16.0
-FOOTER = "第 &P 页，共 &N 页"
-_BODY_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
-_HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+_BODY_FONT = Font(name=FONT_NAME, size=SUMMARY_FONT_SIZE)
+_HEADER_FONT = Font(name=FONT_NAME, size=SUMMARY_FONT_SIZE, bold=True)
 # numbers in Arial: the same narrow digits in Excel and LibreOffice (宋体's Latin falls back to wide fonts)
-_NUMBER_FONT = Font(name=DEFAULT_FONT_NAME, size=FONT_SIZE)
-_NUMBER_BOLD = Font(name=DEFAULT_FONT_NAME, size=FONT_SIZE, bold=True)
-_TITLE_FONT = Font(name="黑体", size=TITLE_SIZE, bold=True)
+_NUMBER_FONT = Font(name=DEFAULT_FONT_NAME, size=SUMMARY_FONT_SIZE)
+_NUMBER_BOLD = Font(name=DEFAULT_FONT_NAME, size=SUMMARY_FONT_SIZE, bold=True)
+_TITLE_FONT = Font(name=TITLE_FONT_NAME, size=TITLE_SIZE, bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
 _HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAP = Alignment(vertical="top", wrap_text=True)
@@ -71,7 +70,7 @@ def write_summary(summary: Summary, path: Path) -> Path:
     cells: dict[str, _SheetCells] = {}
     for spec in summary.sheets:
         cells[spec.name] = _write_sheet(workbook.create_sheet(spec.name), spec)
-    save_atomically(workbook, path, cells)
+    _save(workbook, path, cells)
     return path
 
 
@@ -84,27 +83,13 @@ def _set_default_font(workbook: Workbook) -> None:
     workbook._named_styles["Normal"].font = font
 
 
-def save_atomically(workbook: Workbook, path: Path, cells: dict[str, _SheetCells] | None = None) -> None:
-    """Save next to `path`, then os.replace: readers never see a half-written file.
-
-    `cells`: sheet name → cells to splice into that sheet's (otherwise empty) sheet data.
-    """
-    path = Path(path)
-    temp: Path | None = None
-    try:
-        with signals_held():
-            temp = temp_beside(path)  # a short name: `path` may be near the 255-byte limit
-        if cells:
-            layout = io.BytesIO()
-            workbook.save(layout)
-            _splice(layout, temp, cells)
-        else:
-            workbook.save(temp)
-        publish(temp, path)
-    except BaseException:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        raise
+def _save(workbook: Workbook, path: Path, cells: dict[str, _SheetCells]) -> None:
+    """Save through `atomic_path`: readers never see a half-written file. `cells`: sheet name →
+    the cells to splice into that sheet's (otherwise empty) sheet data."""
+    with atomic_path(Path(path)) as temp:
+        layout = io.BytesIO()
+        workbook.save(layout)
+        _splice(layout, temp, cells)
 
 
 def text_value(value: str) -> str:
@@ -178,9 +163,9 @@ class _SheetCells:
     def formula(self, ref: str, style: int, formula: str, value: object = None) -> str:
         """A formula cell with its computed value cached (text, number, or '' for blank)."""
         s = f' s="{style}"' if style else ""
-        f = f"<f>{_escape(formula)}</f>"
+        f = f"<f>{xml_text(formula)}</f>"
         if isinstance(value, str):
-            return f'<c r="{ref}"{s} t="str">{f}<v>{_escape(text_value(value))}</v></c>'
+            return f'<c r="{ref}"{s} t="str">{f}<v>{xml_text(text_value(value))}</v></c>'
         if value is None or value != value:
             return f'<c r="{ref}"{s} t="str">{f}<v></v></c>'
         return f'<c r="{ref}"{s}>{f}<v>{f"{value:.16g}"}</v></c>'
@@ -200,19 +185,7 @@ class _SheetCells:
         if self.bounds is None:
             return b'<dimension ref="A1:A1"/>'
         r0, c0, r1, c1 = self.bounds
-        return f'<dimension ref="{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"/>'.encode()
-
-
-def _escape(text: str) -> str:
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
+        return f'<dimension ref="{column_letters(c0)}{r0}:{column_letters(c1)}{r1}"/>'.encode()
 
 
 def _inline_string(value: str) -> str:
@@ -221,7 +194,7 @@ def _inline_string(value: str) -> str:
     if not text:
         return ""
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f' t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+    return f' t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>'
 
 
 def _splice(layout: io.BytesIO, target: Path, cells: dict[str, _SheetCells]) -> None:
@@ -232,12 +205,17 @@ def _splice(layout: io.BytesIO, target: Path, cells: dict[str, _SheetCells]) -> 
             data = source.read(info)
             sheet = parts.get(info.filename)
             if sheet is not None:
-                data, found = _EMPTY_SHEET_DATA.subn(lambda _: sheet.xml(), data, count=1)
-                if found != 1:
-                    raise RuntimeError(f"openpyxl wrote cells into {info.filename}; expected none")
-                data = _DIMENSION.sub(lambda _: sheet.dimension(), data, count=1)
+                data = _with_cells(data, sheet, info.filename)
             info.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(info, data)
+
+
+def _with_cells(data: bytes, sheet: _SheetCells, part: str) -> bytes:
+    """Sheet XML `data` with `sheet`'s cells in place of its empty sheet data, and their extent."""
+    data, found = _EMPTY_SHEET_DATA.subn(lambda _: sheet.xml(), data, count=1)
+    if found != 1:
+        raise RuntimeError(f"openpyxl wrote cells into {part}; expected none")
+    return _DIMENSION.sub(lambda _: sheet.dimension(), data, count=1)
 
 
 # --- layout ---------------------------------------------------------------------------
@@ -266,7 +244,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec) -> _SheetCells:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = FOOTER
+    ws.oddFooter.center.text = PAGE_FOOTER
     area = _print_area(spec, cells)
     if area:
         ws.print_area = area
@@ -288,12 +266,11 @@ def _print_area(spec: SheetSpec, cells: _SheetCells) -> str | None:
         columns = _origin(block.anchor)[1] - 1 + len(printed)
     if columns is None:
         return None
-    return f"A1:{get_column_letter(columns)}{max(cells.bounds[2], cells.tail)}"
+    return f"A1:{column_letters(columns)}{max(cells.bounds[2], cells.tail)}"
 
 
 def _origin(anchor: str) -> tuple[int, int]:
-    letters, row = coordinate_from_string(anchor)
-    return row, column_index_from_string(letters)
+    return split_address(anchor)
 
 
 def _merge(ws: Worksheet, ref: str) -> None:
@@ -305,7 +282,7 @@ def _write_heading(ws: Worksheet, cells: _SheetCells, heading: Heading, block: B
     """Row 1: the title across the block; row 2: unit at the left, date at the right."""
     _top, left = _origin(block.anchor)
     width = len([c for c in block.columns if c.printed])
-    first, last = get_column_letter(left), get_column_letter(left + width - 1)
+    first, last = column_letters(left), column_letters(left + width - 1)
     title = cells.style(font=_TITLE_FONT, alignment=Alignment(horizontal="center", vertical="center"))
     cells.add(1, left, 1, cells.cell(f"{first}1", title, heading.title))
     _merge(ws, f"{first}1:{last}1")
@@ -314,18 +291,18 @@ def _write_heading(ws: Worksheet, cells: _SheetCells, heading: Heading, block: B
     plain = cells.style(font=_BODY_FONT)
     right = cells.style(font=_BODY_FONT, alignment=Alignment(horizontal="right"))
     xml = cells.cell(f"{first}2", plain, heading.left or None)
-    right_first = get_column_letter(left + width - side)
+    right_first = column_letters(left + width - side)
     xml += cells.cell(f"{right_first}2", right, heading.right or None)
     cells.add(2, left, width, xml)
     if side > 1:
-        _merge(ws, f"{first}2:{get_column_letter(left + side - 1)}2")
+        _merge(ws, f"{first}2:{column_letters(left + side - 1)}2")
         _merge(ws, f"{right_first}2:{last}2")
 
 
 def _write_block(ws: Worksheet, cells: _SheetCells, block: Block) -> None:
     top, left = _origin(block.anchor)
     width = len(block.columns)
-    letters = [get_column_letter(left + offset) for offset in range(width)]
+    letters = [column_letters(left + offset) for offset in range(width)]
     for letter, column in zip(letters, block.columns, strict=False):
         ws.column_dimensions[letter].width = column.width
     if not block.rows and block.empty:
@@ -342,17 +319,18 @@ def _write_block(ws: Worksheet, cells: _SheetCells, block: Block) -> None:
             for letter, column in zip(letters, block.columns, strict=False)
         ),
     )
-    cells.heights[top] = fit_height(((c.header, c.width) for c in block.columns), 0, FONT_SIZE, PLAIN_MARGIN)
+    cells.heights[top] = fit_height(((c.header, c.width) for c in block.columns), 0, SUMMARY_FONT_SIZE, PLAIN_MARGIN)
     rows = block.rows or ([tuple(None for _ in block.columns)] if block.table_name else [])  # a table needs a row
     wrapped = [(i, column.width) for i, column in enumerate(block.columns) if column.wrap]
     for r, (values, xml) in enumerate(zip(rows, _data_rows(cells, block, letters, rows), strict=False), start=top + 1):
         cells.add(r, left, width, xml)
         if wrapped:
             lines = max(
-                (line_count(str(values[i]), w, FONT_SIZE, PLAIN_MARGIN) for i, w in wrapped if values[i]), default=1
+                (line_count(str(values[i]), w, SUMMARY_FONT_SIZE, PLAIN_MARGIN) for i, w in wrapped if values[i]),
+                default=1,
             )
             if lines > 1:
-                cells.heights[r] = height_for(lines, FONT_SIZE)
+                cells.heights[r] = height_for(lines, SUMMARY_FONT_SIZE)
     last_data = top + len(rows)
     after = last_data + 1
     if block.totals:
@@ -366,7 +344,9 @@ def _write_block(ws: Worksheet, cells: _SheetCells, block: Block) -> None:
         style = cells.style(font=_BODY_FONT, alignment=_WRAP)
         cells.add(after, left, 1, cells.cell(f"{letters[0]}{after}", style, note))
         _merge(ws, f"{letters[0]}{after}:{letters[printed - 1]}{after}")
-        cells.heights[after] = height_for(line_count(note, note_width, FONT_SIZE, PLAIN_MARGIN), FONT_SIZE)
+        cells.heights[after] = height_for(
+            line_count(note, note_width, SUMMARY_FONT_SIZE, PLAIN_MARGIN), SUMMARY_FONT_SIZE
+        )
         after += 1
 
 
@@ -410,7 +390,7 @@ def _data_rows(cells: _SheetCells, block: Block, letters: list[str], rows: list[
 
 
 def _column_range(block: Block, header: str, top: int, left: int, last: int) -> str:
-    letter = get_column_letter(left + block.column_index(header))
+    letter = column_letters(left + block.column_index(header))
     return f"{letter}{top + 1}:{letter}{last}"
 
 
@@ -453,8 +433,8 @@ def _write_totals(cells: _SheetCells, block: Block, letters: list[str], top: int
 
 
 def _add_table(ws: Worksheet, block: Block, top: int, left: int, last_data: int) -> None:
-    right = get_column_letter(left + len(block.columns) - 1)
-    first = get_column_letter(left)
+    right = column_letters(left + len(block.columns) - 1)
+    first = column_letters(left)
     last_row = last_data + (1 if block.totals else 0)
     table = Table(displayName=block.table_name, ref=f"{first}{top}:{right}{last_row}")
     table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
@@ -485,7 +465,7 @@ def _add_chart(ws: Worksheet, cells: _SheetCells, spec: SheetSpec, chart: Chart)
             anchor_row - 1,
             anchor_col,
             1,
-            cells.cell(f"{get_column_letter(anchor_col)}{anchor_row - 1}", plain, chart.note),
+            cells.cell(f"{column_letters(anchor_col)}{anchor_row - 1}", plain, chart.note),
         )
     if not block.rows:
         cells.add(anchor_row, anchor_col, 1, cells.cell(chart.anchor, plain, chart.empty or chart.title))

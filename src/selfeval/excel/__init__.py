@@ -20,23 +20,25 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from ..layout import (
-    BUTTON_NEW_PROJECT,
-    BUTTON_VALIDATE_ACTIVE,
-    PROJECT_SHEET_PREFIX,
-    RESERVED_SHEETS,
-    SHEET_GUIDE,
-    SHEET_MASTER,
-    SHEET_NAME_FORBIDDEN,
-    SHEET_NAME_MAX,
-    is_project_sheet,
-)
+from ..guide import RULES_HEADING_WORD
+from ..layout import SHEET_NAME_FORBIDDEN, SHEET_NAME_MAX, is_project_sheet, project_sheet_name
 from ..model import Finding
 from ..rules import check_book
+from ..vocabulary import (
+    BUTTON_NEW_PROJECT,
+    BUTTON_VALIDATE_ACTIVE,
+    RESERVED_SHEETS,
+    RIBBON_TAB,
+    SHEET_CHECK_RESULTS,
+    SHEET_GUIDE,
+    SHEET_INDEX,
+    SHEET_MASTER,
+)
 from . import engine, findings_sheet, index_sheet
 from .findings_sheet import Row
 from .marks import (
     MARK_FILLS,
+    MAX_COLOUR_CELLS,
     cell_marks,
     cell_notes,
     colour_matrix,
@@ -53,8 +55,6 @@ if TYPE_CHECKING:
 
 __all__ = ["build_summary", "clear_marks", "new_project", "show_rules", "validate_active", "validate_all"]
 
-TITLE = "绩效自评"
-MAX_COLOUR_CELLS = 10_000  # xlwings' limit per set_colors call
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -84,7 +84,7 @@ def _tell(text: str) -> None:
         import ctypes
 
         # MB_OK | MB_ICONWARNING | MB_SETFOREGROUND | MB_TOPMOST
-        ctypes.windll.user32.MessageBoxW(None, text, TITLE, 0x0 | 0x30 | 0x10000 | 0x40000)
+        ctypes.windll.user32.MessageBoxW(None, text, RIBBON_TAB, 0x0 | 0x30 | 0x10000 | 0x40000)
 
 
 def _entry(func: F) -> F:
@@ -103,7 +103,9 @@ def _entry(func: F) -> F:
         except Exception as exc:
             traceback.print_exc(file=sys.stderr)
             engine.show_status(book, None)
-            engine.alert(book, f"操作未完成：{exc}\n请保存工作簿后重试；如仍出错，请把本提示截图发给技术人员。", TITLE)
+            engine.alert(
+                book, f"操作未完成：{exc}\n请保存工作簿后重试；如仍出错，请把本提示截图发给技术人员。", RIBBON_TAB
+            )
             return None
 
     return run  # type: ignore[return-value]
@@ -120,19 +122,19 @@ def validate_active(book: xw.Book) -> list[Finding] | None:
         engine.alert(
             book,
             f"当前工作表「{sheet.name}」不是项目表。请先切换到要校验的项目表，再点“{BUTTON_VALIDATE_ACTIVE}”。",
-            TITLE,
+            RIBBON_TAB,
         )
         return None
     read = read_sheet(sheet)
     if not read.is_form:
-        engine.alert(book, f"工作表「{sheet.name}」中没有找到自评表（项目名称和指标表），未校验。", TITLE)
+        engine.alert(book, f"工作表「{sheet.name}」中没有找到自评表（项目名称和指标表），未校验。", RIBBON_TAB)
         return None
     findings = read.findings + (check_book([read.project])[0] if read.project else [])
-    old_rows, extent = findings_sheet.read_rows(book)
+    old_rows, extent = findings_sheet.read_listed_rows(book)
     new_rows = _mark_sheet(sheet, read, findings, [r for r in old_rows if r.sheet == sheet.name])
     order = [s.name for s in book.sheets]
     rows = findings_sheet.merge(old_rows, new_rows, {sheet.name}, order)
-    created = findings_sheet.find_sheet(book) is None
+    created = findings_sheet.find_results_sheet(book) is None
     findings_sheet.write(book, rows, extent)
     if created:
         sheet.activate()
@@ -148,9 +150,9 @@ def validate_all(book: xw.Book) -> dict[str, list[Finding]] | None:
         engine.show_status(book, f"绩效自评：正在读取 {i}/{len(sheets)}「{sheet.name}」…")
         reads.append(read_sheet(sheet))
     forms = [r for r in reads if r.is_form]
-    parsed = [r for r in forms if r.project is not None]
-    results = dict(zip((r.name for r in parsed), check_book([r.project for r in parsed]), strict=False))
-    old_rows, extent = findings_sheet.read_rows(book)
+    parsed = [(r.name, r.project) for r in forms if r.project is not None]
+    results = dict(zip((name for name, _ in parsed), check_book([p for _, p in parsed]), strict=False))
+    old_rows, extent = findings_sheet.read_listed_rows(book)
     by_sheet = {s.name: s for s in sheets}
     rows: list[Row] = []
     findings: dict[str, list[Finding]] = {}
@@ -160,15 +162,15 @@ def validate_all(book: xw.Book) -> dict[str, list[Finding]] | None:
         findings[read.name] = found
         previous = [r for r in old_rows if r.sheet == read.name]
         rows += _mark_sheet(by_sheet[read.name], read, found, previous)
-    findings_sheet.write(book, rows, extent)
-    index = index_sheet.find_sheet(book)
+    record = findings_sheet.write(book, rows, extent)
+    index = index_sheet.find_index_sheet(book)
     if index is not None:
         with engine.unprotected(index):
             index_sheet.refresh(index, [(r.name, r.project.cells if r.project else None) for r in forms])
-            index_sheet.fit_rows(index, [(r.name, r.project.name if r.project else "") for r in forms])
+            index_sheet.fit_index_rows(index, [(r.name, r.project.name if r.project else "") for r in forms])
     engine.show_status(book, None)
     if any(row.marked for row in rows):
-        findings_sheet.find_sheet(book).activate()
+        record.activate()
     return findings
 
 
@@ -223,8 +225,8 @@ def _paint(sheet: xw.Sheet, fills: dict[str, str | None]) -> None:
 def clear_marks(book: xw.Book) -> int | None:
     """清除标记: paint back every marked cell, remove our notes, empty the status cells and
     remove 校验结果. Values are untouched. Returns how many cells were painted back."""
-    old_rows, _extent = findings_sheet.read_rows(book)
-    record = findings_sheet.find_sheet(book)
+    old_rows, _extent = findings_sheet.read_listed_rows(book)
+    record = findings_sheet.find_results_sheet(book)
     restored = 0
     for sheet in project_sheets(book):
         mine = [r for r in old_rows if r.sheet == sheet.name]
@@ -251,7 +253,7 @@ def clear_marks(book: xw.Book) -> int | None:
     if record is not None:
         active = book.sheets.active
         record.delete()
-        if active.name != findings_sheet.SHEET_FINDINGS:
+        if active.name != SHEET_CHECK_RESULTS:
             active.activate()
     return restored
 
@@ -277,26 +279,26 @@ def new_project(book: xw.Book, name: str | None = None) -> str | None:
         engine.alert(
             book,
             f"工作簿中没有找到隐藏的「{SHEET_MASTER}」表，无法{BUTTON_NEW_PROJECT}。请使用最新的模板工作簿。",
-            TITLE,
+            RIBBON_TAB,
         )
         return None
     if name is None:
         name = _next_name(names)
     problem = _name_problem(name, names)
     if problem:
-        engine.alert(book, problem, TITLE)
+        engine.alert(book, problem, RIBBON_TAB)
         return None
     projects = project_sheets(book)
-    anchor = projects[-1] if projects else _sheet(book, index_sheet.SHEET_INDEX) or book.sheets[0]
+    anchor = projects[-1] if projects else _sheet(book, SHEET_INDEX) or book.sheets[0]
     master = book.sheets[SHEET_MASTER]
     copy = master.copy(after=anchor, name=name)
     copy.visible = True
-    index = index_sheet.find_sheet(book)
+    index = index_sheet.find_index_sheet(book)
     if index is not None:
         listed = index_sheet.listed_sheets(index)
         with engine.unprotected(index):
             index_sheet.write_rows(index, [(name, None)], first=len(listed) + 1)
-            index_sheet.fit_rows(index, [(name, "")], first=len(listed) + 1)
+            index_sheet.fit_index_rows(index, [(name, "")], first=len(listed) + 1)
     copy.activate()
     return name
 
@@ -304,9 +306,9 @@ def new_project(book: xw.Book, name: str | None = None) -> str | None:
 def _next_name(names: Sequence[str]) -> str:
     taken = {n.casefold() for n in names}
     number = sum(1 for n in names if is_project_sheet(n)) + 1
-    while f"{PROJECT_SHEET_PREFIX}{number}".casefold() in taken:
+    while project_sheet_name(number).casefold() in taken:
         number += 1
-    return f"{PROJECT_SHEET_PREFIX}{number}"
+    return project_sheet_name(number)
 
 
 def _name_problem(name: str, names: Sequence[str]) -> str | None:
@@ -339,14 +341,14 @@ def _sheet(book: xw.Book, name: str) -> xw.Sheet | None:
 @_entry
 def build_summary(book: xw.Book) -> int | None:
     """生成汇总: the consolidation summary of every project sheet into 汇总; returns its rows."""
-    from .summary_sheet import write_summary  # pandas loads here, and only here
+    from .summary_sheet import write_summary_sheet  # pandas loads here, and only here
 
     sheets = project_sheets(book)
     reads = []
     for i, sheet in enumerate(sheets, start=1):
         engine.show_status(book, f"绩效自评：正在汇总 {i}/{len(sheets)}「{sheet.name}」…")
         reads.append(read_sheet(sheet))
-    rows = write_summary(book, [r for r in reads if r.is_form])
+    rows = write_summary_sheet(book, [r for r in reads if r.is_form])
     engine.show_status(book, None)
     return rows
 
@@ -356,11 +358,11 @@ def show_rules(book: xw.Book) -> str | None:
     """填表说明: open 填表说明 at the list of rule codes; returns the cell shown."""
     sheet = _sheet(book, SHEET_GUIDE)
     if sheet is None:
-        engine.alert(book, f"工作簿中没有「{SHEET_GUIDE}」表。规则说明见 selfeval 文档。", TITLE)
+        engine.alert(book, f"工作簿中没有「{SHEET_GUIDE}」表。规则说明见 selfeval 文档。", RIBBON_TAB)
         return None
     last = sheet.used_range.last_cell.row
     values = sheet.range((1, 1), (last, 1)).options(ndim=2).value
-    row = next((i for i, (v,) in enumerate(values, start=1) if isinstance(v, str) and "校验规则代码" in v), 1)
+    row = next((i for i, (v,) in enumerate(values, start=1) if isinstance(v, str) and RULES_HEADING_WORD in v), 1)
     sheet.activate()
     sheet.range((row, 1)).select()
     return f"A{row}"

@@ -21,6 +21,8 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from ..layout import PROTECTION_ALLOWS
+from ..styles import PAGE_FOOTER
+from ..vocabulary import RIBBON_TAB
 
 if TYPE_CHECKING:  # xlwings imports pandas: never at import time of the validate path
     import xlwings as xw
@@ -111,7 +113,7 @@ def unprotected(sheet: xw.Sheet) -> Iterator[None]:
             api.Protect(DrawingObjects=False, Contents=True, Scenarios=False, **allowed)
 
 
-def alert(book: xw.Book, text: str, title: str = "绩效自评") -> None:
+def alert(book: xw.Book, text: str, title: str = RIBBON_TAB) -> None:
     """A message box for the clerk."""
     book.app.alert(text, title=title)
 
@@ -133,4 +135,4 @@ def page_setup(sheet: xw.Sheet, *, landscape: bool, paper: str, print_area: str,
     setup.Zoom = False
     setup.FitToPagesWide = 1
     setup.FitToPagesTall = False
-    setup.CenterFooter = "第 &P 页，共 &N 页"
+    setup.CenterFooter = PAGE_FOOTER

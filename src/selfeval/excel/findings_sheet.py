@@ -10,10 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..layout import SHEET_FINDINGS
+from ..celltext import as_text, hyperlink_formula
 from ..model import Finding, Severity
-from .marks import MARK_FILLS
-from .texts import as_text, hyperlink_formula
+from ..styles import HEADER_FILL, INFO_FILL
+from ..vocabulary import SHEET_CHECK_RESULTS
+from .marks import MARK_FILLS, MAX_COLOUR_CELLS
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -21,11 +22,10 @@ if TYPE_CHECKING:
 HEADERS = ("序号", "工作表", "单元格", "代码", "严重程度", "问题说明", "定位", "批注")
 WIDTHS = (6, 16, 8, 7, 9, 90, 8, 6)
 SEVERITY_COLUMN = HEADERS.index("严重程度")
-HEADER_FILL = "#D9E1F2"
 LINK_TEXT = "转到"
 NOTE_FLAG = "有"
 _SEVERITY_BY_LABEL = {s.label: s for s in Severity}
-_SEVERITY_FILLS = {s.label: c for s, c in MARK_FILLS.items()} | {Severity.INFO.label: "#DDEBF7"}
+_SEVERITY_FILLS = {s.label: c for s, c in MARK_FILLS.items()} | {Severity.INFO.label: "#" + INFO_FILL}
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,9 @@ class Row:
         return _SEVERITY_BY_LABEL.get(self.severity) in MARK_FILLS and bool(self.cell)
 
 
-def read_rows(book: xw.Book) -> tuple[list[Row], int]:
+def read_listed_rows(book: xw.Book) -> tuple[list[Row], int]:
     """The rows listed on 校验结果 and how many sheet rows they take; ([], 0) without the sheet."""
-    sheet = find_sheet(book)
+    sheet = find_results_sheet(book)
     if sheet is None:
         return [], 0
     last = sheet.used_range.last_cell
@@ -69,9 +69,10 @@ def read_rows(book: xw.Book) -> tuple[list[Row], int]:
     return rows, last.row
 
 
-def find_sheet(book: xw.Book) -> xw.Sheet | None:
+def find_results_sheet(book: xw.Book) -> xw.Sheet | None:
+    """校验结果, or None."""
     for sheet in book.sheets:
-        if sheet.name == SHEET_FINDINGS:
+        if sheet.name == SHEET_CHECK_RESULTS:
             return sheet
     return None
 
@@ -97,21 +98,21 @@ def table(rows: Sequence[Row]) -> list[list[object]]:
 
 def write(book: xw.Book, rows: Sequence[Row], old_extent: int) -> xw.Sheet:
     """Replace 校验结果 with `rows` (creating the sheet at the end): values in one write."""
-    sheet = find_sheet(book)
+    sheet = find_results_sheet(book)
     created = sheet is None
-    if created:
-        sheet = book.sheets.add(SHEET_FINDINGS, after=book.sheets[len(book.sheets) - 1])
+    if sheet is None:
+        sheet = book.sheets.add(SHEET_CHECK_RESULTS, after=book.sheets[len(book.sheets) - 1])
     lines = table(rows)
     sheet.range((1, 1)).value = lines
     if old_extent > len(lines):
         sheet.range((len(lines) + 1, 1), (old_extent, len(HEADERS))).clear_contents()
     last = max(old_extent, len(lines))
-    colours: list[list[object]] = [[HEADER_FILL]]
+    colours: list[list[str | None]] = [["#" + HEADER_FILL]]
     colours += [[_SEVERITY_FILLS.get(row.severity)] for row in rows]
     colours += [[None]] * (last - len(lines))
     column = SEVERITY_COLUMN + 1
-    for start in range(0, len(colours), 10_000):
-        chunk = colours[start : start + 10_000]
+    for start in range(0, len(colours), MAX_COLOUR_CELLS):
+        chunk = colours[start : start + MAX_COLOUR_CELLS]
         sheet.range((start + 1, column), (start + len(chunk), column)).set_colors(chunk)
     if created:
         for index, width in enumerate(WIDTHS, start=1):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..layout import DEFAULT_LAYOUT, INDEX_COLUMNS, INDEX_FIRST_ROW, SHEET_INDEX, STATUS_CELL, index_height
-from .texts import formula_string, hyperlink_formula, sheet_ref
+from ..celltext import hyperlink_formula, index_row_formulas
+from ..layout import DEFAULT_LAYOUT, INDEX_COLUMNS, INDEX_FIRST_ROW, STATUS_CELL, index_height
+from ..styles import SCORE_FORMAT
+from ..vocabulary import NO_PROJECT_NAME, SHEET_INDEX
 
 if TYPE_CHECKING:
     import xlwings as xw
 
-SCORE_FORMAT = "0.00"
-NO_NAME = "（未填项目名称）"  # as the template's formula shows an unnamed project
 _KEYS = tuple(INDEX_COLUMNS)  # number, sheet, name, total, grade, status
 
 
@@ -21,24 +21,16 @@ def index_row(number: int, sheet: str, cells: dict[str, str] | None = None) -> l
     where = dict(DEFAULT_LAYOUT.cells)
     where["status"] = STATUS_CELL
     where.update(cells or {})
-    ref = sheet_ref(sheet)
-
-    def show(key: str, empty: str = "") -> str:
-        target = f"{ref}{where[key]}"
-        return f'=IF({target}="",{formula_string(empty)},{target})'
-
-    values = {
+    values: dict[str, object] = {
         "number": number,
         "sheet": hyperlink_formula(sheet, "A1", sheet),
-        "name": show("name", NO_NAME),
-        "total": show("total"),
-        "grade": show("grade"),
-        "status": show("status"),
+        **index_row_formulas(sheet, where),
     }
     return [values[key] for key in _KEYS]
 
 
-def find_sheet(book: xw.Book) -> xw.Sheet | None:
+def find_index_sheet(book: xw.Book) -> xw.Sheet | None:
+    """目录, or None."""
     for sheet in book.sheets:
         if sheet.name == SHEET_INDEX:
             return sheet
@@ -80,10 +72,10 @@ def listed_sheets(sheet: xw.Sheet) -> list[str]:
     return [str(row[0]) for row in values if row[0] not in (None, "")]
 
 
-def fit_rows(sheet: xw.Sheet, names: Sequence[tuple[str, str]], first: int = 1) -> None:
+def fit_index_rows(sheet: xw.Sheet, names: Sequence[tuple[str, str]], first: int = 1) -> None:
     """Row heights for (sheet name, project name) from 目录 row number `first` on, as the file
     writer sets them: long names wrap onto as many lines as they need (one call per run)."""
-    heights = [index_height(name, project or NO_NAME) for name, project in names]
+    heights = [index_height(name, project or NO_PROJECT_NAME) for name, project in names]
     top = INDEX_FIRST_ROW + first - 1
     start = 0
     for i in range(1, len(heights) + 1):

@@ -14,12 +14,14 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..layout import SHEET_FINDINGS
+from ..a1 import column_letters
+from ..celltext import hyperlink_formula
+from ..styles import HEADER_FILL
 from ..template import put_value
 from ..validation import FileReport, validate_file
+from ..vocabulary import RIBBON_TAB, SHEET_CHECK_RESULTS
 from ..xlsxfile import save_workbook
 from .findings_sheet import (
     _SEVERITY_FILLS,
@@ -32,10 +34,9 @@ from .findings_sheet import (
 )
 from .marks import MARK_FILLS, cell_marks, cell_notes, status_text
 from .rows import needed_heights
-from .texts import hyperlink_formula
 
 MARKABLE = (".xlsx", ".xlsm")
-NOTE_AUTHOR = "绩效自评"
+NOTE_AUTHOR = RIBBON_TAB
 NOTE_SIZE = (160, 320)  # height, width in pixels: room for a few findings
 
 
@@ -93,22 +94,22 @@ def mark_copy(
             mine.discard(finding.cell or "")
     rows = [Row.of(f) for f in report.findings] + rows
     values = _cached_values(source, wb)
-    _findings_sheet(wb, rows)
-    values[SHEET_FINDINGS] = {f"G{line}": LINK_TEXT for line, row in enumerate(rows, start=2) if row.sheet}
+    _write_results_sheet(wb, rows)
+    values[SHEET_CHECK_RESULTS] = {f"G{line}": LINK_TEXT for line, row in enumerate(rows, start=2) if row.sheet}
     save_workbook(wb, target, force=True, values=values)
     return MarkResult(target, report, marked, noted)
 
 
-def _findings_sheet(wb, rows: list[Row]) -> Worksheet:
+def _write_results_sheet(wb, rows: list[Row]) -> Worksheet:
     """校验结果 at the end, as `findings_sheet.write` lays it out (replacing an earlier one)."""
-    if SHEET_FINDINGS in wb.sheetnames:
-        del wb[SHEET_FINDINGS]
-    ws = wb.create_sheet(SHEET_FINDINGS)
-    header_fill = PatternFill("solid", fgColor="D9E1F2")
+    if SHEET_CHECK_RESULTS in wb.sheetnames:
+        del wb[SHEET_CHECK_RESULTS]
+    ws = wb.create_sheet(SHEET_CHECK_RESULTS)
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     for column, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=False), start=1):
         cell = ws.cell(1, column, header)
         cell.font, cell.fill = Font(bold=True), header_fill
-        ws.column_dimensions[get_column_letter(column)].width = width
+        ws.column_dimensions[column_letters(column)].width = width
     for number, row in enumerate(rows, start=1):
         line = number + 1
         values = [number, row.sheet, row.cell, row.code, row.severity, row.message]
@@ -133,10 +134,10 @@ def _cached_values(source: Path, wb) -> dict[str, dict[str, object]]:
     names = set(book.sheet_names)
     values: dict[str, dict[str, object]] = {}
     for ws in wb.worksheets:
-        if ws.title not in names or ws.title == SHEET_FINDINGS:
+        if ws.title not in names or ws.title == SHEET_CHECK_RESULTS:
             continue
         grid = book.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
-        found = {}
+        found: dict[str, object] = {}
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith("="):

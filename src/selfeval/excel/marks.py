@@ -3,30 +3,32 @@
 A mark is a fill colour on the cell a finding points at (error red, warning amber, info
 none) and, where the engine has notes, a note with the Chinese message. Clearing a mark
 restores the fill the template gives that kind of cell: labels grey, computed cells light
-blue, input cells none. The colours are the template's (`template.py`); a test keeps them equal.
+blue, input cells none. The colours are the template's, from `styles`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from types import EllipsisType
 
 from ..a1 import is_address, split_address
 from ..grid import Grid, label_of
 from ..model import Finding, Project, Severity
+from ..styles import COMPUTED_FILL, ERROR_FILL, LABEL_FILL, WARNING_FILL
 from ..vocabulary import COMPUTED_KEYS
 
-# Mark colours: the template's ERROR_FILL / WARN_FILL (its conditional hints use them too).
+# Mark colours (xlwings' `#RRGGBB`): the template's conditional hints use them too.
 MARK_FILLS: dict[Severity, str] = {
-    Severity.ERROR: "#F8CBAD",
-    Severity.WARNING: "#FFE699",
+    Severity.ERROR: "#" + ERROR_FILL,
+    Severity.WARNING: "#" + WARNING_FILL,
 }
-# The template's fills by kind of cell (template.LABEL_FILL, COMPUTED_FILL; input cells: none).
-LABEL_FILL = "#F2F2F2"
-COMPUTED_FILL = "#E8F0FA"
-INPUT_FILL: str | None = None
+# The template's fills by kind of cell: labels, computed cells, input cells (none).
+TEMPLATE_LABEL_FILL = "#" + LABEL_FILL
+TEMPLATE_COMPUTED_FILL = "#" + COMPUTED_FILL
+TEMPLATE_INPUT_FILL: str | None = None
 
-# Project.cells keys of cells that hold a template formula.
+MAX_COLOUR_CELLS = 10_000  # xlwings' limit per set_colors call
 NOTE_PREFIX = "【自评校验】"
 MAX_NOTE_CHARS = 900  # several findings on one cell are joined; Excel shows long notes poorly
 
@@ -78,21 +80,22 @@ def template_fill(address: str, grid: Grid | None, project: Project | None) -> s
             row, _ = split_address(total)
             computed.add(f"F{row}")  # 分值 合计 beside 总分
         if address in computed:
-            return COMPUTED_FILL
+            return TEMPLATE_COMPUTED_FILL
     if grid is not None:
         row, col = split_address(address)
         r, c = row - grid.first_row, col - grid.first_col
         if 0 <= r < len(grid.rows) and 0 <= c < len(grid.rows[r]) and label_of(grid.rows[r][c]) is not None:
-            return LABEL_FILL
-    return INPUT_FILL
+            return TEMPLATE_LABEL_FILL
+    return TEMPLATE_INPUT_FILL
 
 
 # --- addresses -------------------------------------------------------------------------
 
 
-def colour_matrix(
-    fills: dict[str, str | None],
-) -> tuple[tuple[int, int], list[list[object]]] | None:
+Colour = str | EllipsisType | None  # xlwings' `#RRGGBB`, `...` keeps a cell, None clears it
+
+
+def colour_matrix(fills: dict[str, str | None]) -> tuple[tuple[int, int], list[list[Colour]]] | None:
     """The bounding box of `fills` (top-left (row, col)) and its colour matrix; `...` keeps a cell."""
     if not fills:
         return None
@@ -100,7 +103,7 @@ def colour_matrix(
     rows = [p[0] for p in points]
     cols = [p[1] for p in points]
     top, left = min(rows), min(cols)
-    matrix: list[list[object]] = [[... for _ in range(max(cols) - left + 1)] for _ in range(max(rows) - top + 1)]
+    matrix: list[list[Colour]] = [[... for _ in range(max(cols) - left + 1)] for _ in range(max(rows) - top + 1)]
     for (row, col), colour in points.items():
         matrix[row - top][col - left] = colour
     return (top, left), matrix

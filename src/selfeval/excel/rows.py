@@ -11,14 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..a1 import is_address, split_address
-from ..layout import (
-    GOAL_HEIGHT,
-    INDICATOR_HEIGHT,
-    ROW_HEIGHT,
-    goal_height,
-    identity_height,
-    indicator_height,
-)
+from ..layout import GOAL_HEIGHT, INDICATOR_HEIGHT, ROW_HEIGHT, goal_height, identity_height, indicator_height
 from ..model import Project
 
 if TYPE_CHECKING:
