@@ -328,7 +328,12 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     result_queue = getattr(pool, "_result_queue", None)
     if result_queue is not None:
         result_queue._writer.close()
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
+    # At exit, Python 3.11 wakes that thread through a pipe without the lock the thread holds
+    # while closing it ("Exception ignored … Bad file descriptor" on the terminal): let it end now.
+    if manager is not None:
+        manager.join(_WORKER_STOP_SECONDS)
 
 
 def _quiet_pool_thread(pool: ProcessPoolExecutor) -> None:
