@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .importing import EXAMPLE_SEED, EXAMPLE_WORKBOOK, example_source
@@ -53,8 +54,7 @@ def run_demo(out_dir: Path) -> int:
         shutil.copyfile(seed, source_copy)
     written.append(source_copy)
     # Findings name the copy the user can open, not the installed package file.
-    for project in result.projects:
-        project.source = str(source_copy)
+    result.projects = [replace(project, source=str(source_copy)) for project in result.projects]
     report = FileReport(str(source_copy), result.status, list(result.findings), validate_projects(result.projects))
 
     _out("【一】校验内置示例：鄂州市督查考评办公室 2021 年度三张项目自评表（Word 导出的文本）")

@@ -176,3 +176,9 @@ LABELS = (
 
 # Cells the template computes with a formula (X01 looks at what they hold): field keys.
 COMPUTED_KEYS: tuple[str, ...] = ("funds.rate", "funds.score", "total", "grade")
+
+# --- reader
+
+# The sheets of selfeval's own summary workbook: a source holding both is skipped (it is no
+# form), an output holding both may be replaced.
+SUMMARY_WORKBOOK_SHEETS = frozenset({"汇总", "文件清单"})

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from ..errors import PartlyPublished
 from ..inert import XML_ILLEGAL, csv_texts, printable, printable_lines
 from ..outputs import OutputSet, name_problem, reason, remove_leftover_temps, signals_held
+from ..vocabulary import SUMMARY_WORKBOOK_SHEETS
 from .rows import DUPLICATE, SKIPPED, UNREADABLE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
@@ -42,7 +43,6 @@ EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3
 EXIT_SIGNAL_BASE = 128  # + the signal number, as shells report it: 130 SIGINT, 143 SIGTERM
 _WORKER_STOP_SECONDS = 5.0
 CSV_NAMES = {"projects": "项目.csv", "indicators": "指标.csv", "findings": "问题.csv"}
-_SUMMARY_SHEETS = {"汇总", "文件清单"}  # an existing output with these sheets may be replaced
 
 
 def _err(text: str) -> None:
@@ -436,7 +436,7 @@ def _is_summary(path: Path) -> bool:
     try:
         from python_calamine import CalamineWorkbook
 
-        return set(CalamineWorkbook.from_path(str(path)).sheet_names) >= _SUMMARY_SHEETS
+        return set(CalamineWorkbook.from_path(str(path)).sheet_names) >= SUMMARY_WORKBOOK_SHEETS
     except Exception:
         return False
 

@@ -1,12 +1,14 @@
 """What every importer shares: the names of its grids and rectangular rows.
 
-Failures use `sources.SourceError`: raised when the whole file cannot be read or holds no
+Failures use `errors.SourceError`: raised when the whole file cannot be read or holds no
 form, yielded (with the form's grid name) for one form that cannot be read, so the others
 go on. Both become X03 findings in `sources.read_source`.
 """
 
 from __future__ import annotations
 
+# The level headers of a form's indicator table: a Word table or text block holding both is one.
+INDICATOR_TABLE_HEADERS = ("一级指标", "二级指标")
 FORM_SHEET_PREFIX = "表"  # 表1, 表2, …: where a clerk finds a form inside a document
 
 
