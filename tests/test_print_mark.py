@@ -13,6 +13,7 @@ from selfeval import writer
 from selfeval.cli import main
 from selfeval.excel import marks
 from selfeval.layout import SHEET_FINDINGS, STATUS_CELL
+from support.edits import edited
 from support.excel_forms import DEFECTS, make_project
 from support.xlwings_payload import actions_of, payload_from_xlsx
 from test_excel import colours_set, open_book, remote_engine, target, written_values  # noqa: F401 - engine fixture
@@ -21,7 +22,7 @@ from test_excel import colours_set, open_book, remote_engine, target, written_va
 @pytest.fixture(scope="module")
 def book_file(tmp_path_factory) -> Path:
     projects = [make_project(i, d) for i, d in enumerate(DEFECTS, start=1)]
-    projects[3].goal.actual = "全年完成" * 80  # a row the marks make taller
+    projects[3] = edited(projects[3], {"goal.actual": "全年完成" * 80})  # a row the marks make taller
     return writer.write_workbook(projects, tmp_path_factory.mktemp("mark") / "四个项目.xlsx")
 
 
