@@ -7,6 +7,8 @@ go on. Both become X03 findings in `sources.read_source`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 # The level headers of a form's indicator table: a Word table or text block holding both is one.
 INDICATOR_TABLE_HEADERS = ("一级指标", "二级指标")
 FORM_SHEET_PREFIX = "表"  # 表1, 表2, …: where a clerk finds a form inside a document
@@ -17,7 +19,7 @@ def form_sheet_name(number: int) -> str:
     return f"{FORM_SHEET_PREFIX}{number}"
 
 
-def pad_rows(rows: list[list[object]]) -> list[list[object]]:
+def pad_rows(rows: Sequence[Sequence[object]]) -> list[list[object]]:
     """Rows padded with '' to one width, like a bulk read of a sheet gives them."""
     width = max((len(row) for row in rows), default=0)
     return [list(row) + [""] * (width - len(row)) for row in rows]

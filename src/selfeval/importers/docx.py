@@ -167,9 +167,7 @@ class _Form:
     below: list[str] = field(default_factory=list)
 
     def grid(self, source: str) -> Grid:
-        rows: list[list[object]] = [[text] for text in self.above]
-        rows += self.rows
-        rows += [[text] for text in self.below]
+        rows = [[text] for text in self.above] + self.rows + [[text] for text in self.below]
         return Grid(pad_rows(rows), sheet=form_sheet_name(self.number), source=source, first_row=1 - len(self.above))
 
 
@@ -180,7 +178,7 @@ def forms_of(body) -> list[_Form]:
     count = 0
     for kind, item in iter_blocks(body):
         if kind == "p":
-            if item:
+            if isinstance(item, str) and item:
                 pending.append(item)
             continue
         count += 1
