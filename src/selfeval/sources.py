@@ -317,7 +317,11 @@ def with_cell_details(
 ) -> list[Project]:
     """The projects of a zip workbook, finished: the raw contents (formula or typed constant) of
     template computed cells for X01, and `98%` for an indicator value typed as a percentage
-    (stored as 0.98). Both come from one pass over the package (xlsxcells).
+    (stored as 0.98). Both come from one pass over the package (xlsxcells), which streams the
+    sheet XML rather than using openpyxl's read-only mode: on a 50-sheet template workbook
+    0.08 s against 0.15 s (openpyxl also parses styles, and importing it alone takes ~0.5 s
+    here), and the typed constant comes back as written. On a 10-sheet template workbook the
+    pass costs about 1 ms, a tenth of reading it.
 
     A file needing neither is not opened again. When the pass fails, each is tried alone, so
     a broken part costs only what it touches: formulas unread give an X03 in `findings`,
