@@ -664,9 +664,7 @@ class _Reader:
             values = self.row_values(row, table)
             if not self.is_skipped(values, r):
                 draft.indicators.append(self.indicator(draft, levels, table, values, r))
-            elif not (values.get("target") or values.get("actual") or values["raw"]) and self.placeholder_ends_table(
-                row
-            ):
+            elif not (values.target or values.actual or values.raw) and self.placeholder_ends_table(row):
                 return r
         return len(self.rows)
 
@@ -689,26 +687,29 @@ class _Reader:
         if t2 and label_of(t2) not in LEVEL_HEADERS:
             levels.level2 = level2_name(t2)
 
-    def row_values(self, row: Sequence[object], table: _TableColumns) -> dict[str, Any]:
-        """An indicator row's texts and numbers as Indicator fields, `raw` the non-numeric ones."""
+    def row_values(self, row: Sequence[object], table: _TableColumns) -> _RowValues:
+        """An indicator row's texts and numbers, `raw` the text of numeric cells that hold none."""
         width = len(row)
-        values: dict[str, Any] = {key: cell_text(row[c]) for key, c in table.text if c < width}
-        if values.get("target") and table.split_target != (None, None):
-            values["target"] = self.joined_target(row, values["target"], *table.split_target)
-        raw: dict[str, str] = {}
+
+        def text(c: int | None) -> str:
+            return cell_text(row[c]) if c is not None and c < width else ""
+
+        values = _RowValues(text(table.name), text(table.target), text(table.actual), text(table.deviation))
+        if values.target and table.split_target != (None, None):
+            values.target = self.joined_target(row, values.target, *table.split_target)
         for key, c in table.numbers:
-            number, text = parse_number(row[c]) if c < width else (None, None)
-            if key == "weight" and text is not None:
-                number, text = percent_weight(text)
-            values[key] = number
-            if text is not None:
-                raw[key] = text
-        values["raw"] = raw
+            number, raw = parse_number(row[c]) if c < width else (None, None)
+            if key == "weight" and raw is not None:
+                number, raw = percent_weight(raw)
+            if key == "weight":
+                values.weight = number
+            else:
+                values.score = number
+            if raw is not None:
+                values.raw[key] = raw
         return values
 
-    def indicator(
-        self, draft: _Draft, levels: _Levels, table: _TableColumns, values: dict[str, Any], r: int
-    ) -> Indicator:
+    def indicator(self, draft: _Draft, levels: _Levels, table: _TableColumns, values: _RowValues, r: int) -> Indicator:
         """The indicator of row r under the levels in force (一级 inferred from 二级 where blank)."""
         level1 = levels.level1 or LEVEL1_OF_LEVEL2.get(levels.level2, "")
         inferred = not levels.level1 and bool(level1) and not levels.weight_only
@@ -718,17 +719,27 @@ class _Reader:
         number = self.grid.first_row + r
         cells = {key: f"{letter}{number}" for key, letter in table.letters.items()}
         return Indicator(
-            **values, level1=level1, level2=levels.level2, level1_inferred=inferred, row=number, cells=cells
+            level1=level1,
+            level2=levels.level2,
+            name=values.name,
+            target=values.target,
+            actual=values.actual,
+            weight=values.weight,
+            score=values.score,
+            deviation=values.deviation,
+            level1_inferred=inferred,
+            raw=values.raw,
+            cells=cells,
+            row=number,
         )
 
-    def is_skipped(self, values: dict[str, Any], r: int) -> bool:
+    def is_skipped(self, values: _RowValues, r: int) -> bool:
         """A placeholder row or a repeated header row: no indicator, no finding."""
-        name, target = values.get("name", ""), values.get("target", "")
-        blank = values.get("weight") is None and values.get("score") is None and not values["raw"]
-        if blank and not target and not values.get("actual"):
-            return is_placeholder_name(name)
+        blank = values.weight is None and values.score is None and not values.raw
+        if blank and not values.target and not values.actual:
+            return is_placeholder_name(values.name)
         # a repeated header names its columns where an indicator has its name and target
-        return (label_of(name) is not None or label_of(target) is not None) and self.is_header_row(r)
+        return (label_of(values.name) is not None or label_of(values.target) is not None) and self.is_header_row(r)
 
     def joined_target(self, row: Sequence[object], value: str, c_comp: int | None, c_unit: int | None) -> str:
         """A target split over 指标性质 | 指标值 | 度量单位, as one value: `≥ | 95 | %` → `≥95%`."""
@@ -828,6 +839,19 @@ class _FundsDraft:
         )
 
 
+@dataclass(slots=True)
+class _RowValues:
+    """An indicator row's cells as read, before it is known to be an indicator."""
+
+    name: str = ""
+    target: str = ""
+    actual: str = ""
+    deviation: str = ""
+    weight: float | None = None
+    score: float | None = None
+    raw: dict[str, str] = field(default_factory=dict)  # field → text of a numeric cell that holds none
+
+
 @dataclass
 class _Levels:
     """The 一级 and 二级 in force while the indicator table is read row by row."""
@@ -838,15 +862,18 @@ class _Levels:
     weight_only: bool = False  # the block's 一级 cell holds only a weight: not blank, so no S06
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _TableColumns:
     """Where the indicator table keeps what, from its header's columns."""
 
     level1: int | None
     level2: int | None
     label_end: int  # labels that end the table stand left of this column
-    text: tuple[tuple[str, int], ...]
-    numbers: tuple[tuple[str, int], ...]
+    name: int | None
+    target: int | None
+    actual: int | None
+    deviation: int | None
+    numbers: tuple[tuple[str, int], ...]  # 分值 and 得分, where the table has them
     split_target: tuple[int | None, int | None]  # 指标性质 and 度量单位 beside a split 指标值
     letters: dict[str, str]  # Indicator field → column letters
 
@@ -856,7 +883,10 @@ class _TableColumns:
             level1=cols.get("level1"),
             level2=cols.get("level2"),
             label_end=min(cols["target"], cols["actual"]),
-            text=tuple((k, cols[k]) for k in ("name", "target", "actual", "deviation") if k in cols),
+            name=cols.get("name"),
+            target=cols.get("target"),
+            actual=cols.get("actual"),
+            deviation=cols.get("deviation"),
             numbers=tuple((k, cols[k]) for k in SCORE_COLUMNS if k in cols),
             split_target=(cols.get("target.comparator"), cols.get("target.unit")),
             letters={key: column_letters(first_col + c) for key, c in cols.items() if "." not in key},
