@@ -690,11 +690,8 @@ class _Reader:
     def row_values(self, row: Sequence[object], table: _TableColumns) -> _RowValues:
         """An indicator row's texts and numbers, `raw` the text of numeric cells that hold none."""
         width = len(row)
-
-        def text(c: int | None) -> str:
-            return cell_text(row[c]) if c is not None and c < width else ""
-
-        values = _RowValues(text(table.name), text(table.target), text(table.actual), text(table.deviation))
+        name, target, actual, deviation = [cell_text(row[c]) if c < width else "" for c in table.texts]
+        values = _RowValues(name, target, actual, deviation)
         if values.target and table.split_target != (None, None):
             values.target = self.joined_target(row, values.target, *table.split_target)
         for key, c in table.numbers:
@@ -862,6 +859,9 @@ class _Levels:
     weight_only: bool = False  # the block's 一级 cell holds only a weight: not blank, so no S06
 
 
+_NO_COLUMN = 1 << 30  # the index of a column the table has not: beyond every row
+
+
 @dataclass(slots=True)
 class _TableColumns:
     """Where the indicator table keeps what, from its header's columns."""
@@ -869,10 +869,7 @@ class _TableColumns:
     level1: int | None
     level2: int | None
     label_end: int  # labels that end the table stand left of this column
-    name: int | None
-    target: int | None
-    actual: int | None
-    deviation: int | None
+    texts: tuple[int, int, int, int]  # 三级指标, 年度指标值, 实际完成值, 偏差原因: _NO_COLUMN where absent
     numbers: tuple[tuple[str, int], ...]  # 分值 and 得分, where the table has them
     split_target: tuple[int | None, int | None]  # 指标性质 and 度量单位 beside a split 指标值
     letters: dict[str, str]  # Indicator field → column letters
@@ -883,10 +880,7 @@ class _TableColumns:
             level1=cols.get("level1"),
             level2=cols.get("level2"),
             label_end=min(cols["target"], cols["actual"]),
-            name=cols.get("name"),
-            target=cols.get("target"),
-            actual=cols.get("actual"),
-            deviation=cols.get("deviation"),
+            texts=(cols["name"], cols["target"], cols["actual"], cols.get("deviation", _NO_COLUMN)),
             numbers=tuple((k, cols[k]) for k in SCORE_COLUMNS if k in cols),
             split_target=(cols.get("target.comparator"), cols.get("target.unit")),
             letters={key: column_letters(first_col + c) for key, c in cols.items() if "." not in key},
