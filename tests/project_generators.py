@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 
 from hypothesis import strategies as st
 
@@ -84,7 +85,7 @@ def projects(draw) -> Project:
         kind=draw(st.sampled_from(("",) + CLASSIFICATIONS["项目类型"])),
         funds=funds,
         goal=Goal(draw(texts), draw(texts)),
-        indicators=draw(st.lists(indicators(), min_size=1, max_size=14)),
+        indicators=tuple(draw(st.lists(indicators(), min_size=1, max_size=14))),
         filler=draw(optional_texts),
         phone=draw(st.one_of(optional_texts, st.from_regex(re.compile(r"\A0\d{3}-\d{7}\Z")))),
         date=draw(st.one_of(st.just(""), dates)),
@@ -142,8 +143,7 @@ def generated_project(rng: random.Random, number: int) -> Project:
             total=total, fiscal=FundsLine(budget, budget, executed), weight=rng.choice((None, 10.0, 10.0, 15.0))
         )
         if rng.random() < 0.08:
-            funds.total = FundsLine(budget, None, executed)
-            funds.bad_cells["total.budget"] = "待定"
+            funds = replace(funds, total=FundsLine(budget, None, executed), bad_cells={"total.budget": "待定"})
     return Project(
         name=f"生成项目{number}",
         department="测试主管部门",
@@ -151,7 +151,7 @@ def generated_project(rng: random.Random, number: int) -> Project:
         year=2024,
         funds=funds,
         goal=Goal("预期", "实际"),
-        indicators=rows,
+        indicators=tuple(rows),
     )
 
 
@@ -163,4 +163,4 @@ def boundary_project(total: float, number: int) -> Project:
         Indicator("效益指标", "社会效益指标", "社会", "有效", "达成", 30.0, 30.0),
         Indicator("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", 10.0, 10.0),
     ]
-    return Project(name=f"临界项目{number}", year=2024, funds=funds, goal=Goal("a", "b"), indicators=rows)
+    return Project(name=f"临界项目{number}", year=2024, funds=funds, goal=Goal("a", "b"), indicators=tuple(rows))

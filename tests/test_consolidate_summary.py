@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -16,8 +17,9 @@ from support.department_books import make_project
 
 
 def _report(path: str, projects) -> FileReport:
-    for number, project in enumerate(projects, start=1):
-        project.sheet, project.source = f"项目{number}", path
+    projects = [
+        replace(project, sheet=f"项目{number}", source=path) for number, project in enumerate(projects, start=1)
+    ]
     return FileReport(path, "ok", [], validate_projects(projects))
 
 
@@ -59,9 +61,10 @@ def test_projects_block_matches_scoring_and_counts():
 
 def test_total_above_100_is_shown_and_counted_as_an_error():
     project = make_project("超分项目", "水务局", seed=6)
-    for row in project.indicators:  # no 分值 column: only the total can show the mistake
-        row.weight = None
-    project.indicators[0].score = 45.0  # within 产出指标's 50, but the total passes 100: P08
+    # no 分值 column: only the total can show the mistake
+    rows = [replace(row, weight=None) for row in project.indicators]
+    rows[0] = replace(rows[0], score=45.0)  # within 产出指标's 50, but the total passes 100: P08
+    project = replace(project, indicators=tuple(rows))
     report = _report("水务局.xlsx", [project])
     scores = report.projects[0].scores
     assert scores.total > 100
@@ -78,7 +81,9 @@ def test_unknown_level2_is_kept_as_unrecognised():
     from selfeval.consolidate import frames_from_rows, rows_from_reports
 
     project = make_project("新指标", "文旅局", seed=7)
-    project.indicators.append(Indicator("产出指标", "覆盖指标", "覆盖面", "≥3个", "3个", 0.0, 0.0))
+    project = replace(
+        project, indicators=(*project.indicators, Indicator("产出指标", "覆盖指标", "覆盖面", "≥3个", "3个", 0.0, 0.0))
+    )
     frames = frames_from_rows(rows_from_reports([_report("文旅局.xlsx", [project])]))
     odd = frames.indicators[frames.indicators["name"] == "覆盖面"].iloc[0]
     assert odd["level2"] == "未识别" and "覆盖指标" in odd["level_note"]
@@ -105,7 +110,7 @@ def test_summary_blocks_are_consistent_for_any_writer(tmp_path: Path):
 
 def test_control_characters_and_long_texts_are_written(tmp_path: Path):
     project = make_project("名称\x01含控制符", "档案局", seed=10)
-    project.unit = "单位" * 20000  # 40,000 characters, more than a cell holds
+    project = replace(project, unit="单位" * 20000)  # 40,000 characters, more than a cell holds
     out = write_summary(summary_from_reports([_report("档案局.xlsx", [project])]), tmp_path / "汇总.xlsx")
     ws = openpyxl.load_workbook(out)["汇总"]
     assert ws["B3"].value == "项目名称" and ws["D3"].value == "实施单位"

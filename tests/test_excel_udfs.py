@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from selfeval import scoring
@@ -25,8 +27,8 @@ def test_se_score_is_the_methods_score(target: object, actual: object, weight: o
         from selfeval.grid import level2_name
         from selfeval.model import LEVEL1_OF_LEVEL2
 
-        row.level2 = level2_name(level2)
-        row.level1 = LEVEL1_OF_LEVEL2[row.level2]
+        name = level2_name(level2)
+        row = dataclasses.replace(row, level2=name, level1=LEVEL1_OF_LEVEL2[name])
     result = scoring.indicator(row)
     expected = result.method_score if result.method_score is not None else result.band[1]
     assert se_score(target, actual, weight, level2) == pytest.approx(expected)

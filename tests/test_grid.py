@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -33,6 +34,20 @@ def read(rows: list[list[object]], **where: object) -> Project:
 
 def row_of(project: Project, name: str) -> Indicator:
     return next(item for item in project.indicators if item.name == name)
+
+
+def test_a_parsed_project_is_frozen() -> None:
+    project = read(national_rows())
+    assert project.funds is not None and project.indicators
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        project.name = "改过的名称"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        project.indicators[0].score = 0.0  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        project.funds.total.budget = 0.0  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        project.goal.actual = ""  # type: ignore[misc]
+    assert isinstance(project.indicators, tuple) and isinstance(project.notes, tuple)
 
 
 def test_column_letters_and_addresses() -> None:
@@ -68,7 +83,7 @@ def test_seed_layout_every_field() -> None:
     assert project.goal.expected == SEED_GOAL
     assert project.goal.actual == SEED_DONE
     assert project.stated_total is None and project.stated_grade == ""
-    assert project.notes == []
+    assert project.notes == ()
     assert project.cells == {
         "year": "C5",
         "name": "D6",
@@ -119,7 +134,7 @@ def test_national_layout_every_field() -> None:
     assert project.stated_total == 94.83
     assert project.stated_grade == "优"
     assert (project.filler, project.phone, project.date) == ("张三", "13800000000", "2023-01-15")
-    assert project.notes == []
+    assert project.notes == ()
 
     funds = project.funds
     assert funds is not None
@@ -369,7 +384,7 @@ def test_empty_label_values_point_at_the_cell_to_fill() -> None:
     assert project.cells["unit"] == "D2"
     assert project.cells["goal.expected"] == "B4"
     assert project.cells["goal.actual"] == "D4"
-    assert project.indicators == []
+    assert project.indicators == ()
 
 
 def test_goal_as_label_cells_with_text_to_the_right() -> None:

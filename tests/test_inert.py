@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -20,7 +21,7 @@ import pytest
 from selfeval.cli import main
 from selfeval.importing import example_source
 from selfeval.inert import CSV_FORMULA_TRIGGERS, csv_field, csv_texts, json_text, printable
-from selfeval.model import Project
+from selfeval.model import Goal, Project
 from selfeval.writer import write_workbook
 from support.department_books import make_project
 
@@ -33,11 +34,16 @@ TOTALS_FORMULAS = ("=SUBTOTAL(", "=IF(SUBTOTAL(", '="共"&SUBTOTAL(')  # the onl
 
 def _hostile(number: int, payload: str) -> Project:
     project = make_project(f"{payload}项目{number}", payload + "局", seed=number)
-    project.unit = project.category = project.filler = project.phone = payload
-    project.goal.expected = project.goal.actual = payload + "目标"
-    for row in project.indicators:
-        row.name, row.deviation = payload + row.name, payload
-    return project
+    rows = tuple(replace(row, name=payload + row.name, deviation=payload) for row in project.indicators)
+    return replace(
+        project,
+        unit=payload,
+        category=payload,
+        filler=payload,
+        phone=payload,
+        goal=Goal(payload + "目标", payload + "目标"),
+        indicators=rows,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ computes (LibreOffice recalculates the same files)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -98,8 +99,7 @@ def test_summary_totals_carry_their_values(tmp_path: Path) -> None:
         make_project("甲", "卫健委", budget=100, executed=80, seed=1),
         make_project("乙", "卫健委", budget=300, executed=150, seed=2),
     ]
-    for number, project in enumerate(projects, start=1):
-        project.sheet = f"项目{number}"
+    projects = [replace(project, sheet=f"项目{number}") for number, project in enumerate(projects, start=1)]
     summary = summary_from_reports(
         [FileReport("卫健委.xlsx", "ok", [], validate_projects(projects))], today=dt.date(2025, 1, 2)
     )

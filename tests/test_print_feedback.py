@@ -10,6 +10,7 @@ from selfeval.cli import main
 from selfeval.consolidate.feedback import file_name
 from selfeval.writer import write_workbook
 from support.department_books import make_project
+from support.edits import edited
 
 UNITS = {"城区中学": ("教育局", 3), "实验小学": ("教育局", 2), "公路管理所": ("交通局", 2)}
 
@@ -27,10 +28,9 @@ def test_feedback_writes_one_workbook_per_unit_with_only_its_findings(tmp_path: 
         projects = []
         for i in range(count):
             project = make_project(f"{unit}项目{i + 1}", department, seed=len(unit) * 10 + i)
-            project.unit = unit
-            project.indicators[0].score = None  # S07 on every project: each unit has findings
+            project = edited(project, {"unit": unit, "indicators.0.score": None})  # S07: each unit has findings
             if i == 0:
-                project.goal.actual = ""  # S02 on the first
+                project = edited(project, {"goal.actual": ""})  # S02 on the first
             projects.append(project)
         write_workbook(projects, inbox / f"{unit}.xlsx")
     out, back = tmp_path / "汇总.xlsx", tmp_path / "退回"

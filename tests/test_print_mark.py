@@ -14,6 +14,7 @@ from selfeval.cli import main
 from selfeval.excel import marks
 from selfeval.layout import STATUS_CELL
 from selfeval.vocabulary import SHEET_CHECK_RESULTS
+from support.edits import edited
 from support.excel_forms import DEFECTS, make_project
 from support.xlwings_payload import actions_of, payload_from_xlsx
 from test_excel import colours_set, open_book, remote_engine, target, written_values  # noqa: F401 - engine fixture
@@ -22,7 +23,7 @@ from test_excel import colours_set, open_book, remote_engine, target, written_va
 @pytest.fixture(scope="module")
 def book_file(tmp_path_factory) -> Path:
     projects = [make_project(i, d) for i, d in enumerate(DEFECTS, start=1)]
-    projects[3].goal.actual = "全年完成" * 80  # a row the marks make taller
+    projects[3] = edited(projects[3], {"goal.actual": "全年完成" * 80})  # a row the marks make taller
     return writer.write_workbook(projects, tmp_path_factory.mktemp("mark") / "四个项目.xlsx")
 
 

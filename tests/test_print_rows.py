@@ -19,6 +19,7 @@ from selfeval.layout import (
 from selfeval.textfit import line_count, text_width
 from selfeval.writer import new_workbook, write_workbook
 from support.department_books import make_project
+from support.edits import edited
 from support.libreoffice import convert, needs_libreoffice
 from support.pdf import Word, needs_poppler, pages
 from support.xlwings_payload import actions_of, payload_from_xlsx
@@ -48,8 +49,7 @@ def test_text_width_counts_chinese_double() -> None:
 
 def test_written_rows_are_as_high_as_their_text(tmp_path: Path) -> None:
     project = make_project("防汛工程", "水务局", seed=1)
-    project.goal.actual = ACTUAL
-    project.indicators[1].deviation = DEVIATION
+    project = edited(project, {"goal.actual": ACTUAL, "indicators.1.deviation": DEVIATION})
     path = write_workbook([project], tmp_path / "长文本.xlsx")
     ws = openpyxl.load_workbook(path)["防汛工程"]
     layout = SheetLayout()
@@ -77,8 +77,7 @@ def _column_text(words: list[Word], first: str) -> str:
 @needs_poppler
 def test_long_texts_print_whole(tmp_path: Path) -> None:
     project = make_project("防汛工程", "水务局", seed=1)
-    project.goal.actual = ACTUAL
-    project.indicators[1].deviation = DEVIATION
+    project = edited(project, {"goal.actual": ACTUAL, "indicators.1.deviation": DEVIATION})
     book = write_workbook([project], tmp_path / "长文本.xlsx")
     wb = openpyxl.load_workbook(book)
     for name in wb.sheetnames:

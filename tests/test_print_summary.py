@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +19,7 @@ from selfeval.consolidate.summary import (
 from selfeval.validation import FileReport, validate_projects
 from selfeval.vocabulary import SHEET_CHARTS, SHEET_SUMMARY, SHEET_SUMMARY_FINDINGS
 from support.department_books import make_project
+from support.edits import edited
 from support.libreoffice import convert, needs_libreoffice
 from support.pdf import (
     header_cells,
@@ -41,9 +43,9 @@ def _reports() -> list[FileReport]:
             long = (d + i) % 5 == 0  # ends in a mark found nowhere else: 止 and its number
             name = f"{department}项目{i + 1}" + (f"农村公路养护及危桥改造工程补助资金止{d}" if long else "")
             project = make_project(name, department, budget=100.0 + d, executed=90.0 + d / 2, seed=d * 10 + i)
-            project.sheet, project.source = f"项目{i + 1}", f"收到的报表/{department}.xlsx"
+            project = replace(project, sheet=f"项目{i + 1}", source=f"收到的报表/{department}.xlsx")
             if d % 7 == 0:
-                project.indicators[0].score = None  # S07: a finding for 问题清单
+                project = edited(project, {"indicators.0.score": None})  # S07: a finding for 问题清单
             projects.append(project)
         reports.append(FileReport(f"收到的报表/{department}.xlsx", "ok", [], validate_projects(projects)))
     return reports
@@ -123,8 +125,7 @@ def test_findings_list_names_department_unit_and_project(summary, rendered) -> N
 
 
 def test_an_empty_findings_list_is_a_sentence_not_an_empty_table(tmp_path: Path) -> None:
-    project = make_project("无问题项目", "审计局", seed=3)
-    project.sheet = "项目1"
+    project = replace(make_project("无问题项目", "审计局", seed=3), sheet="项目1")
     clean = list(validate_projects([project]))
     for item in clean:
         item.findings.clear()
@@ -147,9 +148,7 @@ def test_charts_grow_with_their_bars_and_score_axes_end_at_100(summary) -> None:
 
 
 def test_no_budget_means_a_sentence_instead_of_an_empty_rate_chart(tmp_path: Path) -> None:
-    project = make_project("无资金项目", "档案局", seed=4)
-    project.funds = None
-    project.sheet = "项目1"
+    project = replace(make_project("无资金项目", "档案局", seed=4), funds=None, sheet="项目1")
     summary = summary_from_reports([FileReport("档案局.xlsx", "ok", [], validate_projects([project]))], today=TODAY)
     ws = openpyxl.load_workbook(write_summary(summary, tmp_path / "汇总.xlsx"))[SHEET_CHARTS]
     assert len(ws._charts) == 2  # grades and totals; no rate chart

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 from hypothesis import given, settings
@@ -39,6 +39,7 @@ from selfeval.rules import RULES, catalog, check, check_book, computed_values
 from selfeval.scoring import METHOD_SCORE_TOLERANCE, indicator, score_project
 from selfeval.values import Quantity
 from selfeval.vocabulary import COMPUTED_KEY_TO_LABEL, COMPUTED_KEYS
+from support.edits import edited
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741 -- SPEC §5 writes severities as E, W, I
 
@@ -107,7 +108,7 @@ def clean_project() -> Project:
             stated_score=10.0,
         ),
         goal=Goal("确保督查、效能工作各项任务目标顺利完成。", "全年制发通报、专报等79件，办理批示件316件。"),
-        indicators=[_indicator(*spec) for spec in ROWS.values()],
+        indicators=tuple(_indicator(*spec) for spec in ROWS.values()),
         stated_total=100.0,
         stated_grade="优",
         sheet=SHEET,
@@ -122,31 +123,23 @@ def clean_project() -> Project:
     )
 
 
-Change = dict[str, object] | Callable[[Project], None]
+Change = dict[str, object] | Callable[[Project], Project]
 
 
 def changed(change: Change) -> Project:
     """The clean form with `change` applied: `{"qty.score": 15, "funds.total.budget": 0}` or a function."""
     project = clean_project()
-    if callable(change):
-        change(project)
-    else:
-        _set(project, change)
-    return project
+    return change(project) if callable(change) else _set(project, change)
 
 
-def _set(project: Project, change: dict[str, object]) -> None:
-    """Set each `alias.field` (an indicator) or `field.sub` (the project) of `change`."""
+def _set(project: Project, change: dict[str, object]) -> Project:
+    """`project` with each `alias.field` (an indicator) or `field.sub` (the project) of `change` set."""
+    paths = {}
     for path, value in change.items():
-        head, *rest = path.split(".")
-        if head in ALIAS_INDEX:
-            obj: object = project.indicators[ALIAS_INDEX[head]]
-            parts = rest
-        else:
-            obj, parts = project, [head, *rest]
-        for part in parts[:-1]:
-            obj = getattr(obj, part)
-        setattr(obj, parts[-1], copy.deepcopy(value))
+        head, _, rest = path.partition(".")
+        where = f"indicators.{ALIAS_INDEX[head]}.{rest}" if head in ALIAS_INDEX else path
+        paths[where] = copy.deepcopy(value)
+    return edited(project, paths)
 
 
 def findings(project: Project) -> list[Finding]:
@@ -165,20 +158,21 @@ def codes(project: Project) -> set[str]:
     return {f.code for f in findings(project)}
 
 
-def drop_row(alias: str) -> Callable[[Project], None]:
-    def change(project: Project) -> None:
-        del project.indicators[ALIAS_INDEX[alias]]
+def drop_row(alias: str) -> Callable[[Project], Project]:
+    def change(project: Project) -> Project:
+        index = ALIAS_INDEX[alias]
+        return replace(project, indicators=project.indicators[:index] + project.indicators[index + 1 :])
 
     return change
 
 
-def no_funds(project: Project) -> None:
-    project.funds = None
-    project.cells = {k: v for k, v in project.cells.items() if not k.startswith("funds.")}
+def no_funds(project: Project) -> Project:
+    cells = {k: v for k, v in project.cells.items() if not k.startswith("funds.")}
+    return replace(project, funds=None, cells=cells)
 
 
-def no_indicators(project: Project) -> None:
-    project.indicators = []
+def no_indicators(project: Project) -> Project:
+    return replace(project, indicators=())
 
 
 REASON = "受疫情影响，部分会议未召开；下年度提前安排。"
@@ -212,7 +206,10 @@ FIRES = [
     Fires("S03", no_indicators, "A14", ("没有任何指标",)),
     Fires("S04", drop_row("sat"), "A14", ("满意度指标",)),  # no row says where 满意度 goes: the table
     Fires(
-        "S04", lambda p: [drop_row("sat")(p), p.cells.update({"level1.满意度指标": "A20"})], "A20", ("满意度指标",)
+        "S04",
+        lambda p: replace(drop_row("sat")(p), cells={**p.cells, "level1.满意度指标": "A20"}),
+        "A20",
+        ("满意度指标",),
     ),  # the template's 满意度 rows, left empty
     Fires("S05", {"ben.level1": OUTPUT}, "B19", ("社会效益指标", "产出指标", "应归入「效益指标」")),
     Fires("S05", {"qty.level2": "发展指标"}, "B15", ("发展指标",)),
@@ -280,14 +277,14 @@ FIRES = [
     Fires("P07", {"ben.actual": "基本完成", "ben.deviation": REASON}, "G19", ("部分达成", "18–24", "30")),
     Fires("P08", {"stated_total": 205.0}, "G21", ("205", "100", "按各项得分合计为 100")),
     Fires(
-        "P08", lambda p: [_no_weights(p), setattr(p.indicators[0], "score", 45.0)], "G21", ("各项得分合计为 125",)
+        "P08", lambda p: edited(_no_weights(p), {"indicators.0.score": 45.0}), "G21", ("各项得分合计为 125",)
     ),  # every 得分 within 100: only the total says it
     Fires(
         "P08",
-        lambda p: [
-            p.level1_weights.update({"满意度指标": 10.0}),  # 「满意度指标（10分）」
-            _set(p, {"sat.weight": None, "sat.score": 12.0, "qty.score": 18.0, "qty.deviation": REASON}),
-        ],
+        lambda p: _set(
+            replace(p, level1_weights={**p.level1_weights, "满意度指标": 10.0}),  # 「满意度指标（10分）」
+            {"sat.weight": None, "sat.score": 12.0, "qty.score": 18.0, "qty.deviation": REASON},
+        ),
         "G20",
         ("12", "满意度指标的权重 10"),
     ),
@@ -323,7 +320,7 @@ QUIET: list[tuple[str, Change]] = [
     ("S01", {"unit": "鄂州市督查考评办公室\u3000"}),
     ("S01", {"year": 2021}),
     ("S02", {"goal.actual": "完成"}),
-    ("S03", lambda p: p.indicators.__delitem__(slice(1, None))),
+    ("S03", lambda p: replace(p, indicators=p.indicators[:1])),
     ("S04", drop_row("cost")),
     ("S05", {"ben.level2": "经济效益指标"}),
     ("S05", {"sat.level1": SATISFACTION}),
@@ -418,20 +415,23 @@ def test_every_rule_has_both_tests() -> None:
 # --- one root cause, one finding ------------------------------------------------------------
 
 
-def _no_weights(project: Project) -> None:
-    for row in project.indicators:
-        row.weight = None
+def _no_weights(project: Project) -> Project:
+    return replace(project, indicators=tuple(replace(row, weight=None) for row in project.indicators))
 
 
 def test_without_weights_only_s08_speaks_for_them() -> None:
-    project = changed(_no_weights)
-    project.indicators[ALIAS_INDEX["qty"]].actual = "3次"  # missed at full score: P06 with weights
-    project.indicators[ALIAS_INDEX["qty"]].score = 25.0  # above the 分值 of 20: P01 with weights
-    project.indicators[ALIAS_INDEX["qlt"]].score = 8.0  # met but reduced: P05 with weights
-    project.indicators[ALIAS_INDEX["cost"]].actual = "100万元"  # P04 with weights
-    project.indicators[ALIAS_INDEX["cost"]].deviation = REASON
-    project.indicators[ALIAS_INDEX["ben"]].score = 20.0  # below the band: P07 with weights
-    project.indicators[ALIAS_INDEX["ben"]].deviation = REASON
+    project = _set(
+        changed(_no_weights),
+        {
+            "qty.actual": "3次",  # missed at full score: P06 with weights
+            "qty.score": 25.0,  # above the 分值 of 20: P01 with weights
+            "qlt.score": 8.0,  # met but reduced: P05 with weights
+            "cost.actual": "100万元",  # P04 with weights
+            "cost.deviation": REASON,
+            "ben.score": 20.0,  # below the band: P07 with weights
+            "ben.deviation": REASON,
+        },
+    )
     found = findings(project)
     assert [f.code for f in found].count("S08") == len(ROWS)
     assert not {"W01", "W02", "P01", "P04", "P05", "P06", "P07"} & {f.code for f in found}
@@ -450,15 +450,14 @@ def test_p08_judges_a_score_of_an_unknown_group_against_100_and_the_total_too() 
 
 
 def test_p08_speaks_once_when_the_stated_total_equals_the_computed_one() -> None:
-    project = changed(lambda p: [_no_weights(p), setattr(p.indicators[0], "score", 45.0)])
-    project.stated_total = 125.0
+    project = changed(lambda p: edited(_no_weights(p), {"indicators.0.score": 45.0, "stated_total": 125.0}))
     (p08,) = of(project, "P08")
     assert p08.message.startswith("总分填写为 125 分，超过满分") and "按各项得分" not in p08.message
 
 
 def test_w01_points_at_the_weight_total_cell_where_the_form_has_one() -> None:
     project = changed({"qty.weight": 25.0, "qty.score": 25.0})
-    project.cells["weight_total"] = "F21"
+    project = replace(project, cells={**project.cells, "weight_total": "F21"})
     (w01,) = of(project, "W01")
     assert w01.location == f"{SHEET}!F21"
 
@@ -466,10 +465,12 @@ def test_w01_points_at_the_weight_total_cell_where_the_form_has_one() -> None:
 def test_proposed_weights_are_no_basis_for_score_findings() -> None:
     """An importer's proposed 分值 is reported (S08) but never judged against (P01, P05, D01…)."""
     project = clean_project()
-    for row in project.indicators:
-        row.weight_proposed = True
+    project = replace(project, indicators=tuple(replace(row, weight_proposed=True) for row in project.indicators))
     qlt = project.indicators[ALIAS_INDEX["qlt"]]
-    qlt.score = qlt.weight - 2  # short of full marks, no reason: D01 and P05 with typed weights
+    assert qlt.weight is not None
+    project = _set(
+        project, {"qlt.score": qlt.weight - 2}
+    )  # short of full marks, no reason: D01 and P05 with typed weights
     found = findings(project)
     assert [f.code for f in found].count("S08") == len(ROWS)
     assert all("建议值" in f.message for f in found if f.code == "S08")
@@ -544,7 +545,7 @@ def test_findings_carry_sheet_source_and_errors_first() -> None:
 
 def test_reader_notes_are_reported() -> None:
     note = Finding("X03", Severity.ERROR, "表格「项目1」第 30 行无法读取：得分列为空白合并单元格。", SHEET, "G30")
-    project = changed({"notes": [note]})
+    project = changed({"notes": (note,)})
     assert findings(project) == [note]
 
 
@@ -612,7 +613,7 @@ def test_check_never_raises(
     rows: list[Indicator], funds: Funds | None, total: float | None, grade: str, formulas: dict[str, object]
 ) -> None:
     project = Project(
-        name="项目", indicators=rows, funds=funds, stated_total=total, stated_grade=grade, formulas=formulas
+        name="项目", indicators=tuple(rows), funds=funds, stated_total=total, stated_grade=grade, formulas=formulas
     )  # type: ignore[arg-type]
     for item in findings(project):
         assert item.message
@@ -622,9 +623,7 @@ def test_check_never_raises(
 
 
 def _sheet(name: str, project_name: str) -> Project:
-    project = clean_project()
-    project.sheet, project.name = name, project_name
-    return project
+    return replace(clean_project(), sheet=name, name=project_name)
 
 
 def test_x02_duplicate_project_name_across_sheets() -> None:

@@ -28,6 +28,7 @@ from selfeval.scoring import (
     score_project,
 )
 from selfeval.values import Comparator, Completion
+from support.edits import edited
 
 
 def funds(budget: float | None, executed: float | None, weight: float | None = 10.0) -> Funds:
@@ -280,8 +281,7 @@ def test_total_without_funds_is_the_sum_of_indicator_scores() -> None:
 
 
 def test_weight_total_is_unknown_when_a_weight_is_missing() -> None:
-    project = _project()
-    project.indicators[1].weight = None
+    project = edited(_project(), {"indicators.1.weight": None})
     assert score_project(project).weight_total is None
 
 

@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from selfeval import sources
 from selfeval.model import Severity
-from selfeval.sources import SourceResult, expand_paths, fill_formulas, read_source
+from selfeval.sources import SourceResult, expand_paths, read_source
 from support.form_layouts import (
     NATIONAL_DEVIATION,
     NATIONAL_DONE,
@@ -103,7 +103,7 @@ def test_two_differently_laid_out_forms_read_with_every_field(two_forms: Path) -
         "goal.actual": "F10",
         "indicators": "B12",
     }
-    assert seed.formulas == {} and seed.notes == []
+    assert seed.formulas == {} and seed.notes == ()
     assert [
         (i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.deviation, i.level1_inferred, i.row)
         for i in seed.indicators
@@ -393,9 +393,7 @@ def test_template_formulas_are_read(tmp_path: Path) -> None:
     assert result.status == "ok" and result.findings == []
     template, plain = result.projects
     assert template.cells["status"] == "B1"
-    # nothing shown disagrees with the method (no cached values here): no second look needed
-    assert template.formulas == {}
-    fill_formulas(path, result.projects)  # every computed cell, as X01 sees them when it looks
+    # read with the sheet: every computed cell, as X01 sees it
     assert template.formulas == {
         "funds.rate": '=IF(D7=0,"",E7/D7)',
         "funds.score": "=F7*MIN(G7,1)",
@@ -437,8 +435,6 @@ def test_formulas_survive_a_spreadsheet_application_round_trip(tmp_path: Path) -
     assert template.funds is not None and template.funds.stated_rate == pytest.approx(0.95)
     assert template.stated_total == pytest.approx(9.5 + 20 + 8.33 + 10 + 10 + 27 + 10)
     assert template.stated_grade == "优"
-    assert template.formulas == {}  # the cached values agree with the method: not read again
-    fill_formulas(saved, result.projects)
     assert all(template.formulas[key].startswith("=") for key in ("funds.rate", "funds.score", "total", "grade"))
     assert "SUM(H13:H21)" in template.formulas["total"]
 
@@ -589,7 +585,6 @@ def test_committed_template_reads_back_at_the_layout_addresses(tmp_path: Path) -
         20.0,
     )
     assert item.cells["target"] == layout.indicator_cell("target", row)
-    fill_formulas(path, result.projects)
     assert set(project.formulas) == {"funds.rate", "funds.score", "total", "grade"}
     assert all(content.startswith("=") for content in project.formulas.values())
 
@@ -635,7 +630,7 @@ def test_percentages_typed_in_excel_read_as_percent_text(tmp_path: Path) -> None
 
 
 def _template_with_percent(path: Path) -> Path:
-    template_like(path, typed_grade="良")  # a typed grade that disagrees: its cell is looked up
+    template_like(path, typed_grade="良")  # a typed grade over the grade formula
     book = openpyxl.load_workbook(path)
     sheet = book["项目1"]
     sheet["F16"], sheet["F16"].number_format = 0.98, "0%"  # 服务合格率 (one row lower: 校验状态 on top)
@@ -654,7 +649,7 @@ def test_formulas_and_percent_formats_in_one_pass(tmp_path: Path, monkeypatch: p
     result = read_source(_template_with_percent(tmp_path / "模板.xlsx"))
     assert result.findings == []
     template = result.projects[0]
-    assert template.formulas == {"grade": "良"}
+    assert template.formulas["grade"] == "良" and template.formulas["total"] == "=H7+SUM(H13:H21)"
     assert next(i for i in template.indicators if i.name == "服务合格率").actual == "98%"
 
 
@@ -677,7 +672,7 @@ def test_broken_styles_keep_the_formulas_and_the_numbers(tmp_path: Path) -> None
     result = read_source(path)
     assert result.status == "ok" and result.findings == []
     template = result.projects[0]
-    assert template.formulas == {"grade": "良"}
+    assert template.formulas["grade"] == "良" and template.formulas["total"] == "=H7+SUM(H13:H21)"
     assert next(i for i in template.indicators if i.name == "服务合格率").actual == "0.98"
 
 

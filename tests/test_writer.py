@@ -165,9 +165,8 @@ def test_indicators_outside_the_taxonomy_are_kept_for_validation(tmp_path: Path)
 
 def test_raw_text_of_numeric_cells_is_written_back(tmp_path: Path) -> None:
     item = Indicator("产出指标", "数量指标", "n", "1次", "1次", None, None, raw={"weight": "十分", "score": "待评"})
-    funds = Funds(weight=10.0)
-    funds.bad_cells["total.budget"] = "未知"
-    project = Project(name="原文", year=2024, funds=funds, indicators=[item])
+    funds = Funds(weight=10.0, bad_cells={"total.budget": "未知"})
+    project = Project(name="原文", year=2024, funds=funds, indicators=(item,))
     (read,) = read_back(write_workbook([project], tmp_path / "raw.xlsx"))
     assert read.indicators[0].raw == {"weight": "十分", "score": "待评"}
     assert read.funds is not None and read.funds.bad_cells == {"total.budget": "未知"}
@@ -218,7 +217,7 @@ def test_new_workbook_has_empty_sheets_with_year_and_department(tmp_path: Path) 
     assert [ws.title for ws in wb.worksheets if is_project_sheet(ws.title)] == ["项目1", "项目2", "项目3"]
     assert wb[SHEET_MASTER]["B2"].value == 2025  # new sheets copied from the master inherit it
     read = read_back(path)
-    assert [(p.year, p.department, p.name, p.indicators) for p in read] == [(2025, "市财政局", "", [])] * 3
+    assert [(p.year, p.department, p.name, p.indicators) for p in read] == [(2025, "市财政局", "", ())] * 3
     index = wb[SHEET_INDEX]
     assert [index[f"B{r}"].value for r in (3, 4, 5)] == ["项目1", "项目2", "项目3"]
     assert index["B4"].hyperlink.location == "'项目2'!A1"

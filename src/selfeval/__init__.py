@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .rules import check
     from .validation import FileReport, validate_file
 
-__version__ = "0.1.0"
+from .version import __version__
 
 _API_TO_MODULE: dict[str, str] = {
     "validate_file": "validation",

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from . import __version__
 from .errors import (
     AddinError,
     ConfigError,
@@ -27,6 +26,7 @@ from .errors import (
     UnusablePaths,
     UsageError,
 )
+from .version import __version__
 
 if TYPE_CHECKING:
     from .consolidate.rows import FileRows

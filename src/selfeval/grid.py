@@ -18,10 +18,12 @@ same (`Project.absent_columns`; the rules report the missing column once).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from .a1 import column_letters
+from .a1 import column_letters, is_address, split_address
 from .errors import FormError
 from .model import (
     CLASSIFICATIONS,
@@ -66,19 +68,16 @@ HEAD_ROWS = 300  # the form's head (title … indicator header) lies within thes
 TAIL_ROWS = 60  # rows after the indicator table searched for 总分, 自评等级, 填报人 …
 MAX_COLS = 100  # columns searched for labels and their values
 MAX_LABEL_LEN = 60  # longer texts are never labels (titles included)
-FUNDS_ROWS = 8  # rows below the funds header searched for its lines
+FUNDS_LINE_ROWS = 8  # rows below the funds header searched for its lines
 YUAN_PER_WAN = 10_000.0
 NATIONAL_FUNDS_LABEL = "项目资金"  # the national form's block, whose columns SPEC §1 fixes
-
-
-_A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
 @dataclass
 class Grid:
     """A sheet's cell values as one bulk read gives them, and where they sit on the sheet."""
 
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     sheet: str | None = None  # worksheet name; None for non-workbook sources
     source: str = ""  # file path or origin
     first_row: int = 1  # sheet row of rows[0] (1-based)
@@ -90,13 +89,10 @@ class Grid:
 
     def value_at(self, address: str) -> object:
         """The value at an A1 address (inverse of `address`); None outside the grid."""
-        match = _A1.match(address)
-        if match is None:
+        if not is_address(address):
             return None
-        col = 0
-        for letter in match.group(1):
-            col = col * 26 + ord(letter) - 64
-        r, c = int(match.group(2)) - self.first_row, col - self.first_col
+        row, col = split_address(address)
+        r, c = row - self.first_row, col - self.first_col
         if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
             return self.rows[r][c]
         return None
@@ -401,101 +397,118 @@ class _Reader:
     def read(self) -> Project | None:
         header, cols, incomplete = self.find_header()
         if header is None:
-            if not self.looks_like_form():
-                return None
-            if incomplete is not None:
-                r, found = incomplete
-                missing = [INDICATOR_KEY_TO_HEADER[k] for k in REQUIRED_COLUMNS if k not in found]
-                raise FormError(
-                    f"指标表表头（第 {self.grid.first_row + r} 行）缺少"
-                    + "、".join(f"「{m}」" for m in missing)
-                    + "列，无法读取指标",
-                    cell=self.addr(r, min(found.values(), default=0)),
-                )
-            name = self.first("name")
-            if name is None:
-                return None
-            raise FormError(
-                "有「项目名称」，但没有找到指标表的表头行（「一级指标」「二级指标」「年度指标值」「实际完成值」「得分」）",
-                cell=self.addr(*name),
-            )
-        project = Project(sheet=self.grid.sheet, source=self.grid.source)
-        project.absent_columns = frozenset(key for key in SCORE_COLUMNS if key not in cols)
-        end = self.read_indicators(project, header, cols)
+            self.refuse_headless(incomplete)
+            return None
+        draft = _Draft()
+        draft.fields["absent_columns"] = frozenset(key for key in SCORE_COLUMNS if key not in cols)
+        end = self.read_indicators(draft, header, cols)
         for r in range(end, min(len(self.rows), end + TAIL_ROWS)):
             self.note_labels(r, tail=True)
-        self.read_head(project)
-        self.read_tail(project)
+        self.read_head(draft)
+        self.read_tail(draft)
         if self.next_form is not None:
-            project.notes.append(
+            draft.notes.append(
                 self.note(
                     f"第 {self.grid.first_row + self.next_form[0]} 行起还有一张自评表，未读取；"
                     "请每张工作表只放一张自评表",
                     self.addr(*self.next_form),
                 )
             )
-        return project
+        return draft.finish(self.grid)
 
-    def read_head(self, project: Project) -> None:
-        cells = project.cells
+    def refuse_headless(self, incomplete: tuple[int, dict[str, int]] | None) -> None:
+        """A sheet without an indicator header: nothing when it is no form, FormError when it is one."""
+        if not self.looks_like_form():
+            return
+        if incomplete is not None:
+            r, found = incomplete
+            missing = [INDICATOR_KEY_TO_HEADER[k] for k in REQUIRED_COLUMNS if k not in found]
+            raise FormError(
+                f"指标表表头（第 {self.grid.first_row + r} 行）缺少"
+                + "、".join(f"「{m}」" for m in missing)
+                + "列，无法读取指标",
+                cell=self.addr(r, min(found.values(), default=0)),
+            )
+        name = self.first("name")
+        if name is None:
+            return
+        raise FormError(
+            "有「项目名称」，但没有找到指标表的表头行（「一级指标」「二级指标」「年度指标值」「实际完成值」「得分」）",
+            cell=self.addr(*name),
+        )
+
+    def read_head(self, draft: _Draft) -> None:
+        cells, fields = draft.cells, draft.fields
         for key in ("name", "department", "unit"):
             hit = self.first(key)
             if hit is not None:
                 v, cells[key] = self.value(*hit)
-                setattr(project, key, cell_text(v))
-        # the 年度 cell a clerk types into wins over the title, which may be derived from it
-        hit = self.first("year")
-        if hit is not None:
-            v, cells["year"] = self.value(*hit)
-            project.year = parse_year(v)
-        if project.year is None and self.year is not None:
-            project.year, r, c = self.year
-            cells["year"] = self.addr(r, c)
+                fields[key] = cell_text(v)
+        fields["year"] = self.read_year(cells)
         for key, label in FIELD_KEY_TO_CLASSIFICATION_LABEL.items():
             hit = self.first(key)
             if hit is not None:
                 text, cells[key] = self.option_text(*hit)
-                setattr(project, key, choose_option(text, CLASSIFICATIONS[label]))
-        project.goal = self.read_goal(project)
+                fields[key] = choose_option(text, CLASSIFICATIONS[label])
+        fields["goal"] = self.read_goal(cells)
         hit = self.first("funds")
         if hit is not None:
             cells["funds"] = self.addr(*hit)
-            project.funds = self.read_funds(project, *hit)
+            fields["funds"] = self.read_funds(draft, *hit)
 
-    def read_goal(self, project: Project) -> Goal:
+    def read_year(self, cells: dict[str, str]) -> int | None:
+        """The 年度 cell a clerk types into wins over the title, which may be derived from it."""
+        year = None
+        hit = self.first("year")
+        if hit is not None:
+            v, cells["year"] = self.value(*hit)
+            year = parse_year(v)
+        if year is None and self.year is not None:
+            year, r, c = self.year
+            cells["year"] = self.addr(r, c)
+        return year
+
+    def read_goal(self, cells: dict[str, str]) -> Goal:
         """年度总体目标: every block's 预期目标 and 实际完成情况 (under any of their labels),
         joined where a form has two blocks; the section label's own text where no 预期目标
         label has one."""
-        goal = Goal()
-        for key, attr in (("goal.expected", "expected"), ("goal.actual", "actual")):
-            texts: list[str] = []
-            first_cell = text_cell = None
-            for hit in self.hits.get(key, []) + self.tail_hits.get(key, []):
-                v, cell = self.value(*hit, below=True)
-                text = cell_text(v)
-                first_cell = first_cell or cell
-                if text and text not in texts:
-                    text_cell = text_cell or cell
-                    texts.append(text)
-            if first_cell is not None:
-                project.cells[key] = text_cell or first_cell
-                setattr(goal, attr, "\n".join(texts))
+        expected = self.goal_text("goal.expected", cells)
+        actual = self.goal_text("goal.actual", cells)
         section = self.first("goal")
-        if section is not None and not goal.expected:
-            # `年度总体目标 | 目标… | 完成情况…`: the row's first text is the goal, its second what was done
-            v, cell = self.value(*section)
-            if cell_text(v) or "goal.expected" not in project.cells:
-                goal.expected = cell_text(v)
-                project.cells["goal.expected"] = cell
-            if goal.expected and not goal.actual:
-                r, c = section
-                row = self.rows[r]
-                texts = [(cc, cell_text(row[cc])) for cc in range(c + 1, min(len(row), MAX_COLS))]
-                texts = [(cc, t) for cc, t in texts if t and label_of(t) is None]
-                if len(texts) >= 2:
-                    goal.actual = texts[1][1]
-                    project.cells["goal.actual"] = self.addr(r, texts[1][0])
-        return goal
+        if section is not None and not expected:
+            expected, actual = self.goal_in_section_row(section, cells, actual)
+        return Goal(expected, actual)
+
+    def goal_text(self, key: str, cells: dict[str, str]) -> str:
+        """The texts right of (or under) every label of `key`, joined; notes where they are."""
+        texts: list[str] = []
+        first_cell = text_cell = None
+        for hit in self.hits.get(key, []) + self.tail_hits.get(key, []):
+            v, cell = self.value(*hit, below=True)
+            text = cell_text(v)
+            first_cell = first_cell or cell
+            if text and text not in texts:
+                text_cell = text_cell or cell
+                texts.append(text)
+        if first_cell is not None:
+            cells[key] = text_cell or first_cell
+        return "\n".join(texts)
+
+    def goal_in_section_row(self, section: tuple[int, int], cells: dict[str, str], actual: str) -> tuple[str, str]:
+        """`年度总体目标 | 目标… | 完成情况…`: the row's first text is the goal, its second what was done."""
+        v, cell = self.value(*section)
+        expected = cell_text(v)
+        if expected or "goal.expected" not in cells:
+            cells["goal.expected"] = cell
+        if expected and not actual:
+            r, c = section
+            row = self.rows[r]
+            texts = [(cc, cell_text(row[cc])) for cc in range(c + 1, min(len(row), MAX_COLS))]
+            found = [(cc, t) for cc, t in texts if t and label_of(t) is None]
+            if len(found) >= 2:
+                actual = found[1][1]
+                cells["goal.actual"] = self.addr(r, found[1][0])
+        return expected, actual
 
     def option_text(self, r: int, c: int) -> tuple[str, str]:
         """The classification text right of its label (all cells of the row, joined)."""
@@ -513,20 +526,20 @@ class _Reader:
             _, where = self.value(r, c)
         return " ".join(parts), where
 
-    def read_tail(self, project: Project) -> None:
-        cells = project.cells
+    def read_tail(self, draft: _Draft) -> None:
+        cells, fields = draft.cells, draft.fields
         if "total" not in cells:
             hit = self.first("total")
             if hit is not None:
                 v, cells["total"] = self.value(*hit)
-                project.stated_total = parse_number(v)[0]
+                fields["stated_total"] = parse_number(v)[0]
         for key, attr in (("grade", "stated_grade"), ("filler", "filler"), ("phone", "phone"), ("date", "date")):
             hit = self.first(key)
             if key == "grade" and hit is None:
                 continue  # keep a grade read in the 总分 row
             if hit is not None:
                 v, cells[key] = self.value(*hit)
-                setattr(project, attr, cell_text(v))
+                fields[attr] = cell_text(v)
         hit = self.first("status")
         if hit is not None:  # the cell right of the label, even beyond the cells in use
             cells["status"] = self.addr(hit[0], hit[1] + 1)
@@ -545,7 +558,7 @@ class _Reader:
                 return r, found
         return None
 
-    def read_funds(self, project: Project, r0: int, c0: int) -> Funds | None:
+    def read_funds(self, draft: _Draft, r0: int, c0: int) -> Funds | None:
         """The funds block under any of its labels (项目资金（万元）, 资金情况（万元）,
         预算执行情况（10分）…): the total line (labelled, or the first line of numbers), its
         parts, and the execution weight from the 分值/权重 column or the block's label."""
@@ -554,55 +567,61 @@ class _Reader:
         if header is None:
             if normalize_label(label) == NATIONAL_FUNDS_LABEL:
                 # the national block has fixed columns: without them the form is not fully read
-                project.notes.append(
+                draft.notes.append(
                     self.note(f"「{label}」下没有找到「全年预算数」「全年执行数」列，资金部分未读取", self.addr(r0, c0))
                 )
             # other blocks (资金情况 as label: amount pairs) are not scored; F06 says so
             return None
         hr, fcols = header
-        texts = [squash(v) for v in self.rows[hr][:MAX_COLS] if isinstance(v, str) and "元" in v] + [squash(label)]
-        factor = 1.0 / YUAN_PER_WAN if any(_IN_YUAN.search(t) and "万元" not in t for t in texts) else 1.0
-        funds = Funds()
-        cells = project.cells
-        first_value_col = min(fcols.values())
-        for r in range(hr + 1, min(len(self.rows), hr + 1 + FUNDS_ROWS)):
+        funds = _FundsDraft(fcols, self.funds_factor(hr, label))
+        self.read_funds_lines(draft.cells, funds, hr)
+        if funds.total_row.get("weight") is None:
+            stated = split_weight(label)[1]
+            if stated is not None:
+                funds.total_row["weight"] = stated
+                draft.cells.setdefault("funds.weight", self.addr(r0, c0))
+        return funds.finish()
+
+    def funds_factor(self, header_row: int, label: str) -> float:
+        """1 for amounts in 万元, 1/10 000 for a block whose label or header says 元."""
+        texts = [squash(v) for v in self.rows[header_row][:MAX_COLS] if isinstance(v, str) and "元" in v]
+        texts.append(squash(label))
+        return 1.0 / YUAN_PER_WAN if any(_IN_YUAN.search(t) and "万元" not in t for t in texts) else 1.0
+
+    def read_funds_lines(self, cells: dict[str, str], funds: _FundsDraft, header_row: int) -> None:
+        """The lines under the funds header, up to the next section."""
+        first_value_col = min(funds.columns.values())
+        for r in range(header_row + 1, min(len(self.rows), header_row + 1 + FUNDS_LINE_ROWS)):
             line = self.funds_line(r, first_value_col)
             if line == "":
                 break
-            if line is None and "funds.total.budget" not in cells and self.holds_amount(r, fcols["budget"]):
+            if line is None and "funds.total.budget" not in cells and self.holds_amount(r, funds.columns["budget"]):
                 line = "total"  # a block without line labels: its first line of numbers is the total
-            if line is None:
-                continue
             # a repeated line is skipped, but every further source adds to 其他资金
-            adding = f"funds.{line}.budget" in cells
-            if adding and line != "other":
+            if line is None or (f"funds.{line}.budget" in cells and line != "other"):
                 continue
-            target = funds.line(line) if adding else FundsLine()
-            for col in ("initial", "budget", "executed"):
-                if col not in fcols:
-                    continue
-                c = fcols[col]
-                cells.setdefault(f"funds.{line}.{col}", self.addr(r, c))
-                number, raw = parse_number(self.at(r, c))
-                if number is not None:
-                    before = getattr(target, col)
-                    setattr(target, col, (before or 0.0) + number * factor)
-                if raw is not None:
-                    funds.bad_cells.setdefault(f"{line}.{col}", raw)
-            setattr(funds, line, target)
-            if line == "total":
-                for col, attr in (("weight", "weight"), ("rate", "stated_rate"), ("score", "stated_score")):
-                    if col in fcols:
-                        c = fcols[col]
-                        cells[f"funds.{col}"] = self.addr(r, c)
-                        parse = parse_rate if col == "rate" else parse_number
-                        setattr(funds, attr, parse(self.at(r, c))[0])
-        if funds.weight is None:
-            stated = split_weight(label)[1]
-            if stated is not None:
-                funds.weight = stated
-                cells.setdefault("funds.weight", self.addr(r0, c0))
-        return funds
+            self.read_funds_row(cells, funds, r, line)
+
+    def read_funds_row(self, cells: dict[str, str], funds: _FundsDraft, r: int, line: str) -> None:
+        amounts = funds.lines.setdefault(line, {})
+        for col in ("initial", "budget", "executed"):
+            if col not in funds.columns:
+                continue
+            c = funds.columns[col]
+            cells.setdefault(f"funds.{line}.{col}", self.addr(r, c))
+            number, raw = parse_number(self.at(r, c))
+            if number is not None:
+                amounts[col] = (amounts.get(col) or 0.0) + number * funds.factor
+            if raw is not None:
+                funds.bad_cells.setdefault(f"{line}.{col}", raw)
+        if line != "total":
+            return
+        for col, attr in (("weight", "weight"), ("rate", "stated_rate"), ("score", "stated_score")):
+            if col in funds.columns:
+                c = funds.columns[col]
+                cells[f"funds.{col}"] = self.addr(r, c)
+                read = parse_rate if col == "rate" else parse_number
+                funds.total_row[attr] = read(self.at(r, c))[0]
 
     def funds_line(self, r: int, first_value_col: int) -> str | None:
         """The line key of row r's label; '' where another section begins; None for no label."""
@@ -615,7 +634,8 @@ class _Reader:
                 return LABEL_TO_FUNDS_LINE[norm]
         for c in range(min(len(row), first_value_col)):
             # `其中：中央、省、市补助县级资金`: the first part of the total is the fiscal line
-            if isinstance(row[c], str) and squash(row[c]).startswith("其中") and label_of(row[c]) is None:
+            v = row[c]
+            if isinstance(v, str) and squash(v).startswith("其中") and label_of(v) is None:
                 return "fiscal"
         for c in range(min(len(row), first_value_col)):
             norm = label_of(row[c])
@@ -633,89 +653,102 @@ class _Reader:
 
     # --- indicators --------------------------------------------------------------------
 
-    def read_indicators(self, project: Project, header: int, cols: dict[str, int]) -> int:
+    def read_indicators(self, draft: _Draft, header: int, cols: dict[str, int]) -> int:
         """Append the rows of the indicator table; returns the row index where it ended.
 
         Skipped without a finding: placeholder rows (a template's 三级 slot label or nothing,
         with empty values, 分值 and 得分) and repeated header rows. A 一级 cell stating a
         weight (`产出指标（50分）`, `（50分）`) gives its category's stated weight.
         """
-        project.cells["indicators"] = self.addr(header, min(cols.values()))
-        c1, c2 = cols.get("level1"), cols.get("level2")
-        label_cols = min(cols["target"], cols["actual"])
-        text_cols = [(k, cols[k]) for k in ("name", "target", "actual", "deviation") if k in cols]
-        number_cols = [(k, cols[k]) for k in SCORE_COLUMNS if k in cols]
-        split_target = (cols.get("target.comparator"), cols.get("target.unit"))
-        letters = {key: column_letters(self.grid.first_col + c) for key, c in cols.items() if "." not in key}
-        level1, level2 = "", ""
-        pending_weight: float | None = None  # a weight-only 一级 cell, category unknown yet
-        weight_only = False  # the block's 一级 cell holds only a weight: not blank, so no S06
-        rows = self.rows
-        r = header + 1
-        while r < len(rows):
-            row = rows[r]
-            width = len(row)
-            end = self.table_end(row, label_cols)
+        draft.cells["indicators"] = self.addr(header, min(cols.values()))
+        table = _TableColumns.of(cols, self.grid.first_col)
+        levels = _Levels()
+        for r in range(header + 1, len(self.rows)):
+            row = self.rows[r]
+            end = self.table_end(row, table.label_end)
             if end is not None:
                 if end == "total":
-                    self.read_total(project, r, cols)
+                    self.read_total(draft, r, cols)
                 return r
-            t1 = cell_text(row[c1]) if c1 is not None and c1 < width else ""
-            t2 = cell_text(row[c2]) if c2 is not None and c2 < width else ""
-            if t1 and label_of(t1) not in LEVEL_HEADERS:
-                name, weight = split_weight(t1)
-                level1, level2, pending_weight = (level1_name(name) if name else ""), "", None
-                if level1:  # where S04/W02 point for this category, placeholder rows included
-                    project.cells.setdefault(f"level1.{level1}", self.addr(r, c1))
-                weight_only = not name
-                if weight is not None:
-                    if level1:
-                        self.note_level1_weight(project, level1, weight)
-                    else:
-                        pending_weight = weight
-            if t2 and label_of(t2) not in LEVEL_HEADERS:
-                level2 = level2_name(t2)
-            item = Indicator()
-            for key, c in text_cols:
-                if c < width:
-                    setattr(item, key, cell_text(row[c]))
-            if item.target and split_target != (None, None):
-                item.target = self.joined_target(row, item.target, *split_target)
-            for key, c in number_cols:
-                number, raw = parse_number(row[c]) if c < width else (None, None)
-                if key == "weight" and raw is not None:
-                    number, raw = percent_weight(raw)
-                setattr(item, key, number)
-                if raw is not None:
-                    item.raw[key] = raw
-            if self.is_skipped(item, r):
-                if not (item.target or item.actual or item.raw) and self.placeholder_ends_table(row):
-                    return r
-                r += 1
-                continue
-            item.level2 = level2
-            if level1:
-                item.level1 = level1
+            self.note_levels(draft, levels, table, r)
+            values = self.row_values(row, table)
+            if not self.is_skipped(values, r):
+                draft.indicators.append(self.indicator(draft, levels, table, values, r))
+            elif not (values.target or values.actual or values.raw) and self.placeholder_ends_table(row):
+                return r
+        return len(self.rows)
+
+    def note_levels(self, draft: _Draft, levels: _Levels, table: _TableColumns, r: int) -> None:
+        """The 一级 and 二级 cells of row r, where filled, set the levels of the rows from here on."""
+        row = self.rows[r]
+        c1, c2 = table.level1, table.level2
+        t1 = cell_text(row[c1]) if c1 is not None and c1 < len(row) else ""
+        if c1 is not None and t1 and label_of(t1) not in LEVEL_HEADERS:
+            name, weight = split_weight(t1)
+            levels.level1, levels.level2, levels.pending_weight = (level1_name(name) if name else ""), "", None
+            if levels.level1:  # where S04/W02 point for this category, placeholder rows included
+                draft.cells.setdefault(f"level1.{levels.level1}", self.addr(r, c1))
+            levels.weight_only = not name
+            if weight is not None and levels.level1:
+                draft.level1_weights.setdefault(levels.level1, weight)
+            elif weight is not None:
+                levels.pending_weight = weight
+        t2 = cell_text(row[c2]) if c2 is not None and c2 < len(row) else ""
+        if t2 and label_of(t2) not in LEVEL_HEADERS:
+            levels.level2 = level2_name(t2)
+
+    def row_values(self, row: Sequence[object], table: _TableColumns) -> _RowValues:
+        """An indicator row's texts and numbers, `raw` the text of numeric cells that hold none."""
+        width = len(row)
+        name, target, actual, deviation = [cell_text(row[c]) if c < width else "" for c in table.texts]
+        values = _RowValues(name, target, actual, deviation)
+        if values.target and table.split_target != (None, None):
+            values.target = self.joined_target(row, values.target, *table.split_target)
+        for key, c in table.numbers:
+            number, raw = parse_number(row[c]) if c < width else (None, None)
+            if key == "weight" and raw is not None:
+                number, raw = percent_weight(raw)
+            if key == "weight":
+                values.weight = number
             else:
-                item.level1 = LEVEL1_OF_LEVEL2.get(level2, "")
-                item.level1_inferred = bool(item.level1) and not weight_only
-            if pending_weight is not None and item.level1:
-                self.note_level1_weight(project, item.level1, pending_weight)
-                pending_weight = None
-            item.row = number = self.grid.first_row + r
-            item.cells = {key: f"{letter}{number}" for key, letter in letters.items()}
-            project.indicators.append(item)
-            r += 1
-        return r
+                values.score = number
+            if raw is not None:
+                values.raw[key] = raw
+        return values
 
-    def is_skipped(self, item: Indicator, r: int) -> bool:
+    def indicator(self, draft: _Draft, levels: _Levels, table: _TableColumns, values: _RowValues, r: int) -> Indicator:
+        """The indicator of row r under the levels in force (一级 inferred from 二级 where blank)."""
+        level1 = levels.level1 or LEVEL1_OF_LEVEL2.get(levels.level2, "")
+        inferred = not levels.level1 and bool(level1) and not levels.weight_only
+        if levels.pending_weight is not None and level1:
+            draft.level1_weights.setdefault(level1, levels.pending_weight)
+            levels.pending_weight = None
+        number = self.grid.first_row + r
+        cells = {key: f"{letter}{number}" for key, letter in table.letters.items()}
+        return Indicator(
+            level1=level1,
+            level2=levels.level2,
+            name=values.name,
+            target=values.target,
+            actual=values.actual,
+            weight=values.weight,
+            score=values.score,
+            deviation=values.deviation,
+            level1_inferred=inferred,
+            raw=values.raw,
+            cells=cells,
+            row=number,
+        )
+
+    def is_skipped(self, values: _RowValues, r: int) -> bool:
         """A placeholder row or a repeated header row: no indicator, no finding."""
-        if item.weight is None and item.score is None and not item.raw and not item.target and not item.actual:
-            return is_placeholder_name(item.name)
+        blank = values.weight is None and values.score is None and not values.raw
+        if blank and not values.target and not values.actual:
+            return is_placeholder_name(values.name)
         # a repeated header names its columns where an indicator has its name and target
-        return (label_of(item.name) is not None or label_of(item.target) is not None) and self.is_header_row(r)
+        return (label_of(values.name) is not None or label_of(values.target) is not None) and self.is_header_row(r)
 
-    def joined_target(self, row: list[object], value: str, c_comp: int | None, c_unit: int | None) -> str:
+    def joined_target(self, row: Sequence[object], value: str, c_comp: int | None, c_unit: int | None) -> str:
         """A target split over 指标性质 | 指标值 | 度量单位, as one value: `≥ | 95 | %` → `≥95%`."""
         comparator = comparator_symbol(cell_text(row[c_comp])) if c_comp is not None and c_comp < len(row) else ""
         unit = cell_text(row[c_unit]) if c_unit is not None and c_unit < len(row) else ""
@@ -725,10 +758,7 @@ class _Reader:
             comparator = ""  # the value writes its own comparator
         return f"{comparator}{value}{unit}"
 
-    def note_level1_weight(self, project: Project, level1: str, weight: float) -> None:
-        project.level1_weights.setdefault(level1, weight)
-
-    def table_end(self, row: list[object], label_cols: int) -> str | None:
+    def table_end(self, row: Sequence[object], label_cols: int) -> str | None:
         """The field key of a label (or "title") in the row's label columns that ends the table."""
         for c in range(min(len(row), label_cols)):
             v = row[c]
@@ -742,24 +772,126 @@ class _Reader:
                 return "title"
         return None
 
-    def placeholder_ends_table(self, row: list[object]) -> bool:
+    def placeholder_ends_table(self, row: Sequence[object]) -> bool:
         """A blank-valued row holding a section label (e.g. 校验状态 right of the table) ends it."""
         return self.table_end(row, min(len(row), MAX_COLS)) is not None
 
-    def read_total(self, project: Project, r: int, cols: dict[str, int]) -> None:
+    def read_total(self, draft: _Draft, r: int, cols: dict[str, int]) -> None:
         if "score" not in cols:
             return  # the tail reads the value right of the 总分 label
         c = cols["score"]
-        project.cells["total"] = self.addr(r, c)
+        draft.cells["total"] = self.addr(r, c)
         if "weight" in cols:  # 分值合计 beside 总分: where W01 points
-            project.cells["weight_total"] = self.addr(r, cols["weight"])
-        project.stated_total = parse_number(self.at(r, c))[0]
+            draft.cells["weight_total"] = self.addr(r, cols["weight"])
+        draft.fields["stated_total"] = parse_number(self.at(r, c))[0]
         # `总分 | … | 100 | 96 | 优`: a grade written in the 总分 row after the score
         row = self.rows[r]
         for cc in range(c + 1, min(len(row), MAX_COLS)):
             text = cell_text(row[cc])
             if text:
                 if text in GRADE_WORDS:
-                    project.stated_grade = text
-                    project.cells["grade"] = self.addr(r, cc)
+                    draft.fields["stated_grade"] = text
+                    draft.cells["grade"] = self.addr(r, cc)
                 break
+
+
+# --- what the reader fills while it reads ----------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """The Project while the reader fills it; `finish` hands back the frozen Project."""
+
+    fields: dict[str, Any] = field(default_factory=dict)  # Project's other fields, by name
+    cells: dict[str, str] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    level1_weights: dict[str, float] = field(default_factory=dict)
+    notes: list[Finding] = field(default_factory=list)
+
+    def finish(self, grid: Grid) -> Project:
+        return Project(
+            **self.fields,
+            sheet=grid.sheet,
+            source=grid.source,
+            cells=self.cells,
+            indicators=tuple(self.indicators),
+            level1_weights=self.level1_weights,
+            notes=tuple(self.notes),
+        )
+
+
+@dataclass
+class _FundsDraft:
+    """项目资金 while its lines are read: amounts by line and column, the total row's other cells."""
+
+    columns: dict[str, int]  # funds column key → column index
+    factor: float  # to 万元
+    lines: dict[str, dict[str, float]] = field(default_factory=dict)  # line → column → amount
+    total_row: dict[str, float | None] = field(default_factory=dict)  # weight, stated_rate, stated_score
+    bad_cells: dict[str, str] = field(default_factory=dict)
+
+    def finish(self) -> Funds:
+        def line(key: str) -> FundsLine:
+            return FundsLine(**self.lines.get(key, {}))
+
+        return Funds(
+            total=line("total"),
+            fiscal=line("fiscal"),
+            carryover=line("carryover"),
+            other=line("other"),
+            weight=self.total_row.get("weight"),
+            stated_rate=self.total_row.get("stated_rate"),
+            stated_score=self.total_row.get("stated_score"),
+            bad_cells=self.bad_cells,
+        )
+
+
+@dataclass(slots=True)
+class _RowValues:
+    """An indicator row's cells as read, before it is known to be an indicator."""
+
+    name: str = ""
+    target: str = ""
+    actual: str = ""
+    deviation: str = ""
+    weight: float | None = None
+    score: float | None = None
+    raw: dict[str, str] = field(default_factory=dict)  # field → text of a numeric cell that holds none
+
+
+@dataclass
+class _Levels:
+    """The 一级 and 二级 in force while the indicator table is read row by row."""
+
+    level1: str = ""
+    level2: str = ""
+    pending_weight: float | None = None  # a weight-only 一级 cell, category unknown yet
+    weight_only: bool = False  # the block's 一级 cell holds only a weight: not blank, so no S06
+
+
+_NO_COLUMN = 1 << 30  # the index of a column the table has not: beyond every row
+
+
+@dataclass(slots=True)
+class _TableColumns:
+    """Where the indicator table keeps what, from its header's columns."""
+
+    level1: int | None
+    level2: int | None
+    label_end: int  # labels that end the table stand left of this column
+    texts: tuple[int, int, int, int]  # 三级指标, 年度指标值, 实际完成值, 偏差原因: _NO_COLUMN where absent
+    numbers: tuple[tuple[str, int], ...]  # 分值 and 得分, where the table has them
+    split_target: tuple[int | None, int | None]  # 指标性质 and 度量单位 beside a split 指标值
+    letters: dict[str, str]  # Indicator field → column letters
+
+    @classmethod
+    def of(cls, cols: dict[str, int], first_col: int) -> _TableColumns:
+        return cls(
+            level1=cols.get("level1"),
+            level2=cols.get("level2"),
+            label_end=min(cols["target"], cols["actual"]),
+            texts=(cols["name"], cols["target"], cols["actual"], cols.get("deviation", _NO_COLUMN)),
+            numbers=tuple((k, cols[k]) for k in SCORE_COLUMNS if k in cols),
+            split_target=(cols.get("target.comparator"), cols.get("target.unit")),
+            letters={key: column_letters(first_col + c) for key, c in cols.items() if "." not in key},
+        )

@@ -8,6 +8,8 @@ would exhaust a clerk's PC. The README's 「读取限制」 section lists them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 MB = 1024 * 1024
 
 MAX_FILE_BYTES = 100 * MB  # size of any input file on disk (an .xls is read whole, by us and by calamine)
@@ -37,3 +39,15 @@ def size_text(size: int) -> str:
             value = size / factor
             return f"{value:.1f} {unit}".replace(".0 ", " ")
     return f"{size} 字节"
+
+
+TOO_LONG = f"单元格文字超过 {MAX_CELL_CHARS:,} 个字符（Excel 每个单元格的上限），不像自评表，未读取"
+
+
+def too_long_cell(rows: Sequence[Sequence[object]]) -> tuple[int, int] | None:
+    """(row, column) index of the first cell whose text is beyond MAX_CELL_CHARS, or None."""
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                return r, c
+    return None

@@ -1,6 +1,8 @@
 """The self-evaluation form as data (SPEC §1, §2, §5).
 
-Plain dataclasses, standard library only: every other room builds on these.
+Plain dataclasses, standard library only: every other room builds on these. The form's
+dataclasses are frozen: a reader hands back a finished Project, and a change is a new one
+(`dataclasses.replace`).
 Amounts are in 万元, scores in 分, rates as fractions (0.95 = 95 %).
 """
 
@@ -70,7 +72,7 @@ CLASSIFICATIONS: dict[str, tuple[str, ...]] = {
 # --- the form --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class FundsLine:
     """One row of 项目资金（万元）. None means the cell was empty."""
 
@@ -88,7 +90,7 @@ FUNDS_LINES: dict[str, str] = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Funds:
     """项目资金（万元）; only the total row has 分值, 执行率 and 得分."""
 
@@ -110,7 +112,7 @@ class Funds:
         return all(v is None for ln in lines for v in (ln.initial, ln.budget, ln.executed)) and not self.bad_cells
 
 
-@dataclass
+@dataclass(frozen=True)
 class Goal:
     """年度总体目标."""
 
@@ -118,7 +120,7 @@ class Goal:
     actual: str = ""  # 实际完成情况
 
 
-@dataclass
+@dataclass(frozen=True)
 class Indicator:
     """One row of the indicator table.
 
@@ -146,7 +148,7 @@ class Indicator:
         return None if self.weight_proposed else self.weight
 
 
-@dataclass
+@dataclass(frozen=True)
 class Project:
     """One filled self-evaluation form."""
 
@@ -159,7 +161,7 @@ class Project:
     kind: str = ""  # 项目类型
     funds: Funds | None = None
     goal: Goal = field(default_factory=Goal)
-    indicators: list[Indicator] = field(default_factory=list)
+    indicators: tuple[Indicator, ...] = ()
     # 一级 weights the form states in the 一级 cell (`产出指标（50分）`, `（50分）`): level-1 name → 分值
     level1_weights: dict[str, float] = field(default_factory=dict)
     # indicator columns the form's table has not at all ("weight" 分值, "score" 得分)
@@ -173,7 +175,7 @@ class Project:
     source: str = ""  # file path or other origin
     cells: dict[str, str] = field(default_factory=dict)  # field key → cell address
     formulas: dict[str, str] = field(default_factory=dict)  # computed-cell key → formula text or typed constant
-    notes: list[Finding] = field(default_factory=list)  # reader findings (X03 partial reads, …)
+    notes: tuple[Finding, ...] = ()  # reader findings (X03 partial reads, …)
 
 
 @dataclass(frozen=True)

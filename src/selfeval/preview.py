@@ -73,7 +73,7 @@ def example_project() -> Project:
             expected="围绕市委市政府重大决策部署开展督查，全年完成专项督查12次以上，督办事项按期办结，推动各项工作落地见效。",
             actual="全年开展专项督查14次，印发督查通报22期，督办事项办结率97%，重点工作按期推进，达成年度目标。",
         ),
-        indicators=[Indicator(*row) for row in rows],
+        indicators=tuple(Indicator(*row) for row in rows),
         filler="张敏",
         phone="0711-3200000",
         date="2022-03-15",

@@ -21,7 +21,7 @@ from operator import itemgetter
 from pathlib import Path
 from xml.etree import ElementTree
 
-from .a1 import column_letters
+from .a1 import column_letters, column_number
 from .errors import SourceError
 from .limits import MAX_CELL_CHARS, MAX_GRID_CELLS, MAX_SHEET_CELLS, OUTLIER_GAP_COLUMNS, OUTLIER_GAP_ROWS
 from .package import ODS, XLSB, XLSX, inspect_package
@@ -71,11 +71,9 @@ _WORKBOOK_PARTS = {
 }
 
 
-def column_number(letters: bytes | str) -> int:
-    number = 0
-    for ch in (letters.decode() if isinstance(letters, bytes) else letters).upper():
-        number = number * 26 + ord(ch) - 64
-    return number
+def _column(letters: bytes | str) -> int:
+    """The column number of a reference's letters as the XML holds them (any case)."""
+    return column_number((letters.decode() if isinstance(letters, bytes) else letters).upper())
 
 
 @dataclass
@@ -143,67 +141,79 @@ class WorkbookPlan:
 
 def plan_workbook(path: Path) -> WorkbookPlan:
     """Check the package (see `package`) and measure every worksheet. Raises SourceError."""
-    extents: dict[str, Extent] = {}
-    cut: dict[str, bytes] = {}
-    meta: dict[str, bytes] = {}
+    scan = _PartScan()
+    package = inspect_package(path, scan.visit, scan.wanted, tolerated=lambda name: name.startswith("xl/worksheets/"))
+    plan = WorkbookPlan(
+        package.kind,
+        refused_parts=set(package.refused),
+        short_texts=package.kind == XLSX and scan.longest <= MAX_CELL_CHARS,
+    )
+    if package.kind == ODS:
+        try:
+            check_ods(scan.meta.get("content.xml", b""))
+        except ElementTree.ParseError:
+            raise SourceError("表格内容（content.xml）已损坏，无法读取") from None
+    if package.kind in _WORKBOOK_PARTS:
+        _plan_sheets(plan, scan, package.refused)
+    return plan
 
-    book_parts = {part for parts in _WORKBOOK_PARTS.values() for part in parts} | {"content.xml"}
 
-    longest = [0]  # the longest run of bytes without "<" in the sheets and shared strings
+_BOOK_PARTS = frozenset({part for parts in _WORKBOOK_PARTS.values() for part in parts} | {"content.xml"})
 
-    def visit(name: str, data: bytes) -> None:
-        if name in book_parts:
-            meta[name] = data
+
+@dataclass
+class _PartScan:
+    """What one pass over a workbook package keeps: the workbook parts, each sheet's extent,
+    the data of sheets too large to read whole, and the longest text run."""
+
+    meta: dict[str, bytes] = field(default_factory=dict)  # workbook part → its data
+    extents: dict[str, Extent] = field(default_factory=dict)  # sheet part → its extent
+    cut: dict[str, bytes] = field(default_factory=dict)  # sheet part → data, to find (and cut) outliers
+    longest: int = 0  # the longest run of bytes without "<" in the sheets and shared strings
+
+    def visit(self, name: str, data: bytes) -> None:
+        if name in _BOOK_PARTS:
+            self.meta[name] = data
             return
         if name.endswith(".xml") and len(data) > MAX_CELL_CHARS:  # a smaller part cannot hold such a text
-            longest[0] = max(longest[0], max(map(len, data.split(b"<"))))
+            self.longest = max(self.longest, max(map(len, data.split(b"<"))))
         if name in _NOT_SHEETS:
             return
         try:
-            extents[name] = xlsb_extent(data) if name.endswith(".bin") else xlsx_extent(data)
+            extent = xlsb_extent(data) if name.endswith(".bin") else xlsx_extent(data)
         except (ElementTree.ParseError, SourceError):
-            extents[name] = Extent(broken=True)
-        if extents[name].area > MAX_GRID_CELLS:
-            cut[name] = data  # needed again to find (and cut) the outlying cells
+            extent = Extent(broken=True)
+        self.extents[name] = extent
+        if extent.area > MAX_GRID_CELLS:
+            self.cut[name] = data
 
-    def wanted(name: str) -> bool:
+    def wanted(self, name: str) -> bool:
         # every part a relationship may name as a sheet (not only xl/worksheets/): XML parts,
         # and the binary sheets of .xlsb
-        if name in book_parts or name == "xl/sharedStrings.xml":
+        if name in _BOOK_PARTS or name == "xl/sharedStrings.xml":
             return True
         if name.startswith(_NOT_SHEET_FOLDERS) or "/_rels/" in name:
-            return False  # a sheet a relationship places there is refused (no extent, see read_workbook_grids)
+            return False  # a sheet a relationship places there is refused (no extent, see sources)
         return (name.endswith(".xml") and name not in _NOT_SHEETS) or (
             name.endswith(".bin") and name.startswith("xl/worksheets/")
         )
 
-    package = inspect_package(path, visit, wanted, tolerated=lambda name: name.startswith("xl/worksheets/"))
-    plan = WorkbookPlan(
-        package.kind,
-        refused_parts=set(package.refused),
-        short_texts=package.kind == XLSX and longest[0] <= MAX_CELL_CHARS,
-    )
-    if package.kind == ODS:
-        try:
-            check_ods(meta.get("content.xml", b""))
-        except ElementTree.ParseError:
-            raise SourceError("表格内容（content.xml）已损坏，无法读取") from None
-    if package.kind not in _WORKBOOK_PARTS:
-        return plan
-    book_part, rels_part = _WORKBOOK_PARTS[package.kind]
-    names = _sheet_names(package.kind, meta.get(book_part, b""), meta.get(rels_part, b""))
+
+def _plan_sheets(plan: WorkbookPlan, scan: _PartScan, refused: dict[str, str]) -> None:
+    """The workbook's sheets in order, each with its extent judged (or the reason it is refused)."""
+    book_part, rels_part = _WORKBOOK_PARTS[plan.kind]
+    names = _sheet_names(plan.kind, scan.meta.get(book_part, b""), scan.meta.get(rels_part, b""))
     plan.names = list(names)
     for sheet, part in names.items():
-        if part in package.refused:
-            plan.sheets[sheet] = SheetPlan(part, Extent(), refused=package.refused[part])
+        if part in refused:
+            plan.sheets[sheet] = SheetPlan(part, Extent(), refused=refused[part])
             continue
-        extent = extents.get(part)
+        extent = scan.extents.get(part)
         if extent is None:
             continue
         sheet_plan = SheetPlan(part, extent)
         plan.sheets[sheet] = sheet_plan
-        _judge(sheet_plan, cut.get(part), package.kind)
-    return plan
+        _judge(sheet_plan, scan.cut.get(part), plan.kind)
 
 
 def _judge(plan: SheetPlan, data: bytes | None, kind: str) -> None:
@@ -231,7 +241,7 @@ def _judge(plan: SheetPlan, data: bytes | None, kind: str) -> None:
     for match in _CELL_REF.finditer(data):
         if match.group(3):
             continue
-        row, column = int(match.group(2)), column_number(match.group(1))
+        row, column = int(match.group(2)), _column(match.group(1))
         if row > last_row or column > last_column:
             plan.outlier_count += 1
             if len(plan.outliers) < 5:
@@ -256,7 +266,7 @@ def xlsx_extent(data: bytes) -> Extent:
     return Extent(
         len(refs),
         {int(row) for row in set(map(itemgetter(1), refs))},
-        {column_number(letters) for letters in set(map(itemgetter(0), refs))},
+        {_column(letters) for letters in set(map(itemgetter(0), refs))},
     )
 
 
@@ -277,7 +287,7 @@ def _extent_by_position(data: bytes) -> Extent:
         elif name == "c":
             match = _REF_TEXT.fullmatch(element.get("r") or "")
             if match:
-                row, column = int(match.group(2)), column_number(match.group(1))
+                row, column = int(match.group(2)), _column(match.group(1))
             else:
                 column += 1
             extent.add(max(row, 1), max(column, 1))
@@ -370,7 +380,7 @@ def trimmed_copy(path: Path, plan: WorkbookPlan) -> io.BytesIO:
 
 def _cut(data: bytes, last_row: int, last_column: int) -> bytes:
     def keep(match: re.Match[bytes]) -> bytes:
-        if int(match.group(3)) > last_row or column_number(match.group(2)) > last_column:
+        if int(match.group(3)) > last_row or _column(match.group(2)) > last_column:
             return b""
         return match.group(0)
 

@@ -29,10 +29,8 @@ def se_score(target: object, actual: object, weight: object, level2: object = ""
     points = _number_of(weight)
     if points is None or points <= 0:
         return None
-    row = Indicator(target=_text(target), actual=_text(actual), weight=points)
-    if _text(level2):
-        row.level2 = level2_name(_text(level2))
-        row.level1 = LEVEL1_OF_LEVEL2.get(row.level2, "")
+    name = level2_name(_text(level2)) if _text(level2) else ""
+    row = Indicator(LEVEL1_OF_LEVEL2.get(name, ""), name, target=_text(target), actual=_text(actual), weight=points)
     result = indicator(row)
     if result.method_score is not None:
         return round(result.method_score, 2)

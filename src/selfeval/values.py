@@ -27,7 +27,7 @@ from .model import COST, TIMELINESS
 EMPTY_MARK_CHARS = frozenset("-‐‑‒–—―−－﹣﹘─━/／\\＼")
 # Full-width digits and the signs that go with numbers (not NFKC: texts keep what was typed).
 _NUMERIC_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％：（）", "0123456789.,-+%:()")
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+BOOKMARK_PATTERN = re.compile(r"\[bookmark:[^\]]*\]")
 # `(50分)`, `（万元）`, `（A）`: a short parenthesised tail of a label.
 _LABEL_SUFFIX = re.compile(r"\([^()]{0,12}\)$")
 _CELL_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+")
@@ -76,7 +76,7 @@ def cell_text(value: object) -> str:
 @lru_cache(maxsize=16384)
 def _str_text(value: str) -> str:
     # Forms repeat their texts (labels, 100%, 达成) on every sheet: clean each once.
-    text = _BOOKMARK.sub("", value) if "[" in value else value
+    text = BOOKMARK_PATTERN.sub("", value) if "[" in value else value
     text = text.strip()
     return "" if is_empty_mark(text) or ("字" in text and _PROMPT.search(text)) else text
 
@@ -95,7 +95,7 @@ def is_empty(value: object) -> bool:
 def squash(text: str) -> str:
     """Text without any whitespace (incl. U+3000, newlines), export bookmarks or full-width digits."""
     if "[" in text:
-        text = _BOOKMARK.sub("", text)
+        text = BOOKMARK_PATTERN.sub("", text)
     return "".join(text.split()).translate(_NUMERIC_WIDTH)
 
 

@@ -7,7 +7,7 @@
 
 `read_cells` answers both in one pass (one zip opening, each sheet part read once). The
 wanted cells are found by a byte search in the sheet part, falling back to a streaming parse
-that stops after the last wanted row (measurements in sources.fill_formulas).
+that stops after the last wanted row (measurements in sources.with_cell_details).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ what `selfeval validate` must report for it. Run as a script to build a corpus b
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -33,6 +34,7 @@ from selfeval.addin.cfb import write_compound_file  # noqa: E402
 from selfeval.model import Indicator  # noqa: E402
 from selfeval.writer import write_workbook  # noqa: E402
 from support.docx_forms import add_form, new_document, save  # noqa: E402
+from support.edits import edited  # noqa: E402
 from support.excel_forms import make_project  # noqa: E402
 from support.form_layouts import NATIONAL_MERGES, national_rows  # noqa: E402
 
@@ -358,10 +360,18 @@ def build(root: Path) -> list[Case]:
     # values no form should hold: formula-looking text everywhere, control characters,
     # 1e308 / NaN / #REF!, scores adding to far over 100
     project = make_project(1)
-    project.name, project.department, project.unit = FORMULAS[0], FORMULAS[1], FORMULAS[2]
-    project.goal.target, project.goal.actual = FORMULAS[3], FORMULAS[6]
-    for item, formula in zip(project.indicators, FORMULAS * 2, strict=False):
-        item.name, item.target, item.actual, item.deviation = formula, formula, formula, formula
+    rows = [
+        dataclasses.replace(item, name=formula, target=formula, actual=formula, deviation=formula)
+        for item, formula in zip(project.indicators, FORMULAS * 2, strict=False)
+    ]
+    project = dataclasses.replace(
+        project,
+        name=FORMULAS[0],
+        department=FORMULAS[1],
+        unit=FORMULAS[2],
+        goal=dataclasses.replace(project.goal, actual=FORMULAS[6]),
+        indicators=(*rows, *project.indicators[len(rows) :]),
+    )
     write_workbook([project], root / "公式文本.xlsx", force=True)
     add(Case("公式文本.xlsx", "ok"))
     rows = national_rows()
@@ -389,7 +399,7 @@ def build(root: Path) -> list[Case]:
     (root / "控制字符.txt").write_text(text.replace("督查效能业务", "督查效能业务" + CONTROL, 1), encoding="utf-8")
     add(Case("控制字符.txt", "ok"))
     odd = make_project(1)
-    odd.indicators[0].score, odd.indicators[1].score = 1e308, float("nan")
+    odd = edited(odd, {"indicators.0.score": 1e308, "indicators.1.score": float("nan")})
     write_workbook([odd], work / "odd.xlsx", force=True)
 
     def odd_values(name: str, data: bytes) -> bytes | None:
@@ -403,9 +413,12 @@ def build(root: Path) -> list[Case]:
     rewrite(work / "odd.xlsx", root / "异常数值.xlsx", odd_values)
     add(Case("异常数值.xlsx", "ok"))
     over = make_project(1)
-    over.indicators = [
-        Indicator(i.level1, i.level2, i.name, i.target, i.actual, i.weight, 100) for i in over.indicators
-    ]
+    over = dataclasses.replace(
+        over,
+        indicators=tuple(
+            Indicator(i.level1, i.level2, i.name, i.target, i.actual, i.weight, 100) for i in over.indicators
+        ),
+    )
     write_workbook([over], root / "总分超过100.xlsx", force=True)
     add(Case("总分超过100.xlsx", "ok"))
 

@@ -55,7 +55,7 @@ def make_project(
             stated_rate=None,
         ),
         goal=Goal("按计划完成年度工作任务。", "已按计划完成。"),
-        indicators=indicators,
+        indicators=tuple(indicators),
     )
 
 

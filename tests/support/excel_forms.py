@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from selfeval.model import (
     BENEFIT,
     COST,
@@ -30,11 +32,11 @@ def make_project(number: int, defect: str = "") -> Project:
         Indicator(SATISFACTION, SERVICE_SATISFACTION, "服务对象满意度", "≥90%", "95%", 10, 10),
     ]
     if defect == "score_above_weight":  # P01 error on the 数量指标 得分
-        rows[0].score = 25
+        rows[0] = replace(rows[0], score=25)
     elif defect == "no_reason":  # D01 error: 得分 < 分值 without 偏差原因 (the 实际值 misses)
-        rows[4].actual, rows[4].score = "900人", 27
+        rows[4] = replace(rows[4], actual="900人", score=27)
     elif defect == "bare_percent":  # Q01 warning on the 数量指标 target
-        rows[0].target, rows[0].actual = "100%", "100%"
+        rows[0] = replace(rows[0], target="100%", actual="100%")
     funds = Funds(FundsLine(100, 100, 95), FundsLine(100, 100, 95), FundsLine(0, 0, 0), FundsLine(0, 0, 0), weight=10)
     return Project(
         name=f"示例项目{number:02d}",
@@ -43,7 +45,7 @@ def make_project(number: int, defect: str = "") -> Project:
         year=2025,
         funds=funds,
         goal=Goal("完成年度目标", "已完成"),
-        indicators=rows,
+        indicators=tuple(rows),
     )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import __version__
 from ..errors import AddinError
 from ..outputs import write_bytes_atomically
+from ..version import __version__
 from .ovba import VbaProject, vba_project_bin
 from .package import build_package
 from .sources import PROJECT_NAME, AddinSources, load_sources

@@ -21,9 +21,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
 from ..errors import AddinError
 from ..outputs import write_bytes_atomically
+from ..version import __version__
 from .install_script import install_cmd, readme_text
 
 PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13")

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from ..errors import OutputError, PartlyPublished, ReadersFailed, UnusablePaths, UsageError
 from ..inert import XML_ILLEGAL, csv_texts
 from ..outputs import OutputSet, name_problem, reason, remove_leftover_temps, signals_held
+from ..vocabulary import SUMMARY_WORKBOOK_SHEETS
 from .rows import DUPLICATE, FileEntry, FileRows, file_digest, read_rows
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 _WORKER_STOP_SECONDS = 5.0
 CSV_NAMES = {"projects": "项目.csv", "indicators": "指标.csv", "findings": "问题.csv"}
-_SUMMARY_SHEETS = {"汇总", "文件清单"}  # an existing output with these sheets may be replaced
 
 # Wraps the stream of read files (and how many there are) to show progress; yields them all.
 ReadProgress = Callable[[Iterator[FileRows], int], Iterator[FileRows]]
@@ -449,7 +449,7 @@ def _is_summary(path: Path) -> bool:
     try:
         from python_calamine import CalamineWorkbook
 
-        return set(CalamineWorkbook.from_path(str(path)).sheet_names) >= _SUMMARY_SHEETS
+        return set(CalamineWorkbook.from_path(str(path)).sheet_names) >= SUMMARY_WORKBOOK_SHEETS
     except Exception:
         return False
 

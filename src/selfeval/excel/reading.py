@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..a1 import split_address
@@ -62,24 +62,27 @@ def read_sheet(sheet: xw.Sheet, *, formulas: bool = True) -> SheetRead:
         )
         return result
     if result.project is not None and formulas:
-        _add_formulas(sheet, result.project)
+        result.project = _with_formulas(sheet, result.project)
     return result
 
 
-def _add_formulas(sheet: xw.Sheet, project: Project) -> None:
-    """Project.formulas for X01, from one formula read where the engine has one."""
+def _with_formulas(sheet: xw.Sheet, project: Project) -> Project:
+    """`project` with its formulas for X01, from one formula read where the engine has one."""
     cells = {key: project.cells[key] for key in COMPUTED_KEYS if key in project.cells}
     if not cells:
-        return
+        return project
     points = {key: split_address(address) for key, address in cells.items()}
     last_row = max(r for r, _ in points.values())
     last_col = max(c for _, c in points.values())
     table = engine.read_formulas(sheet, last_row, last_col)
     if table is None:
-        return
-    for key, (row, col) in points.items():
-        if row - 1 < len(table) and col - 1 < len(table[row - 1]):
-            project.formulas[key] = table[row - 1][col - 1]
+        return project
+    formulas = {
+        key: table[row - 1][col - 1]
+        for key, (row, col) in points.items()
+        if row - 1 < len(table) and col - 1 < len(table[row - 1])
+    }
+    return replace(project, formulas=formulas)
 
 
 def project_sheets(book: xw.Book) -> list[xw.Sheet]:

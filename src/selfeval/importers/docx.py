@@ -28,9 +28,10 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..grid import Grid
-from ..limits import MAX_GRID_CELLS, MAX_ROW_CELLS, MAX_WORD_PART_BYTES
+from ..limits import MAX_GRID_CELLS, MAX_ROW_CELLS, MAX_WORD_PART_BYTES, TOO_LONG, too_long_cell
+from ..read_errors import ENCRYPTED, os_error_reason
 from ..values import normalize_label, squash
-from .base import form_sheet_name, pad_rows
+from .base import INDICATOR_TABLE_HEADERS, form_sheet_name, pad_rows
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Subtrees whose text a reader does not see: mc:Fallback repeats its mc:Choice; w:moveFrom is
@@ -40,7 +41,6 @@ TITLE_PATTERN = re.compile(r"自评表|^\(\d{4}年度?\)$")
 PARAGRAPHS_ABOVE = 3  # non-empty paragraphs kept above a table when none looks like a title
 PARAGRAPHS_BELOW = 4  # non-empty paragraphs kept below a form table (填报人 …)
 FORM_HEAD_ROWS = 4  # rows of a table searched for a title or 项目名称
-LEVEL_HEADERS = frozenset({"一级指标", "二级指标"})
 
 # Check boxes typed with Word's "Insert Symbol" (w:sym) or in a symbol font: the glyphs they show.
 _SYMBOL_FONTS: dict[str, dict[int, str]] = {
@@ -96,7 +96,7 @@ def paragraph_text(p) -> str:
     return "".join(parts)
 
 
-def cell_text(tc) -> str:
+def table_cell_text(tc) -> str:
     """A table cell's paragraphs joined by newlines, each trimmed (nested tables are not read)."""
     paragraphs: list[str] = []
     for child in tc.iterchildren():
@@ -123,7 +123,7 @@ def table_rows(tbl) -> list[list[str]]:
         row = [""] * tr.grid_before
         for tc in tr.tc_lst:
             span = max(tc.grid_span, 1)
-            text = "" if tc.vMerge == "continue" else cell_text(tc)
+            text = "" if tc.vMerge == "continue" else table_cell_text(tc)
             row.append(text)
             row.extend([""] * (span - 1))
         rows.append(row)
@@ -148,7 +148,7 @@ def _is_title(text: str) -> bool:
 
 
 def _has_level_header(rows: list[list[str]]) -> bool:
-    return any(normalize_label(c) in LEVEL_HEADERS for row in rows for c in row if c and len(c) < 20)
+    return any(normalize_label(c) in INDICATOR_TABLE_HEADERS for row in rows for c in row if c and len(c) < 20)
 
 
 def _starts_form(rows: list[list[str]]) -> bool:
@@ -167,9 +167,7 @@ class _Form:
     below: list[str] = field(default_factory=list)
 
     def grid(self, source: str) -> Grid:
-        rows: list[list[object]] = [[text] for text in self.above]
-        rows += self.rows
-        rows += [[text] for text in self.below]
+        rows = [[text] for text in self.above] + self.rows + [[text] for text in self.below]
         return Grid(pad_rows(rows), sheet=form_sheet_name(self.number), source=source, first_row=1 - len(self.above))
 
 
@@ -180,7 +178,7 @@ def forms_of(body) -> list[_Form]:
     count = 0
     for kind, item in iter_blocks(body):
         if kind == "p":
-            if item:
+            if isinstance(item, str) and item:
                 pending.append(item)
             continue
         count += 1
@@ -219,7 +217,6 @@ def read_docx(path: Path) -> Iterator[Grid | SourceError]:
     import docx  # python-docx; loaded only for Word sources
 
     from ..package import DOCX, KIND_NAMES, OLE_MAGIC, ZIP_MAGIC, inspect_package
-    from ..sources import ENCRYPTED, TOO_LONG, os_error_reason, too_long_cell
 
     try:
         with path.open("rb") as stream:

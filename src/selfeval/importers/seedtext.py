@@ -30,17 +30,16 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..grid import Grid
-from ..sources import TOO_LONG, too_long_cell
-from ..values import squash
-from .base import form_sheet_name, pad_rows
+from ..limits import MAX_TEXT_BYTES, TOO_LONG, size_text, too_long_cell
+from ..read_errors import os_error_reason
+from ..values import BOOKMARK_PATTERN, squash
+from .base import INDICATOR_TABLE_HEADERS, form_sheet_name, pad_rows
 
 # Word's "plain text" export: UTF-8, ANSI (GBK/GB18030 on Chinese Windows), or "Unicode"
 # (UTF-16 with a byte-order mark); the BOM decides UTF-16, the others are tried in order.
 ENCODINGS = ("utf-8-sig", "gb18030")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _TITLE = re.compile(r"^(?:\d{4}年度?.{0,60}自评表|.{0,60}自评表\(\d{4}年度?\))$")
-_LEVEL_HEADERS = ("一级指标", "二级指标")
 
 
 @dataclass
@@ -59,7 +58,7 @@ class TextForm:
 
 def clean(text: str) -> str:
     """A cell or paragraph without export artefacts: bookmarks, U+3000, tabs, outer spaces."""
-    text = _BOOKMARK.sub("", text).replace("\u3000", "").replace("\t", " ")
+    text = BOOKMARK_PATTERN.sub("", text).replace("\u3000", "").replace("\t", " ")
     return "\n".join(part.strip() for part in text.split("\n")).strip()
 
 
@@ -75,7 +74,7 @@ def split_forms(text: str) -> list[TextForm]:
     last_was_cell = False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip("\r\n")
-        content = _BOOKMARK.sub("", line).replace("\u3000", " ")
+        content = BOOKMARK_PATTERN.sub("", line).replace("\u3000", " ")
         if line.startswith("\t"):
             if row is None:
                 row = []
@@ -111,7 +110,7 @@ def align_level_header(rows: list[list[str]]) -> None:
     """
     for i, cells in enumerate(rows[:-1]):
         flat = [squash(c) for c in cells]
-        if not all(h in flat for h in _LEVEL_HEADERS) or "三级指标" in flat:
+        if not all(h in flat for h in INDICATOR_TABLE_HEADERS) or "三级指标" in flat:
             continue
         below = next((r for r in rows[i + 1 :] if any(r)), None)
         if below is not None and len(below) == len(cells) + 1:
@@ -161,9 +160,6 @@ def decode_text(data: bytes) -> str:
 
 def read_seed_text(path: Path) -> Iterator[Grid | SourceError]:
     """Read a Word-exported .txt file; SourceError if it cannot be decoded or holds no form."""
-    from ..limits import MAX_TEXT_BYTES, size_text
-    from ..sources import os_error_reason
-
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_TEXT_BYTES + 1)

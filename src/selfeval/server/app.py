@@ -25,8 +25,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__
 from ..errors import ConfigError, PayloadError
+from ..version import __version__
 from .actions import unknown_actions
 from .config import ServerConfig, authenticate, load_config
 from .payload import Payload, parse_payload
