@@ -82,32 +82,14 @@ def example_project() -> Project:
 
 def render_png(project: Project, target: Path, *, dpi: int = DPI) -> Path:
     """Write `project` to a workbook, print only its sheet to PDF, and rasterise page 1."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    pdftoppm = shutil.which("pdftoppm")
-    if soffice is None or pdftoppm is None:
-        raise RuntimeError("需要 LibreOffice（soffice）和 pdftoppm 才能生成图片")
+    _, pdftoppm = _tools()
     target = Path(target)
     with tempfile.TemporaryDirectory(prefix="selfeval-preview-") as tmp:
         work = Path(tmp)
         book = work / "preview.xlsx"
         write_workbook([project], book)
         _keep_only_project_sheet(book)
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{work / 'profile'}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(work),
-                str(book),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+        pdf = _pdf(book, work)
         stem = work / "page"
         subprocess.run(
             [
@@ -120,7 +102,7 @@ def render_png(project: Project, target: Path, *, dpi: int = DPI) -> Path:
                 "-l",
                 "1",
                 "-singlefile",
-                str(work / "preview.pdf"),
+                str(pdf),
                 str(stem),
             ],
             check=True,

@@ -93,13 +93,13 @@ def build_wheel(root: Path, wheels: Path) -> Path:
     return built[-1]
 
 
-def resolve(root: Path, python: str, work: Path) -> Path:
-    """Pinned requirements of selfeval's dependencies for 64-bit Windows and `python`."""
-    command = [
+def _compile_for_windows(requirements: Path, python: str) -> list[str]:
+    """`uv pip compile` of `requirements` for 64-bit Windows and `python`, wheels only, pins only."""
+    return [
         _uv(),
         "pip",
         "compile",
-        str(root / "pyproject.toml"),
+        str(requirements),
         "--python-platform",
         UV_WINDOWS,
         "--python-version",
@@ -109,6 +109,13 @@ def resolve(root: Path, python: str, work: Path) -> Path:
         "--no-header",
         "--no-annotate",
         "--quiet",
+    ]
+
+
+def resolve(root: Path, python: str, work: Path) -> Path:
+    """Pinned requirements of selfeval's dependencies for 64-bit Windows and `python`."""
+    command = [
+        *_compile_for_windows(root / "pyproject.toml", python),
         "-o",
         str(work / f"requirements-{python}.txt"),
     ]
@@ -166,23 +173,11 @@ def check_offline(wheels: Path, python: str) -> list[str]:
         wanted.write_text(f"{PACKAGE}=={__version__}\n", encoding="utf-8")
         out = _run(
             [
-                _uv(),
-                "pip",
-                "compile",
-                str(wanted),
+                *_compile_for_windows(wanted, python),
                 "--offline",
                 "--no-index",
                 "--find-links",
                 str(wheels),
-                "--python-platform",
-                UV_WINDOWS,
-                "--python-version",
-                python,
-                "--only-binary",
-                ":all:",
-                "--no-header",
-                "--no-annotate",
-                "--quiet",
                 "--no-cache",
             ],
             f"检查离线安装包（Python {python}，只用 {wheels}）",
