@@ -31,7 +31,8 @@ import xlwings as xw  # noqa: E402
 
 import selfeval.excel as excel  # noqa: E402
 from selfeval import writer  # noqa: E402
-from selfeval.layout import SHEET_FINDINGS, is_project_sheet  # noqa: E402
+from selfeval.layout import is_project_sheet  # noqa: E402
+from selfeval.vocabulary import SHEET_CHECK_RESULTS  # noqa: E402
 from support.excel_forms import sample_projects  # noqa: E402
 from support.xlwings_payload import payload_from_xlsx  # noqa: E402
 
@@ -66,7 +67,7 @@ def main() -> None:
         excel.validate_all(book)
         times.append(time.perf_counter() - t0)
         actions = book.json()["actions"]
-    names = [s["name"] for s in payload["sheets"]] + [SHEET_FINDINGS]
+    names = [s["name"] for s in payload["sheets"]] + [SHEET_CHECK_RESULTS]
     per_sheet = Counter(names[a["sheet_position"]] for a in actions if a["sheet_position"] is not None)
     project_counts = [n for name, n in per_sheet.items() if is_project_sheet(name)]
     funcs = Counter(a["func"] for a in actions)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 LINTED = ["src", "tests", "benchmarks"]
 
@@ -31,3 +33,18 @@ def test_the_code_is_formatted() -> None:
 def test_mypy_finds_nothing() -> None:
     result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+BENCHMARKS = sorted((ROOT / "benchmarks").glob("*.py"))
+
+
+def test_every_benchmark_is_found() -> None:
+    assert len(BENCHMARKS) >= 5
+
+
+@pytest.mark.parametrize("script", BENCHMARKS, ids=lambda p: p.name)
+def test_benchmark_scripts_start(script: Path) -> None:
+    """A benchmark is run by hand, not by the suite: its imports are checked here, so a renamed
+    name cannot leave it broken until the next measurement."""
+    result = subprocess.run([sys.executable, str(script), "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
