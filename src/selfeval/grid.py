@@ -670,7 +670,7 @@ class _Reader:
                 if end == "total":
                     self.read_total(draft, r, cols)
                 return r
-            self.note_levels(draft, levels, table, r)
+            self.note_levels(draft, levels, table, row, r)
             values = self.row_values(row, table)
             if not self.is_skipped(values, r):
                 draft.indicators.append(self.indicator(draft, levels, table, values, r))
@@ -678,9 +678,8 @@ class _Reader:
                 return r
         return len(self.rows)
 
-    def note_levels(self, draft: _Draft, levels: _Levels, table: _TableColumns, r: int) -> None:
+    def note_levels(self, draft: _Draft, levels: _Levels, table: _TableColumns, row: Sequence[object], r: int) -> None:
         """The 一级 and 二级 cells of row r, where filled, set the levels of the rows from here on."""
-        row = self.rows[r]
         c1, c2 = table.level1, table.level2
         t1 = cell_text(row[c1]) if c1 is not None and c1 < len(row) else ""
         if c1 is not None and t1 and label_of(t1) not in LEVEL_HEADERS:
@@ -701,20 +700,21 @@ class _Reader:
         """An indicator row's texts and numbers, `raw` the text of numeric cells that hold none."""
         width = len(row)
         name, target, actual, deviation = [cell_text(row[c]) if c < width else "" for c in table.texts]
-        values = _RowValues(name, target, actual, deviation)
-        if values.target and table.split_target != (None, None):
-            values.target = self.joined_target(row, values.target, *table.split_target)
+        if target and table.splits_target:
+            target = self.joined_target(row, target, *table.split_target)
+        weight = score = None
+        raw: dict[str, str] = {}
         for key, c in table.numbers:
-            number, raw = parse_number(row[c]) if c < width else (None, None)
-            if key == "weight" and raw is not None:
-                number, raw = percent_weight(raw)
+            number, text = parse_number(row[c]) if c < width else (None, None)
             if key == "weight":
-                values.weight = number
+                if text is not None:
+                    number, text = percent_weight(text)
+                weight = number
             else:
-                values.score = number
-            if raw is not None:
-                values.raw[key] = raw
-        return values
+                score = number
+            if text is not None:
+                raw[key] = text
+        return _RowValues(name, target, actual, deviation, weight, score, raw)
 
     def indicator(self, draft: _Draft, levels: _Levels, table: _TableColumns, values: _RowValues, r: int) -> Indicator:
         """The indicator of row r under the levels in force (一级 inferred from 二级 where blank)."""
@@ -883,6 +883,10 @@ class _TableColumns:
     numbers: tuple[tuple[str, int], ...]  # 分值 and 得分, where the table has them
     split_target: tuple[int | None, int | None]  # 指标性质 and 度量单位 beside a split 指标值
     letters: dict[str, str]  # Indicator field → column letters
+
+    @property
+    def splits_target(self) -> bool:
+        return self.split_target != (None, None)
 
     @classmethod
     def of(cls, cols: dict[str, int], first_col: int) -> _TableColumns:

@@ -89,6 +89,11 @@ class Context:
         """Computed cells where a clerk typed a constant over the template's formula."""
         return {key for key, _, _ in _typed_constants(self)}
 
+    @cached_property
+    def weights(self) -> WeightSplit:
+        """The weights by part, as the form states them (W01, W02 and P08 judge them)."""
+        return weight_split(self)
+
     def cell(self, key: str) -> str | None:
         return self.project.cells.get(key)
 
@@ -467,7 +472,7 @@ def weights_total(ctx: Context) -> Iterator[Hit]:
     already above 100 (every 分值 is positive, W03). Not judged without indicators (S03)."""
     if not ctx.project.indicators:
         return
-    split = weight_split(ctx)
+    split = ctx.weights
     total = split.known_total
     if split.complete and abs(total - FULL_MARK) <= SCORE_TOLERANCE:
         return
@@ -492,7 +497,7 @@ def level1_weights(ctx: Context) -> Iterator[Hit]:
     nothing but empty categories is known (the seed: no 分值 column, no funds block)."""
     if not ctx.project.indicators:
         return
-    split = weight_split(ctx)
+    split = ctx.weights
     known = {name: w for name, w in split.by_level1.items() if w is not None}
     funds = ctx.project.funds
     execution_stated = funds is not None and funds.weight is not None
@@ -682,7 +687,7 @@ def _excess(ctx: Context) -> float:
         bound = row.judged_weight if row.judged_weight is not None else _full_mark_of(ctx, row)[0]
         if bound > 0 and row.score > bound + SCORE_TOLERANCE:
             excess += row.score - bound
-    split = weight_split(ctx)  # W01 reports known weights above 100
+    split = ctx.weights  # W01 reports known weights above 100
     if split.known_total > FULL_MARK + SCORE_TOLERANCE and any(split.by_level1.values()):
         excess += split.known_total - FULL_MARK
     return excess
