@@ -29,6 +29,7 @@ from support.form_layouts import (
     seed_rows,
 )
 from support.libreoffice import convert, needs_libreoffice
+from support.packages import edit_part
 
 
 def write_form(ws: Worksheet, rows: list[list[object]], merges: list[str], top: int = 1, left: int = 1) -> None:
@@ -352,12 +353,7 @@ def test_only_unreadable_forms_make_the_file_unreadable(tmp_path: Path) -> None:
 
 def test_corrupt_sheet_part(two_forms: Path, tmp_path: Path) -> None:
     path = tmp_path / "坏了一页.xlsx"
-    with zipfile.ZipFile(two_forms) as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/sheet2.xml":  # 督查效能
-                data = data[: len(data) // 2]
-            target.writestr(item, data)
+    edit_part(two_forms, path, "xl/worksheets/sheet2.xml", lambda data: data[: len(data) // 2])  # 督查效能
     result = read_source(path)
     assert result.status == "ok"
     assert [p.sheet for p in result.projects] == ["养老服务"]
@@ -451,18 +447,11 @@ def test_shared_formula_dependents_and_shared_strings(tmp_path: Path) -> None:
     plain = tmp_path / "plain.xlsx"
     book.save(plain)
     edited = tmp_path / "shared.xlsx"
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(edited, "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                text = text.replace(
-                    "</sheetData>",
-                    '<row r="5"><c r="C5"><f t="shared" ref="C5:C6" si="0">A1*2</f><v>2</v></c></row>'
-                    '<row r="6"><c r="C6"><f t="shared" si="0"/><v>4</v></c></row></sheetData>',
-                )
-                data = text.encode()
-            target.writestr(item, data)
+    shared = (
+        b'<row r="5"><c r="C5"><f t="shared" ref="C5:C6" si="0">A1*2</f><v>2</v></c></row>'
+        b'<row r="6"><c r="C6"><f t="shared" si="0"/><v>4</v></c></row></sheetData>'
+    )
+    edit_part(plain, edited, "xl/worksheets/sheet1.xml", lambda data: data.replace(b"</sheetData>", shared))
     found = read_cell_contents(edited, {"表": ["C5", "C6", "B3", "A2", "Z9"], "没有的表": ["A1"]})
     assert found == {"表": {"C5": "=A1*2", "C6": "=A1*2", "B3": "typed", "A2": "2", "Z9": ""}}
 
@@ -658,17 +647,18 @@ def test_broken_styles_keep_the_formulas_and_the_numbers(tmp_path: Path) -> None
     # read it, and that must not cost the formula check (nor any finding, nor the number)
     source = _template_with_percent(tmp_path / "模板.xlsx")
     path = tmp_path / "样式损坏.xlsx"
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as target:
-        for item in original.infolist():
-            data = original.read(item)
-            if item.filename == "xl/styles.xml":
-                data = data.replace(
-                    b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" pivotButton',
-                    b'<xf numFmtId="none" fontId="0" fillId="0" borderId="0" pivotButton',
-                    1,
-                )
-                assert b'numFmtId="none"' in data
-            target.writestr(item, data)
+    edit_part(
+        source,
+        path,
+        "xl/styles.xml",
+        lambda data: data.replace(
+            b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" pivotButton',
+            b'<xf numFmtId="none" fontId="0" fillId="0" borderId="0" pivotButton',
+            1,
+        ),
+    )
+    with zipfile.ZipFile(path) as package:
+        assert b'numFmtId="none"' in package.read("xl/styles.xml")
     result = read_source(path)
     assert result.status == "ok" and result.findings == []
     template = result.projects[0]
@@ -735,25 +725,25 @@ def test_a_sheet_spanning_too_many_cells_is_refused_before_reading(tmp_path: Pat
 
 def test_a_zip_bomb_part_is_refused_by_its_stated_size(tmp_path: Path) -> None:
     path = tmp_path / "炸弹.xlsx"
-    with zipfile.ZipFile(national_book(tmp_path / "a.xlsx")) as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b"</sheetData>" + b" " * 80_000_000)
-            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    padded = b"</sheetData>" + b" " * 80_000_000
+    edit_part(
+        national_book(tmp_path / "a.xlsx"),
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda data: data.replace(b"</sheetData>", padded),
+    )
     message = only_x03(read_source(path))
     assert "工作表「养老服务」" in message and "xl/worksheets/sheet1.xml" in message and "64 MB" in message
 
 
 def test_a_dtd_in_any_part_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "实体.xlsx"
-    with zipfile.ZipFile(national_book(tmp_path / "a.xlsx")) as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/styles.xml":
-                at = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
-                data = data[:at] + b'<!DOCTYPE a [<!ENTITY b "c">]>' + data[at:]
-            target.writestr(item, data)
+
+    def with_dtd(data: bytes) -> bytes:
+        at = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+        return data[:at] + b'<!DOCTYPE a [<!ENTITY b "c">]>' + data[at:]
+
+    edit_part(national_book(tmp_path / "a.xlsx"), path, "xl/styles.xml", with_dtd)
     assert "「xl/styles.xml」含有 DTD 声明" in only_x03(read_source(path))
 
 

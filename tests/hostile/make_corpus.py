@@ -21,7 +21,6 @@ import struct
 import sys
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from support.docx_forms import add_form, new_document, save  # noqa: E402
 from support.edits import edited  # noqa: E402
 from support.excel_forms import make_project  # noqa: E402
 from support.form_layouts import NATIONAL_MERGES, national_rows  # noqa: E402
+from support.packages import rewrite_package  # noqa: E402
 
 SEED = TESTS / "fixtures" / "seed_2021_ezhou.txt"
 BOMB_BYTES = 1_500_000_000  # what the zip bomb's sheet part unpacks to (about 1.5 GB)
@@ -65,16 +65,6 @@ class Case:
 
 def good_workbook(path: Path, count: int = 2) -> Path:
     return write_workbook([make_project(i) for i in range(1, count + 1)], path, force=True)
-
-
-def rewrite(source: Path, target: Path, change: Callable[[str, bytes], bytes | None]) -> Path:
-    """Copy a zip package, letting `change` replace parts (None keeps the part)."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            new = change(info.filename, data)
-            zout.writestr(info.filename, data if new is None else new)
-    return target
 
 
 def project_sheet_part(path: Path) -> str:
@@ -388,7 +378,7 @@ def build(root: Path) -> list[Case]:
     )
     add(Case("公式文本.txt", "ok"))
     escaped = CONTROL.replace("\x1b", "_x001B_").replace("\x07", "_x0007_")
-    rewrite(
+    rewrite_package(
         base,
         root / "控制字符.xlsx",
         lambda name, data: (
@@ -410,7 +400,7 @@ def build(root: Path) -> list[Case]:
         assert errors == nans == 1, "the score cells moved: adjust G16/G18"
         return data
 
-    rewrite(work / "odd.xlsx", root / "异常数值.xlsx", odd_values)
+    rewrite_package(work / "odd.xlsx", root / "异常数值.xlsx", odd_values)
     add(Case("异常数值.xlsx", "ok"))
     over = make_project(1)
     over = dataclasses.replace(
@@ -423,7 +413,7 @@ def build(root: Path) -> list[Case]:
     add(Case("总分超过100.xlsx", "ok"))
 
     # beyond the reading limits
-    rewrite(
+    rewrite_package(
         base,
         root / "远处单元格.xlsx",
         lambda name, data: (
@@ -436,7 +426,7 @@ def build(root: Path) -> list[Case]:
         ),
     )
     add(Case("远处单元格.xlsx", "ok", ("X03",), "远离表格"))
-    rewrite(
+    rewrite_package(
         base,
         root / "远处单元格无引用.xlsx",
         lambda name, data: (
@@ -448,7 +438,7 @@ def build(root: Path) -> list[Case]:
         ),
     )
     add(Case("远处单元格无引用.xlsx", "ok", ("X03",), "读取上限"))
-    rewrite(
+    rewrite_package(
         base,
         root / "超长引用.xlsx",
         lambda name, data: (
@@ -465,7 +455,7 @@ def build(root: Path) -> list[Case]:
         )
         + '<row r="4999"><c r="GJH4999"><v>1</v></c></row>'
     )  # GJH = column 5000
-    rewrite(
+    rewrite_package(
         base,
         root / "稀疏大表.xlsx",
         lambda name, data: (
@@ -505,7 +495,7 @@ def build(root: Path) -> list[Case]:
     add(Case("远处单元格.xlsb", "unreadable", ("X03",), "读取上限"))
 
     huge = "很长的文字" * 8000  # 40,000 characters in one cell: more than Excel allows
-    rewrite(
+    rewrite_package(
         base,
         root / "超长文字.xlsx",
         lambda name, data: replace_once(data, "示例项目01", huge.encode()) if name == sheet else None,
@@ -520,7 +510,7 @@ def build(root: Path) -> list[Case]:
             parts = [n for n in archive.namelist() if n.endswith((".xml", ".rels"))]
         for number, part in enumerate(parts, start=1):
             name = f"实体膨胀-{label}-{number:02d}.{label}"
-            rewrite(
+            rewrite_package(
                 source,
                 root / name,
                 lambda n, data, part=part: with_dtd(data, BILLION_LAUGHS, "lol9") if n == part else None,
@@ -528,7 +518,9 @@ def build(root: Path) -> list[Case]:
             add(Case(name, "unreadable", ("X03",), "DTD"))
         name = f"外部实体.{label}"
         target = sheet if label == "xlsx" else "word/document.xml"
-        rewrite(source, root / name, lambda n, data, target=target: with_dtd(data, XXE, "xxe") if n == target else None)
+        rewrite_package(
+            source, root / name, lambda n, data, target=target: with_dtd(data, XXE, "xxe") if n == target else None
+        )
         add(Case(name, "unreadable", ("X03",), "DTD"))
 
     # locked, cut off, mislabelled
